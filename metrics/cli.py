@@ -1,0 +1,153 @@
+"""`python -m metrics ...`: the command line. Exit 0 done, 1 rejected or failed, 2 usage error."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from pathlib import Path
+
+from metrics.contract import Rejected
+
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", help="DuckDB file (default: $DASHBOARD_DB or data/dashboard.duckdb)")
+    return common
+
+
+def _month(text: str) -> str:
+    import re
+
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month (YYYY-MM)")
+    return text
+
+
+def _month_range(text: str) -> tuple[str, str]:
+    start, sep, end = text.partition(":")
+    return _month(start), _month(end if sep else start)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m metrics", description="MSHT advocate performance dashboard")
+    sub = parser.add_subparsers(dest="command", required=True)
+    common = _common()
+
+    p = sub.add_parser("template", parents=[common], help="write the blank monthly return")
+    p.add_argument("path")
+    p.add_argument("--month", type=_month, help="fill in About's reporting_month")
+
+    p = sub.add_parser("ingest", parents=[common], help="check and load monthly returns")
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--user", default=None, help="who is uploading (default: the login name)")
+
+    p = sub.add_parser("rollback", parents=[common], help="bring back the previous version of a month")
+    p.add_argument("month", type=_month)
+    p.add_argument("--service")
+    p.add_argument("--user", default=None)
+
+    p = sub.add_parser("uploads", parents=[common], help="list the upload log")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("settings", parents=[common], help="import or export reference data")
+    settings = p.add_subparsers(dest="action", required=True)
+    s = settings.add_parser("import", parents=[common], help="replace tables from budget.csv, kpi_targets.csv, ...")
+    s.add_argument("files", nargs="+")
+    s.add_argument("--user", default=None)
+    s = settings.add_parser("export", parents=[common], help="write every reference table as CSV")
+    s.add_argument("directory")
+    s = settings.add_parser("cost-benefit", parents=[common], help="set the cost-benefit ratio and its source")
+    s.add_argument("ratio", type=float)
+    s.add_argument("source")
+    s.add_argument("--user", default=None)
+
+    return parser
+
+
+def _user(args) -> str:
+    return getattr(args, "user", None) or getpass.getuser()
+
+
+def _print_problems(exc: Rejected) -> None:
+    count = len(exc.problems)
+    print(f"Rejected: {count} problem{'s' if count != 1 else ''}; nothing was changed.", file=sys.stderr)
+    for problem in exc.problems:
+        print(problem, file=sys.stderr)
+
+
+def run(argv: list[str] | None = None) -> int:
+    from metrics import db
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "template":
+            from metrics.template import write_template
+
+            path = write_template(args.path, args.month)
+            print(f"Wrote the blank monthly return to {path}")
+            return 0
+        with db.connect(args.db) as con:
+            return _dispatch(args, con)
+    except Rejected as exc:
+        _print_problems(exc)
+        return 1
+    except (db.DatabaseBusy, LookupError, FileNotFoundError, ValueError) as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _dispatch(args, con) -> int:
+    from metrics import ingest, reference, store
+
+    if args.command == "ingest":
+        for loaded in ingest.ingest_paths(con, args.paths, _user(args)):
+            replaced = f", replacing upload {loaded['replaced_upload_id']}" if loaded["replaced_upload_id"] else ""
+            print(
+                f"Loaded {loaded['file']}: {loaded['service']} {loaded['reporting_month']}, "
+                f"{loaded['cases_rows']} cases, {loaded['spend_rows']} spend lines "
+                f"(upload {loaded['upload_id']}{replaced})"
+            )
+        return 0
+    if args.command == "rollback":
+        try:
+            done = store.rollback(con, args.month, args.service, _user(args))
+        except store.NothingToRollBack as exc:
+            print(f"Error: {exc}", file=sys.stderr)
+            return 1
+        print(
+            f"Rolled back {done['service']} {done['reporting_month']}: upload {done['withdrawn']} withdrawn, "
+            f"upload {done['current']} is current again"
+        )
+        return 0
+    if args.command == "uploads":
+        log = store.upload_log(con)
+        if args.json:
+            print(log.to_json(orient="records", date_format="iso", indent=1))
+        elif log.empty:
+            print("No uploads yet.")
+        else:
+            print(log.drop(columns=["sha256", "rolled_back_by"]).to_string(index=False))
+        return 0
+    if args.command == "settings":
+        if args.action == "import":
+            for name, rows in reference.import_files(con, args.files, _user(args)).items():
+                print(f"Replaced {Path(name).stem} with {rows} rows from {name}")
+        elif args.action == "export":
+            for path in reference.export_files(con, args.directory):
+                print(f"Wrote {path}")
+        else:
+            reference.set_cost_benefit(con, args.ratio, args.source, _user(args))
+            print(f"Cost-benefit ratio set to {args.ratio}")
+        return 0
+    raise AssertionError(args.command)
+
+
+def main() -> None:
+    sys.exit(run())
+
+
+def print_json(value) -> None:
+    print(json.dumps(value, indent=2, default=str))

@@ -1,0 +1,45 @@
+"""The one place that opens DuckDB connections. Nothing connects at import time."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = PROJECT_ROOT / "data" / "dashboard.duckdb"
+SAMPLE_DB = PROJECT_ROOT / "data" / "sample.duckdb"
+
+
+class DatabaseBusy(Exception):
+    """Another process holds the database file (DuckDB allows one writer process)."""
+
+
+def database_path(explicit: str | os.PathLike | None = None) -> Path:
+    """--db, else $DASHBOARD_DB, else data/dashboard.duckdb."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("DASHBOARD_DB")
+    return Path(env) if env else DEFAULT_DB
+
+
+def connect(path: str | os.PathLike | None = None, *, create: bool = True) -> duckdb.DuckDBPyConnection:
+    """Open the store read-write, creating and migrating its schema as needed."""
+    from metrics import store  # imported here so that importing db stays cheap
+
+    target = database_path(path)
+    if not create and not target.exists():
+        raise FileNotFoundError(f"no database at {target}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(target))
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise DatabaseBusy(
+                f"the database {target} is in use by another process (is the dashboard running?): "
+                "try again in a moment, or upload through the dashboard"
+            ) from exc
+        raise
+    store.ensure_schema(con)
+    return con

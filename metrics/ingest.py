@@ -1,0 +1,303 @@
+"""Read, check and load monthly returns.
+
+A workbook is first checked as a file (size, type, zip bomb), then read with fastexcel with
+every cell as text, then checked against the contract in DuckDB (metrics.validate). Every
+problem is collected before anything is written; only a workbook with none is loaded, in one
+transaction (metrics.store.load_return).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+
+from metrics.contract import (
+    ABOUT,
+    ACTIVITY,
+    CASES,
+    MAX_DATA_ROWS,
+    MAX_UPLOAD_BYTES,
+    RETURN_SHEETS,
+    SPEND,
+    Problem,
+    Rejected,
+    Sheet,
+    header_key,
+)
+from metrics.reference import text_table
+from metrics.validate import check_fields, check_table
+
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@dataclass
+class CheckedReturn:
+    """A return that passed every check, ready to load."""
+
+    file_name: str
+    sha256: str
+    about: dict
+    cases: pa.Table
+    activity: dict[str, int]
+    spend: pa.Table
+
+
+def _file_problem(file: str, message: str) -> Rejected:
+    return Rejected([Problem(file, "", None, "", "", message)])
+
+
+def check_file(content: bytes, file: str, max_bytes: int = MAX_UPLOAD_BYTES) -> None:
+    """Refuse what is not a readable .xlsx before any parser sees it."""
+    if not content:
+        raise _file_problem(file, "is empty")
+    if len(content) > max_bytes:
+        raise _file_problem(file, f"is {len(content) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB")
+    if content.startswith(_OLE_MAGIC):
+        raise _file_problem(
+            file, "is password-protected or an old .xls workbook: save it as an unprotected Excel workbook (.xlsx)"
+        )
+    if not content.startswith(b"PK"):
+        raise _file_problem(file, "is not an Excel workbook (.xlsx); use the template from the dashboard")
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+            names = {m.filename for m in members}
+            if "xl/workbook.xml" not in names:
+                raise _file_problem(file, "is a zip file but not an Excel workbook (.xlsx)")
+            if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
+                raise _file_problem(file, "expands to more than 200 MB when opened: too large to read safely")
+            if "EncryptionInfo" in names:
+                raise _file_problem(file, "is password-protected: remove the password and upload it again")
+    except zipfile.BadZipFile:
+        raise _file_problem(file, "is damaged or incomplete: it cannot be opened as a workbook") from None
+
+
+def read_sheets(content: bytes, file: str) -> dict[str, pa.Table]:
+    """Every sheet of the return that the contract names, as all-text tables (row i = row i+1)."""
+    import fastexcel
+
+    try:
+        reader = fastexcel.read_excel(content)
+        present = {header_key(name): name for name in reader.sheet_names}
+    except Exception as exc:  # fastexcel raises its own error types for damaged files
+        raise _file_problem(file, f"cannot be read as a workbook ({type(exc).__name__})") from None
+    sheets, problems = {}, []
+    for sheet in RETURN_SHEETS:
+        actual = present.get(header_key(sheet.name))
+        if actual is None:
+            problems.append(Problem(file, sheet.name, None, "", "", "sheet is missing"))
+            continue
+        try:
+            # skip_rows=0 keeps blank leading rows, so that index i is spreadsheet row i + 1.
+            loaded = reader.load_sheet(
+                actual, header_row=None, dtypes="string", skip_rows=0, n_rows=MAX_DATA_ROWS + 2
+            ).to_arrow()
+        except Exception as exc:
+            problems.append(Problem(file, sheet.name, None, "", "", f"cannot be read ({type(exc).__name__})"))
+            continue
+        if loaded.num_rows > MAX_DATA_ROWS + 1:
+            problems.append(
+                Problem(
+                    file, sheet.name, None, "", "", f"has more than {MAX_DATA_ROWS:,} rows: is this the right workbook?"
+                )
+            )
+            continue
+        sheets[sheet.name] = pa.Table.from_batches([loaded]) if isinstance(loaded, pa.RecordBatch) else loaded
+    if problems:
+        raise Rejected(problems)
+    return sheets
+
+
+def _table_rows(sheet: Sheet, raw: pa.Table, file: str) -> tuple[pa.Table, list[Problem]]:
+    """Map a sheet's header (row 1) to the contract and return its data rows as text."""
+    if raw.num_rows == 0:
+        return text_table(sheet, [], [], file)[0], [Problem(file, sheet.name, 1, "", "", "header row is missing")]
+    columns = [raw.column(i).to_pylist() for i in range(raw.num_columns)]
+    header = [col[0] for col in columns]
+    rows = list(zip(*(col[1:] for col in columns)))
+    return text_table(sheet, header, rows, file)
+
+
+def _fields(sheet: Sheet, raw: pa.Table, file: str) -> tuple[dict[str, tuple[int, str | None]], list[Problem]]:
+    """Read a key/value sheet: field -> (row number, text)."""
+    problems: list[Problem] = []
+    if raw.num_columns < 2 or raw.num_rows == 0:
+        return {}, [
+            Problem(
+                file, sheet.name, 1, "", "", f"needs two columns headed '{sheet.key_header}' and '{sheet.value_header}'"
+            )
+        ]
+    keys, values = raw.column(0).to_pylist(), raw.column(1).to_pylist()
+    if header_key(keys[0]) != header_key(sheet.key_header) or header_key(values[0]) != header_key(sheet.value_header):
+        problems.append(
+            Problem(
+                file,
+                sheet.name,
+                1,
+                "",
+                f"{keys[0]} | {values[0]}",
+                f"header should be '{sheet.key_header}' and '{sheet.value_header}'",
+            )
+        )
+    known = {header_key(c.name): c.name for c in sheet.columns}
+    found: dict[str, tuple[int, str | None]] = {}
+    for i in range(1, len(keys)):
+        if keys[i] is None or not str(keys[i]).strip():
+            if values[i] is not None and str(values[i]).strip():
+                problems.append(Problem(file, sheet.name, i + 1, sheet.key_header, "", "is blank but a value is given"))
+            continue
+        name = known.get(header_key(keys[i]))
+        if name is None:
+            problems.append(
+                Problem(file, sheet.name, i + 1, sheet.key_header, keys[i], f"is not a known {sheet.key_header}")
+            )
+        elif name in found:
+            problems.append(Problem(file, sheet.name, i + 1, sheet.key_header, keys[i], "appears more than once"))
+        else:
+            found[name] = (i + 1, values[i])
+    return found, problems
+
+
+def month_end(month: str) -> dt.date:
+    year, number = int(month[:4]), int(month[5:7])
+    return dt.date(year, number, calendar.monthrange(year, number)[1])
+
+
+def check_return(content: bytes, file: str, con=None, max_bytes: int = MAX_UPLOAD_BYTES) -> CheckedReturn:
+    """Check a workbook completely; raise Rejected listing every problem at once."""
+    check_file(content, file, max_bytes)
+    sheets = read_sheets(content, file)
+    problems: list[Problem] = []
+
+    fields, found = _fields(ABOUT, sheets[ABOUT.name], file)
+    problems += found
+    about, found = check_fields(ABOUT, fields, file)
+    problems += found
+    last_day = month_end(about["reporting_month"]) if about["reporting_month"] else None
+
+    typed = {}
+    for sheet in (CASES, SPEND):
+        rows, found = _table_rows(sheet, sheets[sheet.name], file)
+        problems += found
+        if not found:
+            typed[sheet.name], found = check_table(sheet, rows, file, month_end=last_day)
+            problems += found
+
+    fields, found = _fields(ACTIVITY, sheets[ACTIVITY.name], file)
+    problems += found
+    activity, found = check_fields(ACTIVITY, fields, file)
+    problems += found
+
+    if con is not None and SPEND.name in typed and last_day is not None:
+        problems += _check_grants(con, typed[SPEND.name], last_day, file)
+    if problems:
+        raise Rejected(problems)
+    return CheckedReturn(
+        file, hashlib.sha256(content).hexdigest(), about, typed[CASES.name], activity, typed[SPEND.name]
+    )
+
+
+def _check_grants(con, spend: pa.Table, last_day: dt.date, file: str) -> list[Problem]:
+    """Each spend line must belong to exactly one grant of the budget in its month."""
+    first_day = last_day.replace(day=1)
+    grants: dict[str, list[str]] = {}
+    for line, grant in con.execute(
+        'SELECT budget_line, "grant" FROM budget WHERE start_date <= ? AND end_date >= ? ORDER BY ALL',
+        [last_day, first_day],
+    ).fetchall():
+        grants.setdefault(line, []).append(grant)
+    problems = []
+    for row, line, grant in zip(*(spend.column(n).to_pylist() for n in ("_row", "budget_line", "grant"))):
+        options = grants.get(line, [])
+        month = last_day.strftime("%Y-%m")
+        if not options:
+            problems.append(
+                Problem(
+                    file,
+                    SPEND.name,
+                    row,
+                    "budget_line",
+                    line,
+                    f"has no grant in the budget covering {month}: add it in Settings first",
+                )
+            )
+        elif grant is None and len(options) > 1:
+            problems.append(
+                Problem(
+                    file,
+                    SPEND.name,
+                    row,
+                    "grant",
+                    "",
+                    f"is required: {month} is shared by grants " + " and ".join(options),
+                )
+            )
+        elif grant is not None and grant.lower() not in {g.lower() for g in options}:
+            problems.append(
+                Problem(
+                    file, SPEND.name, row, "grant", grant, f"is not a grant of {line} in {month}: " + ", ".join(options)
+                )
+            )
+    return problems
+
+
+def load_checked(con, checked: CheckedReturn, user: str | None = None) -> dict:
+    from metrics.store import load_return
+
+    loaded = load_return(
+        con,
+        about=checked.about,
+        cases=checked.cases,
+        activity=checked.activity,
+        spend=checked.spend,
+        file_name=checked.file_name,
+        sha256=checked.sha256,
+        user=user,
+    )
+    return loaded | {
+        "file": checked.file_name,
+        "cases_rows": checked.cases.num_rows,
+        "spend_rows": checked.spend.num_rows,
+    }
+
+
+def ingest_bytes(con, content: bytes, file: str, user: str | None = None) -> dict:
+    """Check and load one workbook; a rejection is recorded in the audit log and re-raised."""
+    try:
+        checked = check_return(content, file, con)
+    except Rejected as exc:
+        audit_rejection(con, user, exc.problems)
+        raise
+    return load_checked(con, checked, user)
+
+
+def ingest_paths(con, paths: list[str | Path], user: str | None = None) -> list[dict]:
+    """Check every file first; load them only when all pass, so that a bad batch changes nothing."""
+    checked, problems = [], []
+    for path in map(Path, paths):
+        try:
+            checked.append(check_return(path.read_bytes(), path.name, con))
+        except Rejected as exc:
+            problems.extend(exc.problems)
+        except OSError as exc:
+            problems.append(Problem(path.name, "", None, "", "", f"cannot be read: {exc.strerror}"))
+    if problems:
+        audit_rejection(con, user, problems)
+        raise Rejected(problems)
+    return [load_checked(con, item, user) for item in checked]
+
+
+def audit_rejection(con, user, problems: list[Problem]) -> None:
+    from metrics.store import audit
+
+    for file in dict.fromkeys(p.file for p in problems):
+        count = sum(p.file == file for p in problems)
+        audit(con, user, "upload rejected", f"{file}: {count} problem(s)")

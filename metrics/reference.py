@@ -1,0 +1,197 @@
+"""Reference data and settings the manager keeps: budget, targets, NRM figures, bank holidays,
+and the cost-benefit ratio. Each table is validated like a return and replaced whole."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pyarrow as pa
+
+from metrics.contract import (
+    DEFAULT_COST_BENEFIT_RATIO,
+    DEFAULT_COST_BENEFIT_SOURCE,
+    REFERENCE_SHEETS,
+    Problem,
+    Rejected,
+    Sheet,
+    header_key,
+)
+from metrics.db import PROJECT_ROOT
+from metrics.validate import check_table
+
+DEFAULTS_DIR = PROJECT_ROOT / "sample_data"
+BY_FILE = {f"{s.name}.csv": s for s in REFERENCE_SHEETS}
+
+
+def sheet_for_file(name: str) -> Sheet:
+    sheet = BY_FILE.get(Path(name).name.lower())
+    if sheet is None:
+        raise Rejected(
+            [
+                Problem(
+                    Path(name).name,
+                    "",
+                    None,
+                    "",
+                    "",
+                    "is not a known settings file: name it one of " + ", ".join(BY_FILE),
+                )
+            ]
+        )
+    return sheet
+
+
+def text_table(
+    sheet: Sheet, header: list, rows: list[list], file: str, first_row: int = 2
+) -> tuple[pa.Table, list[Problem]]:
+    """Map a header row to contract columns and build an all-text table with `_row` numbers."""
+    problems: list[Problem] = []
+    positions: dict[str, int] = {}
+    known = {header_key(c.name): c.name for c in sheet.columns}
+    for i, cell in enumerate(header):
+        key = header_key(cell)
+        if not key:
+            continue
+        name = known.get(key)
+        if name is None:
+            problems.append(Problem(file, sheet.name, first_row - 1, str(cell), "", "is not a column of this sheet"))
+        elif name in positions:
+            problems.append(Problem(file, sheet.name, first_row - 1, name, "", "heads more than one column"))
+        else:
+            positions[name] = i
+    for c in sheet.columns:
+        if c.name not in positions and c.required:
+            problems.append(
+                Problem(file, sheet.name, first_row - 1, c.name, "", "column is missing from the header row")
+            )
+    keep = [i for i, r in enumerate(rows) if any(v is not None and str(v).strip() for v in r)]
+    data = {"_row": pa.array([first_row + i for i in keep], pa.int64())}
+    for c in sheet.columns:
+        pos = positions.get(c.name)
+        values = [None] * len(keep)
+        if pos is not None:
+            values = [rows[i][pos] if pos < len(rows[i]) else None for i in keep]
+            values = [None if v is None else str(v) for v in values]
+        data[c.name] = pa.array(values, pa.string())
+    return pa.table(data), problems
+
+
+def read_csv(sheet: Sheet, content: bytes, file: str) -> pa.Table:
+    """Read and check one settings CSV; raise Rejected with every problem."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise Rejected([Problem(file, sheet.name, None, "", "", "is not UTF-8 text")]) from None
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows:
+        raise Rejected([Problem(file, sheet.name, None, "", "", "is empty")])
+    table, problems = text_table(sheet, rows[0], rows[1:], file)
+    if problems:
+        raise Rejected(problems)
+    typed, problems = check_table(sheet, table, file)
+    if problems:
+        raise Rejected(problems)
+    return typed
+
+
+def replace_table(con, sheet: Sheet, typed: pa.Table, user: str | None = None, source: str = "") -> int:
+    """Replace a reference table whole, in one transaction."""
+    from metrics.store import audit
+
+    names = ", ".join(f'"{n}"' for n in sheet.names)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.register("incoming_reference", typed)
+        con.execute(f"DELETE FROM {sheet.table}")
+        con.execute(f"INSERT INTO {sheet.table} ({names}) SELECT {names} FROM incoming_reference")
+        audit(con, user, "settings", f"{sheet.name} replaced ({typed.num_rows} rows) {source}".strip())
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.unregister("incoming_reference")
+    return typed.num_rows
+
+
+def import_files(con, paths: list[str | Path], user: str | None = None) -> dict[str, int]:
+    """Check every file first, then replace the tables: one bad file changes nothing."""
+    checked, problems = [], []
+    for path in paths:
+        path = Path(path)
+        try:
+            sheet = sheet_for_file(path.name)
+            checked.append((sheet, read_csv(sheet, path.read_bytes(), path.name), path.name))
+        except Rejected as exc:
+            problems.extend(exc.problems)
+        except OSError as exc:
+            problems.append(Problem(path.name, "", None, "", "", f"cannot be read: {exc.strerror}"))
+    if problems:
+        raise Rejected(problems)
+    return {name: replace_table(con, sheet, typed, user, f"from {name}") for sheet, typed, name in checked}
+
+
+def table_frame(con, sheet: Sheet):
+    names = ", ".join(f'"{n}"' for n in sheet.names)
+    return con.execute(f"SELECT {names} FROM {sheet.table} ORDER BY ALL").df()
+
+
+def to_csv(con, sheet: Sheet) -> str:
+    frame = table_frame(con, sheet)
+    for c in sheet.columns:
+        if c.type == "date":
+            frame[c.name] = frame[c.name].map(lambda d: d.isoformat() if d is not None and d == d else "")
+    return frame.to_csv(index=False, lineterminator="\n")
+
+
+def export_files(con, directory: str | Path) -> list[Path]:
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for sheet in REFERENCE_SHEETS:
+        target = directory / f"{sheet.name}.csv"
+        target.write_text(to_csv(con, sheet), encoding="utf-8")
+        written.append(target)
+    settings_file = directory / "settings.csv"
+    rows = con.execute("SELECT key, value FROM settings ORDER BY key").fetchall()
+    with settings_file.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["key", "value"])
+        writer.writerows(rows)
+    written.append(settings_file)
+    return written
+
+
+def load_defaults(con) -> None:
+    """A new database starts with the default reference data shipped in sample_data/."""
+    for sheet in REFERENCE_SHEETS:
+        path = DEFAULTS_DIR / f"{sheet.name}.csv"
+        if path.exists():
+            replace_table(con, sheet, read_csv(sheet, path.read_bytes(), path.name), "system", "defaults")
+    set_cost_benefit(con, DEFAULT_COST_BENEFIT_RATIO, DEFAULT_COST_BENEFIT_SOURCE, "system")
+
+
+def cost_benefit(con) -> tuple[float, str]:
+    values = dict(con.execute("SELECT key, value FROM settings").fetchall())
+    ratio = float(values.get("cost_benefit_ratio", DEFAULT_COST_BENEFIT_RATIO))
+    return ratio, values.get("cost_benefit_source", DEFAULT_COST_BENEFIT_SOURCE)
+
+
+def set_cost_benefit(con, ratio: float, source: str, user: str | None = None) -> None:
+    if not (0 <= float(ratio) < 1000):
+        raise Rejected(
+            [Problem("settings", "settings", None, "cost_benefit_ratio", ratio, "must be a number from 0 to 1000")]
+        )
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("INSERT OR REPLACE INTO settings VALUES ('cost_benefit_ratio', ?)", [str(float(ratio))])
+        con.execute("INSERT OR REPLACE INTO settings VALUES ('cost_benefit_source', ?)", [source])
+        from metrics.store import audit
+
+        audit(con, user, "settings", f"cost-benefit ratio set to {float(ratio)}")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise

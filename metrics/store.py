@@ -1,0 +1,276 @@
+"""The DuckDB store: schema and migrations, staged views, loading, rollback and logs.
+
+Staging follows dbt's pattern: raw rows per upload (every version ever loaded, never updated)
+-> `active_uploads` (the current version of each service-month) -> typed, cleaned views
+(`stg_cases`, `cases_latest`, `stg_activity`, `stg_spend`) that the measures read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import duckdb
+import pyarrow as pa
+
+from metrics.contract import ACTIVITY, CASES, REFERENCE_SHEETS, SPEND, Sheet
+
+SCHEMA_VERSION = 1
+
+
+def _columns_ddl(sheet: Sheet) -> str:
+    return ", ".join(f'"{c.name}" {c.duckdb_type}' for c in sheet.columns)
+
+
+def _migrations() -> list[list[str]]:
+    """Each entry moves the schema one version on; never edit a released entry, append one."""
+    reference = [f"CREATE TABLE {s.table} ({_columns_ddl(s)})" for s in REFERENCE_SHEETS]
+    return [
+        [
+            "CREATE SEQUENCE upload_ids START 1",
+            """CREATE TABLE uploads (
+                upload_id BIGINT PRIMARY KEY, uploaded_at TIMESTAMP NOT NULL, uploaded_by VARCHAR,
+                file_name VARCHAR, sha256 VARCHAR, service VARCHAR NOT NULL,
+                reporting_month VARCHAR NOT NULL, prepared_by VARCHAR, submitted_on DATE,
+                cases_rows INTEGER, activity_rows INTEGER, spend_rows INTEGER,
+                replaced_upload_id BIGINT, rolled_back_at TIMESTAMP, rolled_back_by VARCHAR)""",
+            f"CREATE TABLE {CASES.table} (upload_id BIGINT NOT NULL, row_number INTEGER, {_columns_ddl(CASES)})",
+            f"CREATE TABLE {ACTIVITY.table} (upload_id BIGINT NOT NULL, measure VARCHAR, count BIGINT)",
+            f"CREATE TABLE {SPEND.table} (upload_id BIGINT NOT NULL, row_number INTEGER, {_columns_ddl(SPEND)})",
+            """CREATE TABLE audit_log (logged_at TIMESTAMP NOT NULL, actor VARCHAR, action VARCHAR NOT NULL,
+                detail VARCHAR)""",
+            "CREATE TABLE settings (key VARCHAR PRIMARY KEY, value VARCHAR)",
+            *reference,
+        ],
+    ]
+
+
+# Views are derived from the code and recreated whenever their text changes.
+VIEWS = {
+    "active_uploads": """
+        SELECT * FROM uploads
+        WHERE rolled_back_at IS NULL
+        QUALIFY row_number() OVER (PARTITION BY service, reporting_month ORDER BY upload_id DESC) = 1
+    """,
+    "stg_cases": f"""
+        SELECT u.service, u.reporting_month,
+               CAST(u.reporting_month || '-01' AS DATE) AS month_start,
+               CAST(last_day(CAST(u.reporting_month || '-01' AS DATE)) AS DATE) AS month_end,
+               c.upload_id, c.row_number, {", ".join(f'c."{n}"' for n in CASES.names)}
+        FROM {CASES.table} c JOIN active_uploads u USING (upload_id)
+    """,
+    # Every measure of a case uses its latest snapshot (DOMAIN.md).
+    "cases_latest": """
+        SELECT * FROM stg_cases
+        QUALIFY row_number() OVER (PARTITION BY service, case_ref ORDER BY reporting_month DESC) = 1
+    """,
+    "stg_activity": f"""
+        SELECT u.service, u.reporting_month, a.measure, a.count
+        FROM {ACTIVITY.table} a JOIN active_uploads u USING (upload_id)
+    """,
+    # A spend row with no grant belongs to the one grant of its line that overlaps its month.
+    "stg_spend": f"""
+        WITH spend AS (
+            SELECT u.service, u.reporting_month,
+                   CAST(u.reporting_month || '-01' AS DATE) AS month_start,
+                   s.row_number, s.budget_line, s.detail, s.amount_gbp, s."grant"
+            FROM {SPEND.table} s JOIN active_uploads u USING (upload_id)
+        ),
+        inferred AS (
+            SELECT spend.*, b."grant" AS budget_grant,
+                   count(*) OVER (PARTITION BY spend.service, spend.reporting_month, spend.row_number) AS candidates
+            FROM spend LEFT JOIN budget b
+              ON b.budget_line = spend.budget_line
+             AND b.start_date <= last_day(spend.month_start) AND b.end_date >= spend.month_start
+             AND (spend."grant" IS NULL OR lower(spend."grant") = lower(b."grant"))
+        )
+        SELECT service, reporting_month, month_start, row_number, budget_line, detail, amount_gbp,
+               CASE WHEN candidates = 1 THEN budget_grant END AS "grant"
+        FROM inferred
+        QUALIFY row_number() OVER (PARTITION BY service, reporting_month, row_number ORDER BY budget_grant) = 1
+    """,
+    # Working days (Monday to Friday less bank holidays), numbered in order, for deadlines.
+    "working_days": """
+        SELECT CAST(d AS DATE) AS day, row_number() OVER (ORDER BY d) AS n
+        FROM range(DATE '2000-01-01', DATE '2100-01-01', INTERVAL 1 DAY) t(d)
+        WHERE isodow(d) <= 5 AND CAST(d AS DATE) NOT IN (SELECT date FROM bank_holidays)
+    """,
+}
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create or migrate the schema, and refresh the views if the code changed them."""
+    con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, views_hash VARCHAR)")
+    row = con.execute("SELECT version, views_hash FROM schema_version").fetchall()
+    version, views_hash = row[0] if row else (0, None)
+    wanted_hash = hashlib.sha256(json.dumps(VIEWS, sort_keys=True).encode()).hexdigest()
+    if version == SCHEMA_VERSION and views_hash == wanted_hash:
+        return
+    if version > SCHEMA_VERSION:
+        raise RuntimeError(f"the database has schema version {version}; this code knows {SCHEMA_VERSION}")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for statements in _migrations()[version:]:
+            for statement in statements:
+                con.execute(statement)
+        for name, sql in VIEWS.items():
+            con.execute(f"CREATE OR REPLACE VIEW {name} AS {sql}")
+        con.execute("DELETE FROM schema_version")
+        con.execute("INSERT INTO schema_version VALUES (?, ?)", [SCHEMA_VERSION, wanted_hash])
+        fresh = version == 0
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    if fresh:
+        from metrics import reference
+
+        reference.load_defaults(con)
+
+
+def audit(con: duckdb.DuckDBPyConnection, actor: str | None, action: str, detail: str = "") -> None:
+    con.execute(
+        "INSERT INTO audit_log VALUES (current_localtimestamp(), ?, ?, ?)", [actor or "unknown", action, detail]
+    )
+
+
+def active_upload(con, service: str, month: str) -> int | None:
+    rows = con.execute(
+        "SELECT upload_id FROM active_uploads WHERE service = ? AND reporting_month = ?", [service, month]
+    ).fetchall()
+    return rows[0][0] if rows else None
+
+
+def load_return(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    about: dict,
+    cases: pa.Table,
+    activity: dict[str, int],
+    spend: pa.Table,
+    file_name: str,
+    sha256: str,
+    user: str | None,
+) -> dict:
+    """Load one checked return in one transaction; a month already loaded is replaced."""
+    service, month = about["service"], about["reporting_month"]
+    con.execute("BEGIN TRANSACTION")
+    try:
+        replaced = active_upload(con, service, month)
+        upload_id = con.execute("SELECT nextval('upload_ids')").fetchall()[0][0]
+        con.execute(
+            """INSERT INTO uploads (upload_id, uploaded_at, uploaded_by, file_name, sha256, service,
+                   reporting_month, prepared_by, submitted_on, cases_rows, activity_rows, spend_rows,
+                   replaced_upload_id)
+               VALUES (?, current_localtimestamp(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                upload_id,
+                user,
+                file_name,
+                sha256,
+                service,
+                month,
+                about["prepared_by"],
+                about["submitted_on"],
+                cases.num_rows,
+                len(activity),
+                spend.num_rows,
+                replaced,
+            ],
+        )
+        con.register("incoming_cases", cases)
+        con.register("incoming_spend", spend)
+        case_columns = ", ".join(f'"{n}"' for n in CASES.names)
+        spend_columns = ", ".join(f'"{n}"' for n in SPEND.names)
+        con.execute(
+            f"INSERT INTO {CASES.table} (upload_id, row_number, {case_columns}) "
+            f"SELECT $upload_id, _row, {case_columns} FROM incoming_cases",
+            {"upload_id": upload_id},
+        )
+        con.execute(
+            f"INSERT INTO {SPEND.table} (upload_id, row_number, {spend_columns}) "
+            f"SELECT $upload_id, _row, {spend_columns} FROM incoming_spend",
+            {"upload_id": upload_id},
+        )
+        if activity:
+            con.executemany(
+                f"INSERT INTO {ACTIVITY.table} VALUES (?, ?, ?)",
+                [[upload_id, measure, count] for measure, count in activity.items()],
+            )
+        audit(
+            con,
+            user,
+            "upload",
+            f"{file_name}: {service} {month} as upload {upload_id}"
+            + (f", replacing upload {replaced}" if replaced else ""),
+        )
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.unregister("incoming_cases")
+        con.unregister("incoming_spend")
+    return {"upload_id": upload_id, "service": service, "reporting_month": month, "replaced_upload_id": replaced}
+
+
+class NothingToRollBack(Exception):
+    pass
+
+
+def rollback(con, month: str, service: str | None = None, user: str | None = None) -> dict:
+    """Withdraw the current version of a month so that the previous version is current again."""
+    service = service or only_service(con)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        versions = con.execute(
+            """SELECT upload_id FROM uploads WHERE service = ? AND reporting_month = ?
+               AND rolled_back_at IS NULL ORDER BY upload_id DESC""",
+            [service, month],
+        ).fetchall()
+        if len(versions) < 2:
+            raise NothingToRollBack(
+                f"{service} {month} has no earlier version to go back to"
+                if versions
+                else f"{service} has no return loaded for {month}"
+            )
+        current, previous = versions[0][0], versions[1][0]
+        con.execute(
+            "UPDATE uploads SET rolled_back_at = current_localtimestamp(), rolled_back_by = ? WHERE upload_id = ?",
+            [user, current],
+        )
+        audit(con, user, "rollback", f"{service} {month}: upload {current} withdrawn, upload {previous} current")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return {"service": service, "reporting_month": month, "withdrawn": current, "current": previous}
+
+
+def services(con) -> list[str]:
+    return [r[0] for r in con.execute("SELECT DISTINCT service FROM active_uploads ORDER BY service").fetchall()]
+
+
+def only_service(con) -> str:
+    """The service to use when none is named: the only one there."""
+    names = services(con)
+    if len(names) == 1:
+        return names[0]
+    if not names:
+        raise LookupError("no returns are loaded yet")
+    raise LookupError("several services are loaded; name one with --service: " + ", ".join(names))
+
+
+def upload_log(con):
+    """Every upload, newest first, with its state, as a pandas frame."""
+    return con.execute(
+        """SELECT u.upload_id, u.uploaded_at, u.uploaded_by, u.file_name, u.sha256, u.service,
+                  u.reporting_month, u.cases_rows, u.activity_rows, u.spend_rows,
+                  u.replaced_upload_id,
+                  CASE WHEN u.rolled_back_at IS NOT NULL THEN 'rolled back'
+                       WHEN a.upload_id IS NOT NULL THEN 'current'
+                       ELSE 'replaced' END AS state,
+                  u.rolled_back_at, u.rolled_back_by
+           FROM uploads u LEFT JOIN active_uploads a USING (upload_id)
+           ORDER BY u.upload_id DESC"""
+    ).df()

@@ -1,0 +1,223 @@
+"""Check rows against the data contract and type them, in one DuckDB pass per sheet.
+
+Every cell arrives as text (or NULL). For each contract column the checker derives a typed
+expression and an error expression; rows come back typed, problems come back as one list.
+SQL identifiers come only from the contract; every value (codes, patterns, dates) is bound.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pyarrow as pa
+
+from metrics.contract import EARLIEST_DATE, Column, Problem, Sheet
+
+_DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%d/%m/%Y")
+
+
+def _q(name: str) -> str:
+    """Quote a contract identifier (never user input)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def typed_sql(col: Column, raw: str) -> str:
+    """SQL turning the text expression `raw` into the column's type, NULL when it cannot."""
+    if col.type == "date":
+        tries = ", ".join(f"try_strptime({raw}, '{fmt}')" for fmt in _DATE_FORMATS)
+        return f"CAST(coalesce({tries}) AS DATE)"
+    if col.type == "month":
+        # Excel turns a typed 2019-03 into a date: accept that as well as YYYY-MM text.
+        return (
+            f"coalesce(strftime(try_strptime({raw}, '%Y-%m'), '%Y-%m'), "
+            f"strftime(try_strptime({raw}, '%Y-%m-%d %H:%M:%S'), '%Y-%m'))"
+        )
+    if col.type == "code":
+        return f"${col.name}__codes[list_position(${col.name}__keys, lower({raw}))]"
+    if col.type == "int":
+        number = f"try_cast({raw} AS DOUBLE)"
+        whole = f"{number} = floor({number}) AND {number} >= 0 AND {number} < 1e12"
+        return f"CASE WHEN {whole} THEN CAST({number} AS BIGINT) END"
+    if col.type == "number":
+        cleaned = f"replace(replace({raw}, '£', ''), ',', '')"
+        number = f"try_cast({cleaned} AS DOUBLE)"
+        return f"CASE WHEN abs({number}) < 1e9 THEN CAST({number} AS {col.duckdb_type}) END"
+    if col.pattern:
+        return f"CASE WHEN regexp_full_match({raw}, ${col.name}__pattern) THEN {raw} END"
+    return f"CASE WHEN length({raw}) <= 500 THEN {raw} END"
+
+
+def _type_error(col: Column) -> str:
+    if col.type == "date":
+        return "is not a date (use a date cell, YYYY-MM-DD or DD/MM/YYYY)"
+    if col.type == "month":
+        return "is not a month (use YYYY-MM)"
+    if col.type == "code":
+        return "is not one of: " + ", ".join(col.codes)
+    if col.type == "int":
+        return "is not a whole number of 0 or more"
+    if col.type == "number":
+        return "is not an amount in pounds"
+    if col.pattern:
+        return "is not a valid reference: " + col.pattern_hint
+    return "is longer than 500 characters"
+
+
+def error_sql(col: Column, raw: str, typed: str) -> str:
+    """SQL naming the problem with one cell ('required', 'type', 'early'), NULL when it is fine."""
+    checks = []
+    if col.required:
+        checks.append(f"WHEN {raw} IS NULL THEN 'required'")
+    checks.append(f"WHEN {raw} IS NOT NULL AND {typed} IS NULL THEN 'type'")
+    if col.type == "date":
+        checks.append(f"WHEN {typed} < DATE '{EARLIEST_DATE}' THEN 'early'")
+    return "CASE " + " ".join(checks) + " END"
+
+
+def error_message(col: Column, kind: str) -> str:
+    return {"required": "is required", "type": _type_error(col), "early": f"is before {EARLIEST_DATE}"}[kind]
+
+
+def bound_params(columns: tuple[Column, ...]) -> dict:
+    params = {}
+    for col in columns:
+        if col.type == "code":
+            params[f"{col.name}__codes"] = list(col.codes)
+            params[f"{col.name}__keys"] = [c.lower() for c in col.codes]
+        elif col.pattern:
+            params[f"{col.name}__pattern"] = col.pattern
+    return params
+
+
+# Cross-column rules per sheet: (column reported, SQL condition over typed columns, message).
+# $month_end is the last day of the reporting month of the workbook (NULL for reference CSVs).
+CROSS_RULES: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "Cases": (
+        ("case_ref", "count(*) OVER (PARTITION BY lower(case_ref)) > 1", "appears more than once in the sheet"),
+        ("referral_date", "referral_date > $month_end", "is after the end of the reporting month"),
+        ("first_contact_date", "first_contact_date < referral_date", "is before referral_date"),
+        ("first_contact_date", "first_contact_date > $month_end", "is after the end of the reporting month"),
+        ("closed_date", "closed_date < referral_date", "is before referral_date"),
+        ("closed_date", "closed_date > $month_end", "is after the end of the reporting month"),
+        ("closure_reason", "closed_date IS NOT NULL AND closure_reason IS NULL", "is required when closed_date is set"),
+        ("closure_reason", "closed_date IS NULL AND closure_reason IS NOT NULL", "is given but closed_date is blank"),
+    ),
+    "Spend": (
+        (
+            "amount_gbp",
+            "amount_gbp < 0 AND NOT contains(lower(coalesce(detail, '')), 'refund')",
+            "is negative but detail does not say it is a refund",
+        ),
+    ),
+    "budget": (
+        ("end_date", "end_date < start_date", "is before start_date"),
+        (
+            "budget_line",
+            'count(*) OVER (PARTITION BY lower("grant"), budget_line) > 1',
+            "appears more than once for this grant",
+        ),
+    ),
+    "kpi_targets": (
+        ("amber_band", "amber_band < 0", "must not be negative"),
+        ("measure", "count(*) OVER (PARTITION BY measure) > 1", "appears more than once"),
+    ),
+    "nrm_referrals": (("period_end", "period_end < period_start", "is before period_start"),),
+    "bank_holidays": (("date", "count(*) OVER (PARTITION BY date) > 1", "appears more than once"),),
+}
+
+
+def check_table(
+    sheet: Sheet,
+    rows: pa.Table,
+    file: str,
+    month_end: dt.date | None = None,
+    row_label: str | None = None,
+) -> tuple[pa.Table, list[Problem]]:
+    """Type and check a table sheet.
+
+    `rows` holds one text column per contract column (NULL where absent) and `_row`, the
+    spreadsheet's own row number. Returns the typed rows (with `_row`) and every problem.
+    """
+    con = duckdb.connect()
+    try:
+        con.register("input_rows", rows)
+        cleaned = ", ".join(f"nullif(trim(CAST({_q(c.name)} AS VARCHAR)), '') AS {_q(c.name)}" for c in sheet.columns)
+        typed = ", ".join(f"{typed_sql(c, _q('raw_' + c.name))} AS {_q(c.name)}" for c in sheet.columns)
+        raw_aliases = ", ".join(f"{_q(c.name)} AS {_q('raw_' + c.name)}" for c in sheet.columns)
+        cell_errors = [
+            f"{error_sql(c, _q('raw_' + c.name), _q(c.name))} AS {_q('err_' + c.name)}" for c in sheet.columns
+        ]
+        rule_errors = [
+            f"CASE WHEN {cond} THEN true END AS rule{i}"
+            for i, (_, cond, _) in enumerate(CROSS_RULES.get(sheet.name, ()))
+        ]
+        sql = f"""
+            WITH cleaned AS (SELECT _row, {cleaned} FROM input_rows),
+            raw AS (SELECT _row, {raw_aliases} FROM cleaned),
+            typed AS (SELECT *, {typed} FROM raw),
+            checked AS (SELECT *, {", ".join(cell_errors + rule_errors)} FROM typed)
+            SELECT * FROM checked ORDER BY _row
+        """
+        params = bound_params(sheet.columns)
+        if "$month_end" in sql:
+            params["month_end"] = month_end
+        result = con.sql(sql, params=params).to_arrow_table()
+    finally:
+        con.close()
+    problems = _collect(result, sheet, file, row_label)
+    typed_rows = result.select(["_row", *sheet.names])
+    return typed_rows, problems
+
+
+def _collect(result: pa.Table, sheet: Sheet, file: str, row_label: str | None) -> list[Problem]:
+    """Turn the error columns of the checked rows into problems, in sheet order."""
+    problems: list[Problem] = []
+    if not result.num_rows:
+        return problems
+    rules = CROSS_RULES.get(sheet.name, ())
+    rows = result.column("_row").to_pylist()
+    raws = {c.name: result.column("raw_" + c.name).to_pylist() for c in sheet.columns}
+    for col in sheet.columns:
+        for r, kind in enumerate(result.column("err_" + col.name).to_pylist()):
+            if kind is not None:
+                problems.append(
+                    Problem(
+                        file, row_label or sheet.name, rows[r], col.name, raws[col.name][r], error_message(col, kind)
+                    )
+                )
+    for i, (column, _, message) in enumerate(rules):
+        for r, hit in enumerate(result.column(f"rule{i}").to_pylist()):
+            if hit is not None:
+                problems.append(Problem(file, row_label or sheet.name, rows[r], column, raws[column][r], message))
+    problems.sort(key=lambda p: (p.row or 0, sheet.names.index(p.column)))
+    return problems
+
+
+def check_fields(sheet: Sheet, values: dict[str, tuple[int, str | None]], file: str) -> tuple[dict, list[Problem]]:
+    """Type and check a key/value sheet: `values` maps field -> (row number, text)."""
+    selects, params = [], bound_params(sheet.columns)
+    for c in sheet.columns:
+        params[f"v_{c.name}"] = (values.get(c.name) or (None, None))[1]
+        raw = f"nullif(trim(CAST($v_{c.name} AS VARCHAR)), '')"
+        typed = typed_sql(c, raw)
+        selects.append(f"{typed} AS {_q(c.name)}, {error_sql(c, raw, typed)} AS {_q('err_' + c.name)}")
+    con = duckdb.connect()
+    try:
+        cursor = con.execute("SELECT " + ", ".join(selects), params)
+        names = [d[0] for d in cursor.description]
+        record = dict(zip(names, cursor.fetchall()[0]))
+    finally:
+        con.close()
+    problems = []
+    typed = {}
+    for c in sheet.columns:
+        row, text = values.get(c.name) or (None, None)
+        kind = record["err_" + c.name]
+        if kind:
+            message = error_message(c, kind)
+            if row is None:
+                message = f"is missing: add a row with {sheet.key_header} '{c.name}'"
+            problems.append(Problem(file, sheet.name, row, c.name, text, message))
+        typed[c.name] = record[c.name]
+    return typed, problems
