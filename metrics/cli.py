@@ -63,6 +63,18 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("source")
     s.add_argument("--user", default=None)
 
+    p = sub.add_parser("report", parents=[common], help="every measure for a period")
+    p.add_argument("--from", dest="first", type=_month, required=True)
+    p.add_argument("--to", dest="last", type=_month, required=True)
+    p.add_argument("--service")
+    p.add_argument("--audience", choices=("internal", "partnership"), default="internal")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("growth", parents=[common], help="referral growth against the NRM reference areas")
+    p.add_argument("--base", type=_month_range, required=True, help="YYYY-MM:YYYY-MM")
+    p.add_argument("--compare", type=_month_range, required=True, help="YYYY-MM:YYYY-MM")
+    p.add_argument("--service")
+    p.add_argument("--json", action="store_true")
     return parser
 
 
@@ -142,12 +154,25 @@ def _dispatch(args, con) -> int:
             reference.set_cost_benefit(con, args.ratio, args.source, _user(args))
             print(f"Cost-benefit ratio set to {args.ratio}")
         return 0
+    if args.command == "report":
+        from metrics import text
+        from metrics.periods import Period
+        from metrics.report import report
+
+        result = report(con, Period(args.first, args.last), args.service, args.audience)
+        print(json.dumps(result, indent=2) if args.json else text.report_table(result))
+        return 0
+    if args.command == "growth":
+        from metrics import text
+        from metrics.periods import Period
+        from metrics.report import growth
+
+        base, compare = Period(*args.base), Period(*args.compare)
+        result = growth(con, base, compare, args.service)
+        print(json.dumps(result, indent=2) if args.json else text.growth_table(result, base, compare))
+        return 0
     raise AssertionError(args.command)
 
 
 def main() -> None:
     sys.exit(run())
-
-
-def print_json(value) -> None:
-    print(json.dumps(value, indent=2, default=str))
