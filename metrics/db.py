@@ -43,3 +43,30 @@ def connect(path: str | os.PathLike | None = None, *, create: bool = True) -> du
         raise
     store.ensure_schema(con)
     return con
+
+
+SAMPLE_RETURNS = PROJECT_ROOT / "sample_data" / "returns"
+
+
+def build_sample_database(path: str | os.PathLike = SAMPLE_DB) -> Path:
+    """Build the demo database from the committed sample returns, if it is not there yet.
+
+    Built under a temporary name and renamed, so that a crash never leaves a half-built demo.
+    """
+    from metrics import ingest, store
+
+    target = Path(path)
+    if target.exists():
+        return target
+    partial = target.with_name(target.name + f".building-{os.getpid()}")
+    partial.unlink(missing_ok=True)
+    con = connect(partial)
+    try:
+        ingest.ingest_paths(con, sorted(SAMPLE_RETURNS.glob("*.xlsx")), user="sample data")
+        con.execute("INSERT OR REPLACE INTO settings VALUES ('database_kind', 'sample')")
+        store.audit(con, "system", "sample database built", str(target))
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    os.replace(partial, target)
+    return target

@@ -10,6 +10,7 @@ import argparse
 import csv
 import datetime as dt
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -338,8 +339,14 @@ def returns(
     return out
 
 
-def write_workbook(path: Path, data: dict) -> None:
-    """Write one return as an .xlsx in the template's layout (openpyxl, write-only for speed)."""
+def workbook_bytes(data: dict) -> bytes:
+    """One return as .xlsx bytes in the template's layout (openpyxl, write-only for speed).
+
+    `data` is {about: {field: value}, cases: [row dicts], activity: {measure: count},
+    spend: [row dicts]}; a key missing from a row dict is written blank.
+    """
+    import io
+
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
@@ -353,7 +360,7 @@ def write_workbook(path: Path, data: dict) -> None:
     ws = wb.create_sheet("Cases")
     ws.append(CASES.names)
     for row in data["cases"]:
-        ws.append([row[name] for name in CASES.names])
+        ws.append([row.get(name) for name in CASES.names])
     ws = wb.create_sheet("Activity")
     ws.append(["measure", "count"])
     for key, value in data["activity"].items():
@@ -361,9 +368,32 @@ def write_workbook(path: Path, data: dict) -> None:
     ws = wb.create_sheet("Spend")
     ws.append(SPEND.names)
     for row in data["spend"]:
-        ws.append([row[name] for name in SPEND.names])
+        ws.append([row.get(name) for name in SPEND.names])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return _fixed_zip(buffer.getvalue())
+
+
+def _fixed_zip(content: bytes) -> bytes:
+    """Repack with fixed timestamps so that the same rows always give the same bytes."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=(2019, 7, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            data = source.read(item.filename)
+            if item.filename == "docProps/core.xml":  # openpyxl stamps the save time here
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2019-07-01T00:00:00Z", data)
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+def write_workbook(path: Path, data: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    path.write_bytes(workbook_bytes(data))
 
 
 def write_reference(directory: Path) -> None:

@@ -1,0 +1,34 @@
+"""Shared fixtures: databases built in code from the seeded sample data or from small fixtures."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from metrics import db
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def sample_db_file(tmp_path_factory) -> Path:
+    """A database holding the thirteen committed sample returns, built once per test run."""
+    return db.build_sample_database(tmp_path_factory.mktemp("sample") / "sample.duckdb")
+
+
+@pytest.fixture
+def sample_db(sample_db_file, tmp_path) -> Path:
+    """A private copy of the sample database, free to change."""
+    copy = tmp_path / "sample.duckdb"
+    shutil.copy(sample_db_file, copy)
+    return copy
+
+
+@pytest.fixture
+def empty_db(tmp_path) -> Path:
+    """The path of a new database holding the default reference data and no returns."""
+    path = tmp_path / "empty.duckdb"
+    db.connect(path).close()
+    return path

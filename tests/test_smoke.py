@@ -1,0 +1,15 @@
+"""The sample database builds and reports."""
+
+from metrics import db
+from metrics.periods import Period
+from metrics.report import report
+
+
+def test_sample_database_reports_the_whole_year(sample_db_file):
+    con = db.connect(sample_db_file)
+    try:
+        result = report(con, Period("2018-06", "2019-06"))
+    finally:
+        con.close()
+    assert result["as_at"] == "2019-06-30"
+    assert result["spend"]["budget"] == 34000.0
