@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from metrics.contract import ACTIVITY, CASES, REFERENCE_SHEETS, SPEND, Sheet
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _columns_ddl(sheet: Sheet) -> str:
@@ -41,6 +41,13 @@ def _migrations() -> list[list[str]]:
                 detail VARCHAR)""",
             "CREATE TABLE settings (key VARCHAR PRIMARY KEY, value VARCHAR)",
             *reference,
+        ],
+        [
+            # Local accounts (metrics/users.py): only an argon2id hash of the password is kept.
+            """CREATE TABLE users (
+                name VARCHAR PRIMARY KEY, role VARCHAR NOT NULL, password_hash VARCHAR NOT NULL,
+                created_at TIMESTAMP NOT NULL, failed_attempts INTEGER NOT NULL DEFAULT 0,
+                locked_until TIMESTAMP, last_sign_in TIMESTAMP)""",
         ],
     ]
 
@@ -259,6 +266,16 @@ def only_service(con) -> str:
     if not names:
         raise LookupError("no returns are loaded yet")
     raise LookupError("several services are loaded; name one with --service: " + ", ".join(names))
+
+
+def audit_entries(con, limit: int | None = None):
+    """The audit log, newest first (who, when, what), as a pandas frame."""
+    # Rows logged in one transaction share a timestamp: insertion order (rowid) breaks the tie.
+    return con.execute(
+        """SELECT logged_at, actor, action, detail FROM audit_log
+           ORDER BY logged_at DESC, rowid DESC LIMIT ?""",
+        [limit],
+    ).df()
 
 
 def upload_log(con):
