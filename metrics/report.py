@@ -441,3 +441,24 @@ def months_loaded(con, service: str | None = None) -> list[str]:
 def expected_months(con, service: str | None = None) -> list[str]:
     loaded = months_loaded(con, service)
     return months_between(loaded[0], loaded[-1]) if loaded else []
+
+
+def quick_periods(con, service: str | None = None) -> dict[str, Period]:
+    """The period picker's quick picks, from the months loaded and the budget's grants."""
+    from metrics import periods
+
+    latest = latest_month(con, service)
+    if latest is None:
+        return {}
+    picks = {
+        "Latest month": periods.latest_month(latest),
+        "Latest quarter": periods.latest_quarter(latest),
+    }
+    grant = con.execute(
+        "SELECT min(start_date) FROM budget WHERE start_date <= ? AND end_date >= ?",
+        [month_end(latest), periods.month_start(latest)],
+    ).fetchall()[0][0]
+    if grant is not None:
+        picks["Grant to date"] = periods.grant_to_date(grant, latest)
+    picks["Financial year"] = periods.financial_year(latest)
+    return picks

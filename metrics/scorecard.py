@@ -1,0 +1,101 @@
+"""What the Summary and KPI pages show: each measure with its previous period, target, grade,
+reading and recent monthly values, and the key messages drawn from the readings."""
+
+from __future__ import annotations
+
+from metrics.measures import MEASURES, graded
+from metrics.periods import Period, add_months
+from metrics.report import compute, format_value, grade, reading, resolve_service, targets
+
+# The cards of the Summary page, in order: what the PCC's office asks about first.
+HEADLINE = (
+    "referrals_received",
+    "victims_supported",
+    "timely_contact_rate",
+    "median_days_to_contact",
+    "caseload_end",
+    "closures",
+    "planned_closure_rate",
+    "outcome_safer_rate",
+    "voice_captured_rate",
+    "outside_nrm_rate",
+    "nrm_referrals",
+    "duty_to_notify_referrals",
+)
+SPARK_MONTHS = 12
+
+
+def _change(name: str, now, before) -> str:
+    if not all(isinstance(v, int | float) for v in (now, before)):
+        return ""
+    diff = now - before
+    unit = MEASURES[name].unit
+    if unit == "rate":
+        return f"{diff * 100:+.0f} pts"
+    if unit == "gbp":
+        return f"{'+' if diff >= 0 else '−'}£{abs(diff):,.0f}"
+    if unit == "days":
+        return f"{diff:+g} days"
+    return f"{diff:+,}"
+
+
+def scorecard(con, period: Period, service: str | None = None, audience: str = "internal",
+              names: tuple[str, ...] | None = None) -> list[dict]:
+    """One row per measure: value, previous period, change, target, grade, reading, sparkline."""
+    service = resolve_service(con, service)
+    spark_first = add_months(period.last, -(SPARK_MONTHS - 1))
+    periods = {"current": period, "previous": period.previous()}
+    periods |= {m: Period(m, m) for m in Period(spark_first, period.last).months}
+    computed = compute(con, periods, service, audience)
+    goals = targets(con)
+    rows = []
+    for name in names or tuple(MEASURES):
+        m = MEASURES[name]
+        fig, before = computed["current"][name], computed["previous"][name]
+        target = goals.get(name)
+        rows.append({
+            "name": name,
+            "label": m.label,
+            "unit": m.unit,
+            "description": m.description,
+            "value": fig.value,
+            "shown": "not shown" if fig.suppressed and fig.value is None else format_value(name, fig.value),
+            "previous": before.value,
+            "previous_shown": format_value(name, before.value),
+            "change": _change(name, fig.value, before.value),
+            "target": None if target is None else target["target"],
+            "target_shown": "" if target is None else format_value(name, target["target"]),
+            "better": m.better,
+            "grade": grade(fig.value, target) if m.better else None,
+            "reading": reading(fig, target) if m.better else "",
+            "spark": [computed[k][name].value if isinstance(computed[k][name].value, int | float) else None
+                      for k in periods if k not in ("current", "previous")],
+        })
+    return rows
+
+
+def key_messages(rows: list[dict], limit: int = 5) -> list[str]:
+    """The readings that matter most: reds first, then ambers, then greens."""
+    order = {"red": 0, "amber": 1, "green": 2}
+    graded_rows = [r for r in rows if r["grade"] in order]
+    graded_rows.sort(key=lambda r: order[r["grade"]])
+    return [r["reading"] for r in graded_rows[:limit]]
+
+
+def graded_names() -> tuple[str, ...]:
+    return tuple(m.name for m in graded())
+
+
+
+SPEND_CARDS = ("spend_actual", "spend_expected", "spend_variance_abs", "spend_forecast_outturn",
+               "cost_per_victim", "estimated_saving")
+
+
+def summary(con, period: Period, service: str | None = None, audience: str = "internal") -> dict:
+    """Everything the Summary page shows, from one computation: cards, spend cards, key messages."""
+    rows = {r["name"]: r for r in scorecard(con, period, service, audience)}
+    return {
+        "cards": [rows[n] for n in HEADLINE],
+        "spend": [rows[n] for n in SPEND_CARDS],
+        "messages": key_messages([rows[n] for n in graded_names()]),
+    }

@@ -1,0 +1,77 @@
+"""Small rendering helpers shared by the pages: header, banners, RAG badges, cards."""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from metrics.report import GRADE_COLOURS
+from ui import state
+
+GRADE_WORDS = {"green": "Green: on target", "amber": "Amber: near target", "red": "Red: off target",
+               "grey": "Grey: not graded"}
+
+_STYLE = """
+<style>
+.rag {display:inline-block; padding:0.15rem 0.6rem; border-radius:0.4rem; color:#fff; font-weight:600;}
+.rag-amber {color:#1b1b1b;}
+.card-value {font-size:2.4rem; font-weight:700; line-height:1.1;}
+.card-label {font-size:1.05rem; font-weight:600;}
+.card-meta {font-size:0.95rem; color:#444;}
+.reading {font-size:0.95rem;}
+</style>
+"""
+
+
+def apply_style() -> None:
+    st.markdown(_STYLE, unsafe_allow_html=True)
+
+
+def rag_badge(grade: str | None) -> str:
+    """The grade as a colour and a word (never colour alone)."""
+    if not grade:
+        return ""
+    colour = GRADE_COLOURS[grade]
+    return (f'<span class="rag rag-{grade}" style="background:{colour}">'
+            f"{html.escape(GRADE_WORDS[grade])}</span>")
+
+
+def page_header(title: str, needs_period: bool = True) -> bool:
+    """Title, period and as-at line; False (after saying why) when there is nothing to show yet."""
+    st.title(title)
+    period = state.period()
+    if needs_period and period is None:
+        st.info("No monthly returns are loaded yet. The Connect Gwent manager uploads them on the "
+                "Upload returns page; until then there is nothing to show here.")
+        return False
+    if needs_period:
+        as_at = state.ask("report", "as_at", state.service())
+        st.caption(f"{state.service()} · {period.label} · figures as at {as_at:%d %B %Y}"
+                   + (" · partnership view: small numbers suppressed" if state.audience() == "partnership" else ""))
+    return True
+
+
+def card(row: dict) -> None:
+    """One measure as a card: value, change on the previous period, target, grade and reading."""
+    with st.container(border=True):
+        st.markdown(f'<div class="card-label">{html.escape(row["label"])}</div>'
+                    f'<div class="card-value">{html.escape(row["shown"])}</div>', unsafe_allow_html=True)
+        meta = []
+        if row["change"]:
+            meta.append(f"{row['change']} on previous period ({row['previous_shown']})")
+        if row["target_shown"]:
+            meta.append(f"target {row['target_shown']}")
+        if meta:
+            st.markdown(f'<div class="card-meta">{html.escape(" · ".join(meta))}</div>', unsafe_allow_html=True)
+        if row["grade"]:
+            st.markdown(rag_badge(row["grade"]), unsafe_allow_html=True)
+            st.markdown(f'<div class="reading">{html.escape(row["reading"])}</div>', unsafe_allow_html=True)
+
+
+def cards(rows: list[dict], per_row: int = 4) -> None:
+    for start in range(0, len(rows), per_row):
+        columns = st.columns(per_row)
+        for column, row in zip(columns, rows[start:start + per_row]):
+            with column:
+                card(row)

@@ -1,0 +1,51 @@
+"""What every page run needs, whichever way Streamlit starts it.
+
+Normally dashboard.py runs first, draws the sidebar and routes to the page. But while a
+`pages/` folder exists, Streamlit runs a page file directly on a session's first run after
+the server starts (its old multipage mode), and AppTest always does. So each page also
+calls `page()`: it draws the sidebar when the router did not, and refuses a page the user's
+role may not see: access never depends on the menu alone.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import streamlit as st
+
+from metrics import access
+from ui import components, sidebar, state
+
+_routing = threading.local()
+
+
+def chrome() -> str:
+    """Style, the demo banner and the shared sidebar; returns the role."""
+    components.apply_style()
+    role = sidebar.role_picker(access.ROLES)
+    sidebar.service_picker()
+    sidebar.period_picker()
+    sidebar.demo_banner()
+    return role
+
+
+def route(pages: dict[str, str]) -> None:
+    """Draw the chrome, then run the chosen page among those this role may see."""
+    role = chrome()
+    visible = [st.Page(path, title=title, default=title == "Summary")
+               for title, path in pages.items() if access.allowed(role, title)]
+    _routing.active = True
+    try:
+        st.navigation(visible).run()
+    finally:
+        _routing.active = False
+
+
+def page(title: str, needs_period: bool = True) -> bool:
+    """Call first on every page; False when the page has nothing to show (and said why)."""
+    if not getattr(_routing, "active", False):
+        chrome()
+    if not access.allowed(state.role(), title):
+        st.error(f"The {title} page is not available to you.")
+        st.stop()
+    return components.page_header(title, needs_period)
