@@ -8,6 +8,7 @@ import json
 import sys
 from pathlib import Path
 
+from metrics.access import ROLES
 from metrics.contract import Rejected
 
 
@@ -28,6 +29,12 @@ def _month(text: str) -> str:
 def _month_range(text: str) -> tuple[str, str]:
     start, sep, end = text.partition(":")
     return _month(start), _month(end if sep else start)
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) == 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number above 0")
+    return int(text)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,6 +81,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--base", type=_month_range, required=True, help="YYYY-MM:YYYY-MM")
     p.add_argument("--compare", type=_month_range, required=True, help="YYYY-MM:YYYY-MM")
     p.add_argument("--service")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("users", parents=[common], help="manage local accounts (sign-in without OIDC)")
+    users = p.add_subparsers(dest="action", required=True)
+    s = users.add_parser("add", parents=[common], help="add a user; the password is asked for twice")
+    s.add_argument("name")
+    s.add_argument("--role", choices=ROLES, required=True)
+    s.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    s.add_argument("--user", default=None, help="who is making the change (default: the login name)")
+    s = users.add_parser("list", parents=[common], help="list users and their roles")
+    s.add_argument("--json", action="store_true")
+    s = users.add_parser("set-role", parents=[common], help="change a user's role")
+    s.add_argument("name")
+    s.add_argument("role", choices=ROLES)
+    s.add_argument("--user", default=None)
+    s = users.add_parser("remove", parents=[common], help="remove a user")
+    s.add_argument("name")
+    s.add_argument("--user", default=None)
+
+    p = sub.add_parser("audit", parents=[common], help="the audit log, newest first")
+    p.add_argument("--limit", type=_positive, help="show only the newest N entries")
     p.add_argument("--json", action="store_true")
     return parser
 
@@ -171,7 +199,78 @@ def _dispatch(args, con) -> int:
         result = growth(con, base, compare, args.service)
         print(json.dumps(result, indent=2) if args.json else text.growth_table(result, base, compare))
         return 0
+    if args.command == "users":
+        return _users(args, con)
+    if args.command == "audit":
+        log = store.audit_entries(con, args.limit)
+        if args.json:
+            print(log.to_json(orient="records", date_format="iso", indent=1))
+        elif log.empty:
+            print("The audit log is empty.")
+        else:
+            rows = [(f"{r.logged_at:%Y-%m-%d %H:%M:%S}", r.actor, r.action, r.detail) for r in log.itertuples()]
+            print(_plain_table(("when", "who", "what", "detail"), rows))
+        return 0
     raise AssertionError(args.command)
+
+
+def _read_new_password(args) -> str | None:
+    """The new password from stdin or from two prompts; None when the two differ."""
+    from metrics import users
+
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    password = getpass.getpass(f"Password for {args.name}: ")
+    users.check_password(password)
+    return password if getpass.getpass("The same password again: ") == password else None
+
+
+def _users(args, con) -> int:
+    from metrics import users
+
+    if args.action == "add":
+        password = _read_new_password(args)
+        if password is None:
+            print("Error: the two passwords differ; no user was added.", file=sys.stderr)
+            return 1
+        user = users.add_user(con, args.name, args.role, password, _user(args))
+        print(f"Added {user['name']} as {user['role']}")
+    elif args.action == "list":
+        listed = users.list_users(con)
+        if args.json:
+            print(json.dumps(listed, indent=1, default=lambda when: when.isoformat(timespec="seconds")))
+        elif not listed:
+            print("No users yet: add one with `python -m metrics users add NAME --role manager`.")
+        else:
+            print(_users_table(listed))
+    elif args.action == "set-role":
+        user = users.set_role(con, args.name, args.role, _user(args))
+        print(f"{user['name']} is now {user['role']}")
+    else:
+        users.remove_user(con, args.name, _user(args))
+        print(f"Removed {users.normalise_name(args.name)}")
+    return 0
+
+
+def _users_table(listed: list[dict]) -> str:
+    import datetime as dt
+
+    def when(value) -> str:
+        return f"{value:%Y-%m-%d %H:%M}" if value else "-"
+
+    now = dt.datetime.now()
+    rows = []
+    for user in listed:
+        locked = user["locked_until"] if user["locked_until"] and user["locked_until"] > now else None
+        rows.append((user["name"], user["role"], when(user["created_at"]), when(user["last_sign_in"]), when(locked)))
+    return _plain_table(("name", "role", "created", "last sign-in", "locked until"), rows)
+
+
+def _plain_table(header: tuple[str, ...], rows: list[tuple]) -> str:
+    """Left-aligned columns separated by two spaces."""
+    rows = [header, *[tuple("" if cell is None else str(cell) for cell in row) for row in rows]]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows)
 
 
 def main() -> None:
