@@ -29,11 +29,16 @@ def chrome() -> str:
     return role
 
 
+def visible_pages(role: str | None, pages: dict[str, str]) -> dict[str, str]:
+    """The pages of the menu for this role, in menu order."""
+    return {title: path for title, path in pages.items() if access.allowed(role, title)}
+
+
 def route(pages: dict[str, str]) -> None:
     """Draw the chrome, then run the chosen page among those this role may see."""
     role = chrome()
     visible = [st.Page(path, title=title, default=title == "Summary")
-               for title, path in pages.items() if access.allowed(role, title)]
+               for title, path in visible_pages(role, pages).items()]
     _routing.active = True
     try:
         st.navigation(visible).run()

@@ -1,4 +1,8 @@
-"""The sidebar shared by every page: who is looking, which service and which period."""
+"""The sidebar shared by every page: who is looking, which service and which period.
+
+Streamlit forgets a widget's value when a page switch draws a new widget tree, so each
+choice is kept under a plain session key (`kept_<name>`) and given back as the default.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,17 @@ from metrics.periods import Period
 from ui import state
 
 CUSTOM = "Custom range"
+ROLE_LABELS = {"manager": "Connect Gwent manager", "commissioner": "PCC's office", "partnership": "Partnership group"}
+
+
+def _kept_select(widget, label: str, options: list, key: str, default=None, **kwargs):
+    """A sidebar selectbox or radio whose choice survives page switches."""
+    kept = st.session_state.get(f"kept_{key}", default)
+    index = options.index(kept) if kept in options else 0
+    # No widget key: its identity follows `index`, so a page switch redraws it on the kept choice.
+    chosen = widget(label, options, index=index, **kwargs)
+    st.session_state[f"kept_{key}"] = chosen
+    return chosen
 
 
 def demo_banner() -> None:
@@ -18,20 +33,18 @@ def demo_banner() -> None:
 
 def role_picker(roles: tuple[str, ...]) -> str:
     """Until someone signs in, the demo lets you look as any of the three users."""
-    labels = {"manager": "Connect Gwent manager", "commissioner": "PCC's office", "partnership": "Partnership group"}
-    chosen = st.sidebar.selectbox("View as", roles, format_func=labels.get, key="role")
-    return chosen
+    return _kept_select(st.sidebar.selectbox, "View as", list(roles), "role", roles[0], format_func=ROLE_LABELS.get)
 
 
 def service_picker() -> str | None:
     services = state.ask("store", "services")
-    if not services:
-        st.session_state["service"] = None
-        return None
+    chosen = None
     if len(services) == 1:
-        st.session_state["service"] = services[0]
-        return services[0]
-    return st.sidebar.selectbox("Service", services, key="service")
+        chosen = services[0]
+    elif services:
+        chosen = _kept_select(st.sidebar.selectbox, "Service", services, "service_choice")
+    st.session_state["service"] = chosen
+    return chosen
 
 
 def period_picker() -> Period | None:
@@ -41,14 +54,12 @@ def period_picker() -> Period | None:
     if not picks:
         st.session_state["period"] = None
         return None
-    choice = st.sidebar.radio("Period", [*picks, CUSTOM], key="period_choice")
+    choice = _kept_select(st.sidebar.radio, "Period", [*picks, CUSTOM], "period_choice")
     if choice == CUSTOM:
         months = state.ask("report", "months_loaded", service)
-        default = picks["Latest quarter"]
-        first = st.sidebar.selectbox("From", months, index=months.index(default.first)
-                                     if default.first in months else 0, key="period_from")
+        first = _kept_select(st.sidebar.selectbox, "From", months, "period_from", picks["Latest quarter"].first)
         later = [m for m in months if m >= first]
-        last = st.sidebar.selectbox("To", later, index=len(later) - 1, key="period_to")
+        last = _kept_select(st.sidebar.selectbox, "To", later, "period_to", later[-1])
         period = Period(first, last)
     else:
         period = picks[choice]

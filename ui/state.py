@@ -69,7 +69,7 @@ def ask(module: str, function: str, *args, **kwargs):
 
 def role() -> str | None:
     """The signed-in user's role; in demo mode, the role picked in the sidebar."""
-    return st.session_state.get("signed_in_role") or st.session_state.get("role")
+    return st.session_state.get("signed_in_role") or st.session_state.get("kept_role")
 
 
 def audience() -> str:

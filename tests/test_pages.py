@@ -1,0 +1,54 @@
+"""Smoke tests: every page under every role, in demo mode (the sample database)."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from metrics import access
+from tests.conftest import ROOT
+from ui.navigation import PAGE_FILES
+from ui.shell import visible_pages
+
+
+@pytest.fixture(scope="module")
+def demo_env(tmp_path_factory, sample_db_file):
+    """Point the app at a real-database path that does not exist, and at a prebuilt demo database."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("DASHBOARD_DB", str(tmp_path_factory.mktemp("real") / "none.duckdb"))
+    mp.setattr("metrics.db.SAMPLE_DB", sample_db_file)
+    yield
+    mp.undo()
+
+
+def app_as(role: str) -> AppTest:
+    """The app in demo mode, looking as `role` (chosen the way the sidebar's picker keeps it)."""
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at.session_state["kept_role"] = role
+    at.run()
+    return at
+
+
+def test_menu_for_each_role_is_exactly_what_the_role_may_see():
+    assert list(visible_pages("manager", PAGE_FILES)) == list(PAGE_FILES)
+    assert list(visible_pages("commissioner", PAGE_FILES)) == [
+        "Summary", "Advocate KPIs", "Referral growth", "Spend vs budget", "Trends", "Demand and value",
+        "Data quality"]
+    assert list(visible_pages("partnership", PAGE_FILES)) == ["Summary", "Trends", "Demand and value"]
+    assert visible_pages(None, PAGE_FILES) == {}
+
+
+@pytest.mark.parametrize("role", access.ROLES)
+def test_every_page_under_every_role(demo_env, role):
+    at = app_as(role)
+    for title, path in PAGE_FILES.items():
+        at.switch_page(path)
+        at.run()
+        assert not at.exception, (role, title, at.exception)
+        errors = [e.value for e in at.error]
+        if access.allowed(role, title):
+            assert [t.value for t in at.title][:1] == [title], (role, title)
+            assert not errors, (role, title, errors)
+        else:
+            assert errors == [f"The {title} page is not available to you."], (role, title)
+            assert not at.title and not at.dataframe and not at.metric, (role, title)
