@@ -12,6 +12,7 @@ import calendar
 import datetime as dt
 import hashlib
 import io
+import math
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,12 +55,19 @@ def _file_problem(file: str, message: str) -> Rejected:
     return Rejected([Problem(file, "", None, "", "", message)])
 
 
+def _too_large(file: str, size: int, max_bytes: int) -> Rejected:
+    # Both in MiB, the unit of the limit (20 * 1024 * 1024), so that the limit reads '20 MB'; the size is
+    # rounded up, so that a file just over the limit never reads as '20.0 MB'.
+    size_mb = math.ceil(size / 2**20 * 10) / 10
+    return _file_problem(file, f"is {size_mb:.1f} MB; the limit is {max_bytes / 2**20:.0f} MB")
+
+
 def check_file(content: bytes, file: str, max_bytes: int = MAX_UPLOAD_BYTES) -> None:
     """Refuse what is not a readable .xlsx before any parser sees it."""
     if not content:
         raise _file_problem(file, "is empty")
     if len(content) > max_bytes:
-        raise _file_problem(file, f"is {len(content) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB")
+        raise _too_large(file, len(content), max_bytes)
     if content.startswith(_OLE_MAGIC):
         raise _file_problem(
             file, "is password-protected or an old .xls workbook: save it as an unprotected Excel workbook (.xlsx)"
@@ -110,10 +118,24 @@ def read_sheets(content: bytes, file: str) -> dict[str, pa.Table]:
                 )
             )
             continue
-        sheets[sheet.name] = pa.Table.from_batches([loaded]) if isinstance(loaded, pa.RecordBatch) else loaded
+        table = pa.Table.from_batches([loaded]) if isinstance(loaded, pa.RecordBatch) else loaded
+        sheets[sheet.name] = _without_midnight(table)
     if problems:
         raise Rejected(problems)
     return sheets
+
+
+def _without_midnight(table: pa.Table) -> pa.Table:
+    """Show a date cell as 2019-03-01, not as fastexcel's text '2019-03-01 00:00:00'."""
+    import pyarrow.compute as pc
+
+    columns = [
+        pc.replace_substring_regex(column, r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", r"\1")
+        if pa.types.is_string(column.type)
+        else column
+        for column in table.columns
+    ]
+    return pa.table(columns, names=table.column_names)
 
 
 def _table_rows(sheet: Sheet, raw: pa.Table, file: str) -> tuple[pa.Table, list[Problem]]:
@@ -166,6 +188,14 @@ def _fields(sheet: Sheet, raw: pa.Table, file: str) -> tuple[dict[str, tuple[int
     return found, problems
 
 
+def _check_keyvalue(sheet: Sheet, raw: pa.Table, file: str) -> tuple[dict, list[Problem]]:
+    """Read and type a key/value sheet; its fields are not each reported missing when the sheet's shape is wrong."""
+    fields, problems = _fields(sheet, raw, file)
+    typed, found = check_fields(sheet, fields, file)
+    shape_is_wrong = raw.num_columns < 2 or raw.num_rows == 0
+    return typed, problems if shape_is_wrong else problems + found
+
+
 def month_end(month: str) -> dt.date:
     year, number = int(month[:4]), int(month[5:7])
     return dt.date(year, number, calendar.monthrange(year, number)[1])
@@ -177,28 +207,29 @@ def check_return(content: bytes, file: str, con=None, max_bytes: int = MAX_UPLOA
     sheets = read_sheets(content, file)
     problems: list[Problem] = []
 
-    fields, found = _fields(ABOUT, sheets[ABOUT.name], file)
-    problems += found
-    about, found = check_fields(ABOUT, fields, file)
+    about, found = _check_keyvalue(ABOUT, sheets[ABOUT.name], file)
     problems += found
     last_day = month_end(about["reporting_month"]) if about["reporting_month"] else None
 
     typed = {}
     for sheet in (CASES, SPEND):
-        rows, found = _table_rows(sheet, sheets[sheet.name], file)
-        problems += found
-        if not found:
-            typed[sheet.name], found = check_table(sheet, rows, file, month_end=last_day)
-            problems += found
+        rows, header_problems = _table_rows(sheet, sheets[sheet.name], file)
+        checked, cell_problems = check_table(sheet, rows, file, month_end=last_day)
+        # Cells are checked under a faulty header too, so that every problem shows at once; a column
+        # the header already reports (missing, doubled) is left to that one problem.
+        named = {p.column for p in header_problems}
+        problems += header_problems + [p for p in cell_problems if p.column not in named]
+        if not header_problems:
+            typed[sheet.name] = checked
 
-    fields, found = _fields(ACTIVITY, sheets[ACTIVITY.name], file)
-    problems += found
-    activity, found = check_fields(ACTIVITY, fields, file)
+    activity, found = _check_keyvalue(ACTIVITY, sheets[ACTIVITY.name], file)
     problems += found
 
     if con is not None and SPEND.name in typed and last_day is not None:
         problems += _check_grants(con, typed[SPEND.name], last_day, file)
     if problems:
+        order = {sheet.name: i for i, sheet in enumerate(RETURN_SHEETS)}
+        problems.sort(key=lambda p: (order.get(p.sheet, -1), p.row if p.row is not None else float("inf")))
         raise Rejected(problems)
     return CheckedReturn(
         file, hashlib.sha256(content).hexdigest(), about, typed[CASES.name], activity, typed[SPEND.name]
@@ -216,6 +247,8 @@ def _check_grants(con, spend: pa.Table, last_day: dt.date, file: str) -> list[Pr
         grants.setdefault(line, []).append(grant)
     problems = []
     for row, line, grant in zip(*(spend.column(n).to_pylist() for n in ("_row", "budget_line", "grant"))):
+        if line is None:
+            continue  # a blank or unknown budget line is already reported by its own cell check
         options = grants.get(line, [])
         month = last_day.strftime("%Y-%m")
         if not options:
@@ -284,6 +317,8 @@ def ingest_paths(con, paths: list[str | Path], user: str | None = None) -> list[
     checked, problems = [], []
     for path in map(Path, paths):
         try:
+            if path.is_file() and path.stat().st_size > MAX_UPLOAD_BYTES:
+                raise _too_large(path.name, path.stat().st_size, MAX_UPLOAD_BYTES)
             checked.append(check_return(path.read_bytes(), path.name, con))
         except Rejected as exc:
             problems.extend(exc.problems)

@@ -4,7 +4,9 @@ and the cost-benefit ratio. Each table is validated like a return and replaced w
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+from decimal import Decimal
 from pathlib import Path
 
 import pyarrow as pa
@@ -138,12 +140,28 @@ def table_frame(con, sheet: Sheet):
     return con.execute(f"SELECT {names} FROM {sheet.table} ORDER BY ALL").df()
 
 
+def _csv_cell(value: object) -> object:
+    """A value as the CSVs are written by hand: ISO dates, 26000 rather than 26000.00, blank for NULL."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal | float):
+        number = float(value)
+        return str(int(number)) if number.is_integer() else repr(number)
+    return value
+
+
 def to_csv(con, sheet: Sheet) -> str:
-    frame = table_frame(con, sheet)
-    for c in sheet.columns:
-        if c.type == "date":
-            frame[c.name] = frame[c.name].map(lambda d: d.isoformat() if d is not None and d == d else "")
-    return frame.to_csv(index=False, lineterminator="\n")
+    """The table as CSV, rows in the order they were imported, so that an export of an import is the same file."""
+    names = ", ".join(f'"{n}"' for n in sheet.names)
+    # No ORDER BY: DuckDB keeps insertion order (preserve_insertion_order), which is the file's order.
+    rows = con.execute(f"SELECT {names} FROM {sheet.table}").fetchall()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(sheet.names)
+    writer.writerows([_csv_cell(v) for v in row] for row in rows)
+    return buffer.getvalue()
 
 
 def export_files(con, directory: str | Path) -> list[Path]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from metrics.contract import ABOUT, ACTIVITY, RETURN_SHEETS, SPEND, Column, Sheet
+from metrics.contract import ABOUT, ACTIVITY, EARLIEST_DATE, RETURN_SHEETS, SPEND, Column, Sheet
 
 MAX_TEMPLATE_ROWS = 2000
 _HEADER_FILL = "1F4E79"
@@ -33,8 +33,12 @@ def _validation_for(col: Column):
         dv = DataValidation(type="list", formula1='"' + ",".join(col.codes) + '"', allow_blank=not col.required)
         dv.error = "Choose one of: " + ", ".join(col.codes)
     elif col.type == "date":
-        dv = DataValidation(type="date", operator="greaterThan", formula1="DATE(2000,1,1)", allow_blank=True)
-        dv.error = "Enter a date (YYYY-MM-DD)"
+        # The same earliest date as the ingest check, which accepts that day itself.
+        year, month, day = (int(part) for part in EARLIEST_DATE.split("-"))
+        dv = DataValidation(
+            type="date", operator="greaterThanOrEqual", formula1=f"DATE({year},{month},{day})", allow_blank=True
+        )
+        dv.error = f"Enter a date (YYYY-MM-DD) on or after {EARLIEST_DATE}"
     elif col.type == "int":
         dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
         dv.error = "Enter a whole number, 0 or more"

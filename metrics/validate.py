@@ -28,10 +28,12 @@ def typed_sql(col: Column, raw: str) -> str:
         tries = ", ".join(f"try_strptime({raw}, '{fmt}')" for fmt in _DATE_FORMATS)
         return f"CAST(coalesce({tries}) AS DATE)"
     if col.type == "month":
-        # Excel turns a typed 2019-03 into a date: accept that as well as YYYY-MM text.
+        # Excel turns a typed 2019-03 into the date 2019-03-01 (read as that text): accept the first
+        # day of a month as well as YYYY-MM text, but not another day, which would be a different fact.
+        day = f"try_strptime({raw}, '%Y-%m-%d')"
         return (
             f"coalesce(strftime(try_strptime({raw}, '%Y-%m'), '%Y-%m'), "
-            f"strftime(try_strptime({raw}, '%Y-%m-%d %H:%M:%S'), '%Y-%m'))"
+            f"CASE WHEN day({day}) = 1 THEN strftime({day}, '%Y-%m') END)"
         )
     if col.type == "code":
         return f"${col.name}__codes[list_position(${col.name}__keys, lower({raw}))]"
@@ -92,9 +94,14 @@ def bound_params(columns: tuple[Column, ...]) -> dict:
 
 # Cross-column rules per sheet: (column reported, SQL condition over typed columns, message).
 # $month_end is the last day of the reporting month of the workbook (NULL for reference CSVs).
+# A duplicate check skips NULL keys: cells that failed typing would otherwise all count as one value.
 CROSS_RULES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "Cases": (
-        ("case_ref", "count(*) OVER (PARTITION BY lower(case_ref)) > 1", "appears more than once in the sheet"),
+        (
+            "case_ref",
+            "case_ref IS NOT NULL AND count(*) OVER (PARTITION BY lower(case_ref)) > 1",
+            "appears more than once in the sheet",
+        ),
         ("referral_date", "referral_date > $month_end", "is after the end of the reporting month"),
         ("first_contact_date", "first_contact_date < referral_date", "is before referral_date"),
         ("first_contact_date", "first_contact_date > $month_end", "is after the end of the reporting month"),
@@ -114,16 +121,19 @@ CROSS_RULES: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("end_date", "end_date < start_date", "is before start_date"),
         (
             "budget_line",
-            'count(*) OVER (PARTITION BY lower("grant"), budget_line) > 1',
+            '"grant" IS NOT NULL AND budget_line IS NOT NULL'
+            ' AND count(*) OVER (PARTITION BY lower("grant"), budget_line) > 1',
             "appears more than once for this grant",
         ),
     ),
     "kpi_targets": (
         ("amber_band", "amber_band < 0", "must not be negative"),
-        ("measure", "count(*) OVER (PARTITION BY measure) > 1", "appears more than once"),
+        ("measure", "measure IS NOT NULL AND count(*) OVER (PARTITION BY measure) > 1", "appears more than once"),
     ),
     "nrm_referrals": (("period_end", "period_end < period_start", "is before period_start"),),
-    "bank_holidays": (("date", "count(*) OVER (PARTITION BY date) > 1", "appears more than once"),),
+    "bank_holidays": (
+        ("date", "date IS NOT NULL AND count(*) OVER (PARTITION BY date) > 1", "appears more than once"),
+    ),
 }
 
 
