@@ -14,15 +14,15 @@ import threading
 import streamlit as st
 
 from metrics import access
-from ui import components, sidebar, state
+from ui import auth, components, sidebar, state
 
 _routing = threading.local()
 
 
 def chrome() -> str:
-    """Style, the demo banner and the shared sidebar; returns the role."""
+    """Style, sign-in, the demo banner and the shared sidebar; returns the role."""
     components.apply_style()
-    role = sidebar.role_picker(access.ROLES)
+    role = auth.signed_in_role() or sidebar.role_picker(access.ROLES)
     sidebar.service_picker()
     sidebar.period_picker()
     sidebar.demo_banner()
