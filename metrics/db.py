@@ -12,6 +12,11 @@ DEFAULT_DB = PROJECT_ROOT / "data" / "dashboard.duckdb"
 SAMPLE_DB = PROJECT_ROOT / "data" / "sample.duckdb"
 
 
+def sample_database_path() -> Path:
+    """Where the demo database lives: $DASHBOARD_SAMPLE_DB, else data/sample.duckdb."""
+    return Path(os.environ.get("DASHBOARD_SAMPLE_DB") or SAMPLE_DB)
+
+
 class DatabaseBusy(Exception):
     """Another process holds the database file (DuckDB allows one writer process)."""
 

@@ -22,7 +22,7 @@ def database() -> tuple[Path, bool]:
     real = db.database_path()
     if real.exists():
         return real, False
-    return db.build_sample_database(db.SAMPLE_DB), True
+    return db.build_sample_database(db.sample_database_path()), True
 
 
 @st.cache_resource(show_spinner="Opening the database…")
