@@ -1,0 +1,223 @@
+"""Reference data and settings: a new database's defaults, CSV import checked like a return, export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import workbooks
+
+from metrics import db, reference
+from metrics.cli import run
+from metrics.contract import DEFAULT_COST_BENEFIT_SOURCE, Rejected
+
+SAMPLE = Path(reference.__file__).resolve().parent.parent / "sample_data"
+REFERENCE_FILES = ["budget.csv", "kpi_targets.csv", "nrm_referrals.csv", "bank_holidays.csv"]
+NOT_A_DATE = "is not a date (use a date cell, YYYY-MM-DD or DD/MM/YYYY)"
+TWO_GRANTS = (
+    "grant,budget_line,amount_gbp,start_date,end_date\n"
+    "Pilot 2018-19,Salary,26000,2018-06-13,2019-06-13\n"
+    "Pilot 2018-19,On-costs,8000,2018-06-13,2019-06-13\n"
+    "Extension 2019-20,Salary,27040.5,2019-06-14,2020-06-13\n"
+    "Extension 2019-20,On-costs,8000,2019-06-14,2020-06-13\n"
+)
+
+
+@pytest.fixture
+def con(empty_db):
+    connection = db.connect(empty_db)
+    yield connection
+    connection.close()
+
+
+def _write(folder: Path, name: str, text: str | bytes) -> Path:
+    path = folder / name
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return path
+
+
+def test_a_new_database_has_the_default_reference_data_and_no_returns(con):
+    assert con.execute("SELECT * FROM budget").fetchall() == [
+        ("Pilot 2018-19", "Salary", Decimal("26000.00"), dt.date(2018, 6, 13), dt.date(2019, 6, 13)),
+        ("Pilot 2018-19", "On-costs", Decimal("8000.00"), dt.date(2018, 6, 13), dt.date(2019, 6, 13)),
+    ]
+    counts = {
+        table: con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+        for table in ("kpi_targets", "nrm_referrals", "bank_holidays", "uploads", "raw_cases", "raw_activity")
+    }
+    assert counts == {
+        "kpi_targets": 11,
+        "nrm_referrals": 15,
+        "bank_holidays": 83,
+        "uploads": 0,
+        "raw_cases": 0,
+        "raw_activity": 0,
+    }
+    assert con.execute(
+        "SELECT area, period_start, referrals FROM nrm_referrals WHERE year(period_start) IN (2016, 2017) ORDER BY ALL"
+    ).fetchall() == [
+        ("UK", dt.date(2016, 1, 1), 3804),
+        ("UK", dt.date(2017, 1, 1), 5145),
+    ]
+    assert con.execute("SELECT * FROM kpi_targets WHERE measure = 'timely_contact_rate'").fetchall() == [
+        ("timely_contact_rate", 0.9, "higher", 0.1)
+    ]
+    assert reference.cost_benefit(con) == (3.35, DEFAULT_COST_BENEFIT_SOURCE)
+
+
+def test_the_cli_on_a_new_path_creates_such_a_database(tmp_path, capsys):
+    path = tmp_path / "deeper" / "real.duckdb"
+    assert run(["uploads", "--db", str(path)]) == 0
+    assert capsys.readouterr().out == "No uploads yet.\n"
+    con = db.connect(path)
+    try:
+        assert con.execute("SELECT count(*) FROM budget").fetchall() == [(2,)]
+    finally:
+        con.close()
+
+
+def test_export_round_trips_the_defaults_byte_for_byte(con, tmp_path):
+    written = reference.export_files(con, tmp_path / "out")
+    assert [p.name for p in written] == REFERENCE_FILES + ["settings.csv"]
+    for name in REFERENCE_FILES:
+        assert (tmp_path / "out" / name).read_bytes() == (SAMPLE / name).read_bytes(), name
+    assert (tmp_path / "out" / "settings.csv").read_text(encoding="utf-8") == (
+        f'key,value\ncost_benefit_ratio,3.35\ncost_benefit_source,"{DEFAULT_COST_BENEFIT_SOURCE}"\n'
+    )
+
+
+def test_import_replaces_the_table_and_export_gives_the_file_back(con, tmp_path):
+    budget = _write(tmp_path, "budget.csv", TWO_GRANTS)
+    targets = _write(
+        tmp_path, "KPI_Targets.CSV", "measure,target,better,amber_band\nmedian_days_to_contact,3,lower,1.5\n"
+    )
+    assert reference.import_files(con, [budget, targets], user="manager") == {"budget.csv": 4, "KPI_Targets.CSV": 1}
+    assert con.execute("SELECT * FROM budget").fetchall()[2:] == [
+        ("Extension 2019-20", "Salary", Decimal("27040.50"), dt.date(2019, 6, 14), dt.date(2020, 6, 13)),
+        ("Extension 2019-20", "On-costs", Decimal("8000.00"), dt.date(2019, 6, 14), dt.date(2020, 6, 13)),
+    ]
+    assert con.execute("SELECT * FROM kpi_targets").fetchall() == [("median_days_to_contact", 3.0, "lower", 1.5)]
+    assert con.execute(
+        "SELECT actor, detail FROM audit_log WHERE action = 'settings' AND actor = 'manager'"
+    ).fetchall() == [
+        ("manager", "budget replaced (4 rows) from budget.csv"),
+        ("manager", "kpi_targets replaced (1 rows) from KPI_Targets.CSV"),
+    ]
+    reference.export_files(con, tmp_path / "out")
+    assert (tmp_path / "out" / "budget.csv").read_text() == TWO_GRANTS
+
+
+BAD_FILES = {
+    "budget": (
+        "budget.csv",
+        "grant,budget_line,amount_gbp,start_date,end_date\n"
+        "Pilot,Salary,lots,2018-06-13,2019-06-13\n"
+        "Pilot,Wages,8000,13/06/2018,2019-06-13\n"
+        "Pilot,On-costs,8000,2018-06-13,2018-01-01\n"
+        "Pilot,salary,1,2018-06-13,2019-06-13\n",
+        [
+            "budget.csv: budget row 2, column budget_line: 'Salary' appears more than once for this grant",
+            "budget.csv: budget row 2, column amount_gbp: 'lots' is not an amount in pounds",
+            "budget.csv: budget row 3, column budget_line: 'Wages' is not one of: Salary, On-costs",
+            "budget.csv: budget row 4, column end_date: '2018-01-01' is before start_date",
+            "budget.csv: budget row 5, column budget_line: 'salary' appears more than once for this grant",
+        ],
+    ),
+    "kpi_targets": (
+        "kpi_targets.csv",
+        "measure,target,better,amber_band\n"
+        "timely_contact_rate,0.9,more,0.1\n"
+        "median_days_to_contact,,lower,-1\n"
+        "timely_contact_rate,0.8,higher,0.1\n",
+        [
+            "kpi_targets.csv: kpi_targets row 2, column measure: 'timely_contact_rate' appears more than once",
+            "kpi_targets.csv: kpi_targets row 2, column better: 'more' is not one of: higher, lower",
+            "kpi_targets.csv: kpi_targets row 3, column target: is required",
+            "kpi_targets.csv: kpi_targets row 3, column amber_band: '-1' must not be negative",
+            "kpi_targets.csv: kpi_targets row 4, column measure: 'timely_contact_rate' appears more than once",
+        ],
+    ),
+    "nrm_referrals": (
+        "nrm_referrals.csv",
+        "area,period_start,period_end,referrals\nUK,2018-01-01,2018-12-31,12.5\nUK,2019-12-31,2019-01-01,-3\n",
+        [
+            "nrm_referrals.csv: nrm_referrals row 2, column referrals: '12.5' is not a whole number of 0 or more",
+            "nrm_referrals.csv: nrm_referrals row 3, column period_end: '2019-01-01' is before period_start",
+            "nrm_referrals.csv: nrm_referrals row 3, column referrals: '-3' is not a whole number of 0 or more",
+        ],
+    ),
+    "bank_holidays": (
+        "bank_holidays.csv",
+        "date,name\n2019-02-30,Not a day\n25/12/2019,Christmas Day\n2019-12-25,\nsoon,Later\n",
+        [
+            f"bank_holidays.csv: bank_holidays row 2, column date: '2019-02-30' {NOT_A_DATE}",
+            "bank_holidays.csv: bank_holidays row 3, column date: '25/12/2019' appears more than once",
+            "bank_holidays.csv: bank_holidays row 4, column date: '2019-12-25' appears more than once",
+            "bank_holidays.csv: bank_holidays row 4, column name: is required",
+            f"bank_holidays.csv: bank_holidays row 5, column date: 'soon' {NOT_A_DATE}",
+        ],
+    ),
+    "header": (
+        "budget.csv",
+        "grant,budget line,Amount_GBP,start_date,notes\nPilot,Salary,1,2018-06-13,x\n",
+        [
+            "budget.csv: budget row 1, column notes: is not a column of this sheet",
+            "budget.csv: budget row 1, column end_date: column is missing from the header row",
+        ],
+    ),
+    "not UTF-8": ("budget.csv", "grant\nPilot £\n".encode("latin-1"), ["budget.csv: budget: is not UTF-8 text"]),
+    "empty": ("bank_holidays.csv", "", ["bank_holidays.csv: bank_holidays: is empty"]),
+    "unknown file name": (
+        "targets.csv",
+        "measure,target,better,amber_band\n",
+        [
+            "targets.csv: is not a known settings file: name it one of budget.csv, kpi_targets.csv, "
+            "nrm_referrals.csv, bank_holidays.csv"
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("name, text, expected", list(BAD_FILES.values()), ids=list(BAD_FILES))
+def test_a_bad_settings_file_is_rejected_naming_file_row_column_and_value(con, tmp_path, name, text, expected):
+    good = _write(tmp_path, "nrm_referrals.csv", "area,period_start,period_end,referrals\nUK,2020-01-01,2020-12-31,1\n")
+    (tmp_path / "bad").mkdir()
+    before = workbooks.database_state(con)
+    with pytest.raises(Rejected) as caught:
+        reference.import_files(con, [good, _write(tmp_path / "bad", name, text)])
+    assert [str(p) for p in caught.value.problems] == expected
+    assert workbooks.database_state(con) == before  # the good file was not loaded either
+
+
+def test_settings_commands_exit_codes_and_messages(empty_db, tmp_path, capsys):
+    budget = _write(tmp_path, "budget.csv", TWO_GRANTS)
+    assert run(["settings", "import", str(budget), "--db", str(empty_db), "--user", "manager"]) == 0
+    assert capsys.readouterr().out == "Replaced budget with 4 rows from budget.csv\n"
+
+    bad = _write(tmp_path, "kpi_targets.csv", "measure,target,better,amber_band\ntimely_contact_rate,1,sideways,0\n")
+    assert run(["settings", "import", str(bad), str(tmp_path / "other.csv"), "--db", str(empty_db)]) == 1
+    assert capsys.readouterr().err == (
+        "Rejected: 2 problems; nothing was changed.\n"
+        "kpi_targets.csv: kpi_targets row 2, column better: 'sideways' is not one of: higher, lower\n"
+        "other.csv: is not a known settings file: name it one of budget.csv, kpi_targets.csv, nrm_referrals.csv, "
+        "bank_holidays.csv\n"
+    )
+
+    assert run(["settings", "cost-benefit", "4.1", "Our own study, 2020", "--db", str(empty_db)]) == 0
+    assert capsys.readouterr().out == "Cost-benefit ratio set to 4.1\n"
+    assert run(["settings", "cost-benefit", "-1", "Nonsense", "--db", str(empty_db)]) == 1
+    assert capsys.readouterr().err == (
+        "Rejected: 1 problem; nothing was changed.\n"
+        "settings: settings, column cost_benefit_ratio: '-1.0' must be a number from 0 to 1000\n"
+    )
+
+    assert run(["settings", "export", str(tmp_path / "out"), "--db", str(empty_db)]) == 0
+    assert capsys.readouterr().out == "".join(
+        f"Wrote {tmp_path / 'out' / name}\n" for name in REFERENCE_FILES + ["settings.csv"]
+    )
+    assert (tmp_path / "out" / "budget.csv").read_text() == TWO_GRANTS
+    assert (tmp_path / "out" / "settings.csv").read_text() == (
+        'key,value\ncost_benefit_ratio,4.1\ncost_benefit_source,"Our own study, 2020"\n'
+    )
