@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import io
 import math
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,7 @@ from metrics.validate import check_fields, check_table
 
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_MIDNIGHT = re.compile(r"\d{4}-\d{2}-\d{2} 00:00:00")
 
 
 @dataclass
@@ -118,31 +120,22 @@ def read_sheets(content: bytes, file: str) -> dict[str, pa.Table]:
                 )
             )
             continue
-        table = pa.Table.from_batches([loaded]) if isinstance(loaded, pa.RecordBatch) else loaded
-        sheets[sheet.name] = _without_midnight(table)
+        sheets[sheet.name] = pa.Table.from_batches([loaded]) if isinstance(loaded, pa.RecordBatch) else loaded
     if problems:
         raise Rejected(problems)
     return sheets
 
 
-def _without_midnight(table: pa.Table) -> pa.Table:
-    """Show a date cell as 2019-03-01, not as fastexcel's text '2019-03-01 00:00:00'."""
-    import pyarrow.compute as pc
-
-    columns = [
-        pc.replace_substring_regex(column, r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", r"\1")
-        if pa.types.is_string(column.type)
-        else column
-        for column in table.columns
-    ]
-    return pa.table(columns, names=table.column_names)
+def _texts(column: pa.ChunkedArray) -> list[str | None]:
+    """A column's cells as text, a date cell as 2019-03-01 rather than fastexcel's '2019-03-01 00:00:00'."""
+    return [value[:10] if value and _MIDNIGHT.fullmatch(value) else value for value in column.to_pylist()]
 
 
 def _table_rows(sheet: Sheet, raw: pa.Table, file: str) -> tuple[pa.Table, list[Problem]]:
     """Map a sheet's header (row 1) to the contract and return its data rows as text."""
     if raw.num_rows == 0:
         return text_table(sheet, [], [], file)[0], [Problem(file, sheet.name, 1, "", "", "header row is missing")]
-    columns = [raw.column(i).to_pylist() for i in range(raw.num_columns)]
+    columns = [_texts(raw.column(i)) for i in range(raw.num_columns)]
     header = [col[0] for col in columns]
     rows = list(zip(*(col[1:] for col in columns)))
     return text_table(sheet, header, rows, file)
@@ -157,7 +150,7 @@ def _fields(sheet: Sheet, raw: pa.Table, file: str) -> tuple[dict[str, tuple[int
                 file, sheet.name, 1, "", "", f"needs two columns headed '{sheet.key_header}' and '{sheet.value_header}'"
             )
         ]
-    keys, values = raw.column(0).to_pylist(), raw.column(1).to_pylist()
+    keys, values = _texts(raw.column(0)), _texts(raw.column(1))
     if header_key(keys[0]) != header_key(sheet.key_header) or header_key(values[0]) != header_key(sheet.value_header):
         problems.append(
             Problem(
