@@ -188,7 +188,9 @@ def _dispatch(args, con) -> int:
         from metrics.report import report
 
         result = report(con, Period(args.first, args.last), args.service, args.audience)
-        print(json.dumps(result, indent=2) if args.json else text.report_table(result))
+        # --json prints exactly the documented keys (issue 3); service and audience head the text form only.
+        documented = {k: v for k, v in result.items() if k not in ("service", "audience")}
+        print(json.dumps(documented, indent=2) if args.json else text.report_table(result))
         return 0
     if args.command == "growth":
         from metrics import text
