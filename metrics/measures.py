@@ -47,6 +47,16 @@ def _count(where: str) -> str:
     return f"count(*) FILTER (WHERE {where})"
 
 
+# How each outcome reads in a sentence: "4 of 5 closed cases (80%) felt safer".
+OUTCOME_READINGS = {
+    "safer": "felt safer",
+    "health": "had better health and wellbeing",
+    "cope": "were better able to cope with everyday life",
+    "informed": "were better informed and empowered",
+    "access": "had better access to other services",
+    "justice": "were better able to engage with the justice process",
+}
+
 REFERRED = "referred"
 SUPPORTED = "supported"
 CLOSED = "closed"
@@ -135,9 +145,7 @@ _MEASURES: list[Measure] = [
             numerator=_count(f"{CLOSED} AND {column} IN ({code(column, 'Improved')})"),
             denominator=_count(f"{CLOSED} AND {column} IN ({code(column, 'Improved', 'No change')})"),
             better="higher",
-            reading=f"{{num}} of {{den}} closed cases ({{value}}) {text.replace('feels', 'felt')}"
-            if key == "safer"
-            else f"{{num}} of {{den}} closed cases ({{value}}) improved: {text}",
+            reading=f"{{num}} of {{den}} closed cases ({{value}}) {OUTCOME_READINGS[key]}",
         )
         for key, column, text in OUTCOME_AREAS
     ),

@@ -189,29 +189,29 @@ QUARTER = {
         "outcome_health_rate": {
             "grade": "amber",  # 0.75 is 0.05 short, within the band
             "target": 0.8,
-            "reading": "3 of 4 closed cases (75%) improved: improved health and wellbeing; target 80% or more: amber",
+            "reading": "3 of 4 closed cases (75%) had better health and wellbeing; target 80% or more: amber",
         },
         "outcome_cope_rate": {
             "grade": "red",  # 0.667 is 0.133 short
             "target": 0.8,
-            "reading": "2 of 3 closed cases (67%) improved: better able to cope with everyday life; "
+            "reading": "2 of 3 closed cases (67%) were better able to cope with everyday life; "
             "target 80% or more: red",
         },
         "outcome_informed_rate": {
             "grade": "red",
             "target": 0.8,
-            "reading": "2 of 3 closed cases (67%) improved: better informed and empowered; target 80% or more: red",
+            "reading": "2 of 3 closed cases (67%) were better informed and empowered; target 80% or more: red",
         },
         "outcome_access_rate": {
             "grade": "green",
             "target": 0.8,
-            "reading": "2 of 2 closed cases (100%) improved: better access to other services; "
+            "reading": "2 of 2 closed cases (100%) had better access to other services; "
             "target 80% or more: green",
         },
         "outcome_justice_rate": {
             "grade": "red",
             "target": 0.8,
-            "reading": "1 of 2 closed cases (50%) improved: able to engage with the justice process; "
+            "reading": "1 of 2 closed cases (50%) were better able to engage with the justice process; "
             "target 80% or more: red",
         },
         "voice_captured_rate": {
@@ -324,29 +324,29 @@ JUNE = {
         "outcome_health_rate": {
             "grade": "red",  # 0.667 is 0.133 short, beyond the band
             "target": 0.8,
-            "reading": "2 of 3 closed cases (67%) improved: improved health and wellbeing; target 80% or more: red",
+            "reading": "2 of 3 closed cases (67%) had better health and wellbeing; target 80% or more: red",
         },
         "outcome_cope_rate": {
             "grade": "green",
             "target": 0.8,
-            "reading": "2 of 2 closed cases (100%) improved: better able to cope with everyday life; "
+            "reading": "2 of 2 closed cases (100%) were better able to cope with everyday life; "
             "target 80% or more: green",
         },
         "outcome_informed_rate": {
             "grade": "red",
             "target": 0.8,
-            "reading": "1 of 2 closed cases (50%) improved: better informed and empowered; target 80% or more: red",
+            "reading": "1 of 2 closed cases (50%) were better informed and empowered; target 80% or more: red",
         },
         "outcome_access_rate": {
             "grade": "green",
             "target": 0.8,
-            "reading": "2 of 2 closed cases (100%) improved: better access to other services; "
+            "reading": "2 of 2 closed cases (100%) had better access to other services; "
             "target 80% or more: green",
         },
         "outcome_justice_rate": {
             "grade": "red",
             "target": 0.8,
-            "reading": "1 of 2 closed cases (50%) improved: able to engage with the justice process; "
+            "reading": "1 of 2 closed cases (50%) were better able to engage with the justice process; "
             "target 80% or more: red",
         },
         "voice_captured_rate": {
