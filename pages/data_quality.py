@@ -1,5 +1,74 @@
-"""Placeholder until the page lands."""
+"""Data quality: months missing or late, cases that vanished, blanks in optional fields, unresolved spend."""
 
-from ui import shell
+import streamlit as st
 
-shell.page("Data quality", needs_period=False)
+from metrics.quality import AT_CLOSURE, LATE_AFTER_DAYS, blank_fields
+from ui import shell, state, uploads
+
+SHARE = {name: st.column_config.NumberColumn(name.replace("_", " "), format="percent", width="small")
+         for name in blank_fields()}
+
+if shell.page("Data quality", needs_period=False):
+    service = state.service()
+    if service is None:
+        st.info("No monthly returns are loaded yet: once the first is uploaded, this page checks every month.")
+    else:
+        overview = state.ask("quality", "overview", service, state.audience())
+        st.caption(f"{service} · returns from {overview['first_month']} to {overview['latest_month']}")
+        columns = st.columns(5)
+        columns[0].metric("Months loaded", overview["loaded"])
+        columns[1].metric("Months missing", overview["missing"])
+        columns[2].metric("Returns late", overview["late"], help=f"Submitted more than {LATE_AFTER_DAYS} days "
+                          "after the month ends")
+        columns[3].metric("Cases vanished", overview["vanished"], help="Open in one return, absent from the next")
+        columns[4].metric("Spend lines without a grant", overview["unresolved_spend"])
+
+        st.subheader("Months")
+        st.caption(f"Every month from the first return to the latest. A return is **late** when it was submitted "
+                   f"more than {LATE_AFTER_DAYS} days after its month ended; a **missing** month has no return.")
+        st.dataframe(state.ask("quality", "months", service), hide_index=True, width="stretch", column_config={
+            "reporting_month": "Month", "status": "Status", "submitted_on": st.column_config.DateColumn(
+                "Submitted", format="YYYY-MM-DD"),
+            "days_after_month_end": st.column_config.NumberColumn("Days after month end", format="%d"),
+            "upload_id": st.column_config.NumberColumn("Upload", format="%d"), "file_name": "File",
+            "uploaded_at": st.column_config.DatetimeColumn("Uploaded", format="D MMM YYYY, HH:mm"),
+            "uploaded_by": "By"})
+
+        st.subheader("Cases that vanished without a closure")
+        st.caption("Listed as open in one month's return, but absent from the next month's return although that "
+                   "month is loaded. Each should be listed until it closes: add it to the later return with its "
+                   "closed_date, or correct its reference. Case-level rows: internal use only.")
+        vanished = state.ask("quality", "vanished_cases", service, state.audience())
+        if vanished.empty:
+            st.success("None: every open case is listed again in the next month's return.", icon="✅")
+        else:
+            st.dataframe(vanished, hide_index=True, width="stretch", column_config={
+                "case_ref": "Case", "referral_date": st.column_config.DateColumn("Referred", format="YYYY-MM-DD"),
+                "last_listed": "Last listed open in", "missing_from": "Missing from",
+                "listed_again": "Listed again in"})
+
+        st.subheader("Blanks in optional fields")
+        st.caption("The share of each month's case rows left blank in each optional field. Outcomes and "
+                   f"{AT_CLOSURE[-1].replace('_', ' ')} are asked at closure, so their share is of the month's "
+                   "closed cases (empty when none closed).")
+        st.dataframe(state.ask("quality", "optional_blanks", service), hide_index=True, width="stretch",
+                     column_config={"reporting_month": "Month", "cases": "Case rows", "closed": "Closed", **SHARE})
+
+        st.subheader("Spend lines without a grant")
+        unresolved = state.ask("quality", "unresolved_spend", service)
+        if unresolved.empty:
+            st.success("None: every spend line is charged to a grant of the budget.", icon="✅")
+        else:
+            st.caption("These lines count in no grant's actual spend until the budget in Settings covers them, or "
+                       "the month is uploaded again with the grant named.")
+            st.dataframe(unresolved, hide_index=True, width="stretch", column_config={
+                "reporting_month": "Month", "sheet_row": st.column_config.NumberColumn("Row", format="%d"),
+                "budget_line": "Budget line", "detail": "Detail",
+                "amount_gbp": st.column_config.NumberColumn("Amount", format="£%.2f"),
+                "grant_entered": "Grant given", "problem": st.column_config.TextColumn("Problem", width="large")})
+
+    st.subheader("Upload log")
+    uploads.upload_log(state.ask("store", "upload_log"))
+
+    # TODO(backup): add an st.download_button for metrics.backup.backup_zip (manager only) once
+    # metrics/backup.py lands.

@@ -1,5 +1,44 @@
-"""Placeholder until the page lands."""
+"""Upload returns (manager): the template, checked uploads previewed before loading, the log and rollback."""
 
-from ui import shell
+import streamlit as st
 
-shell.page("Upload returns", needs_period=False)
+from metrics.contract import MAX_UPLOAD_BYTES
+from metrics.template import build_template
+from ui import shell, state, uploads
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+if shell.page("Upload returns", needs_period=False):
+    uploads.show_done()
+    if state.database()[1]:
+        st.info("You are looking at the **demo**. The first return you load here creates the real database "
+                "(with the default budget, targets and reference data, which you can change in Settings); from "
+                "then on the dashboard shows your returns, not the demo, and everyone signs in.", icon="🧪")
+
+    st.subheader("1. Fill in the monthly return")
+    st.download_button("Download the blank template (.xlsx)", data=build_template, file_name="monthly-return.xlsx",
+                       mime=XLSX, on_click="ignore", icon=":material/download:")
+    st.caption("The template has the four sheets (About, Cases, Activity, Spend), their headers, a drop-down list "
+               "for every coded column and a Notes sheet explaining each one.")
+
+    st.subheader("2. Upload, check and confirm")
+    st.caption(f"Excel workbooks (.xlsx) only, up to {MAX_UPLOAD_BYTES // 2**20} MB each. Every file is checked "
+               "completely first: you see every problem at once, or exactly what would change, and nothing is "
+               "loaded until you confirm. Uploading a month again replaces it (and can be rolled back).")
+    files = uploads.uploader()
+    if files:
+        checked, problems = uploads.check(files)
+        if problems:
+            uploads.show_problems(problems, passed=len(checked))
+        else:
+            uploads.show_preview(uploads.preview_of(checked))
+            label = f"Confirm: load {len(checked)} return{'s' * (len(checked) != 1)}"
+            if st.button(label, type="primary", key=uploads.confirm_key(checked), icon=":material/upload:"):
+                uploads.load(checked)
+
+    st.subheader("Upload log")
+    uploads.upload_log(state.ask("store", "upload_log"))
+
+    if state.service():
+        st.subheader("Roll back a month")
+        uploads.rollback_control(state.service())

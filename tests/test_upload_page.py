@@ -1,0 +1,204 @@
+"""The manager's pages in use: uploading returns (problems, preview, confirm, rollback) and editing settings.
+
+Every test starts in demo mode on a private copy of the sample database, with DASHBOARD_DB naming
+a real database that does not exist yet, so that the first confirmed upload creates it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from metrics import db, ingest, reference
+from metrics.contract import ACTIVITY_MEASURES, KPI_TARGETS
+from metrics.periods import Period
+from metrics.report import figures
+from sample_data.generate import SERVICE, workbook_bytes
+from tests.conftest import ROOT
+
+D = dt.date
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def case(ref: str, referral, **fields) -> dict:
+    return {"case_ref": ref, "referral_date": referral, "referral_source": "Police", "exploitation_type": "Labour",
+            "nationality_group": "UK", "age_band": "25-34", "gender": "Male", "trafficking_indicated": "No",
+            "nrm_status": "Referred to NRM", "duty_to_notify": "No", **fields}
+
+
+def march(cases: list[dict], spend: list[dict], submitted=D(2019, 4, 5)) -> bytes:
+    about = {"service": SERVICE, "reporting_month": "2019-03", "prepared_by": "Test", "submitted_on": submitted}
+    activity = {name: 2 for name, _ in ACTIVITY_MEASURES}
+    return workbook_bytes({"about": about, "cases": cases, "activity": activity, "spend": spend})
+
+
+# Three referrals in March 2019 and one case continuing from February.
+GOOD = march(
+    [case("R-1", D(2019, 3, 4), first_contact_date=D(2019, 3, 5)),
+     case("R-2", D(2019, 3, 12), first_contact_date=D(2019, 3, 12)),
+     case("R-3", D(2019, 3, 28)),
+     case("R-0", D(2019, 2, 20), first_contact_date=D(2019, 2, 21))],
+    [{"budget_line": "Salary", "detail": "Advocate salary", "amount_gbp": 2166.67}],
+)
+# Three mistakes: a date that does not exist, a gender code that is not in the list, an unexplained negative.
+MALFORMED = march(
+    [case("R-1", "31/02/2019"), case("R-2", D(2019, 3, 12), gender="F")],
+    [{"budget_line": "On-costs", "detail": "Travel", "amount_gbp": -5}],
+)
+
+
+@pytest.fixture
+def paths(tmp_path, sample_db_file, monkeypatch):
+    """(demo database, real database): the demo a private copy, the real one not created yet."""
+    demo = tmp_path / "sample.duckdb"
+    shutil.copy(sample_db_file, demo)
+    real = tmp_path / "real" / "dashboard.duckdb"
+    monkeypatch.setattr("metrics.db.SAMPLE_DB", demo)
+    monkeypatch.setenv("DASHBOARD_DB", str(real))
+    return demo, real
+
+
+def open_page(page: str, at: AppTest | None = None) -> AppTest:
+    """The app on a page, as the demo's manager (the sidebar's role picker defaults to the manager)."""
+    if at is None:
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+        at.run()
+    at.switch_page(page)
+    return at.run()
+
+
+def table_with(at: AppTest, column: str) -> list[dict]:
+    """The rows of the first table on the page that has this column, blanks as None."""
+    frame = next(d.value for d in at.dataframe if column in d.value.columns)
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+def card_value(at: AppTest, label: str) -> str:
+    pattern = re.compile(rf'card-label">{re.escape(label)}</div><div class="card-value">([^<]*)<')
+    return next(m.group(1) for md in at.markdown if (m := pattern.search(md.value)))
+
+
+def test_a_malformed_workbook_lists_every_problem_and_loads_nothing(paths):
+    at = open_page("pages/upload.py")
+    # Streamlit itself refuses a name not ending .xlsx; a text file named .xlsx gets as far as the checks.
+    at.file_uploader[0].set_value([("march.xlsx", MALFORMED, XLSX), ("notes.xlsx", b"case_ref\nR-1\n", XLSX)])
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "**Nothing has been loaded.** 4 problems in 2 files: fix them in the workbook and upload it again."]
+    assert table_with(at, "problem") == [
+        {"file": "march.xlsx", "sheet": "Cases", "row": 2, "column": "referral_date", "value": "31/02/2019",
+         "problem": "is not a date (use a date cell, YYYY-MM-DD or DD/MM/YYYY)"},
+        {"file": "march.xlsx", "sheet": "Cases", "row": 3, "column": "gender", "value": "F",
+         "problem": "is not one of: Female, Male, Other / not stated"},
+        {"file": "march.xlsx", "sheet": "Spend", "row": 2, "column": "amount_gbp", "value": "-5",
+         "problem": "is negative but detail does not say it is a refund"},
+        {"file": "notes.xlsx", "sheet": "", "row": None, "column": "", "value": "",
+         "problem": "is not an Excel workbook (.xlsx); use the template from the dashboard"},
+    ]
+    assert not any(b.label.startswith("Confirm") for b in at.button)
+    assert not paths[1].exists()  # still the demo: nothing was created or loaded
+
+
+def test_a_good_workbook_previewed_confirmed_and_the_summary_changes(paths):
+    demo, real = paths
+    with db.connect(demo) as con:
+        demo_referrals = figures(con, Period("2019-06", "2019-06"))["referrals_received"].value
+    at = open_page("pages/summary.py")
+    assert card_value(at, "Referrals received") == str(demo_referrals) == "5"
+
+    at = open_page("pages/upload.py", at)
+    at.file_uploader[0].set_value(("2019-03.xlsx", GOOD, XLSX)).run()
+    assert not at.exception and not at.error
+    assert [(m.label, m.value) for m in at.metric] == [
+        ("New cases", "4"), ("Updated cases", "0"), ("Closures recorded", "0"), ("Spend lines", "1"),
+        ("Spend total", "£2,166.67")]
+    [confirm] = [b for b in at.button if b.label.startswith("Confirm")]
+    assert confirm.label == "Confirm: load 1 return"
+    confirm.click().run()
+    assert not at.exception
+    assert real.exists()
+    # Real data now: the app asks for a sign-in. Sign in as the manager (the sign-in tests cover the form).
+    assert [t.value for t in at.title] == ["MSHT advocate performance"]
+    at.session_state["signed_in_role"] = "manager"
+    at.session_state["user_name"] = "mary.manager"
+    at.session_state["last_activity"] = dt.datetime.now()
+    at.run()
+    assert [s.value for s in at.success][0].startswith("Loaded 2019-03 from 2019-03.xlsx as upload 1. This created "
+                                                      "the real database")
+    log = table_with(at, "upload_id")
+    assert [(r["upload_id"], r["reporting_month"], r["state"], r["uploaded_by"], r["cases_rows"]) for r in log] == [
+        (1, "2019-03", "current", "demo manager", 4)]
+
+    at = open_page("pages/summary.py", at)
+    assert not at.exception
+    assert card_value(at, "Referrals received") == "3"
+    assert not [w for w in at.warning if "Demo mode" in w.value]
+
+
+def test_rolling_back_a_month_restores_the_version_before(paths):
+    _, real = paths
+    with db.connect(real) as con:
+        ingest.ingest_bytes(con, GOOD, "first.xlsx", user="mary.manager")
+        ingest.ingest_bytes(con, march([case("R-1", D(2019, 3, 4))], []), "second.xlsx", user="mary.manager")
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.session_state["signed_in_role"] = "manager"
+    at.session_state["user_name"] = "mary.manager"
+    at.session_state["last_activity"] = dt.datetime.now()
+    at.run()
+    at = open_page("pages/upload.py", at)
+    assert at.selectbox(key="rollback_month").value == "2019-03"
+    at.button(key="rollback-2").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["Rolled back 2019-03: upload 2 withdrawn, upload 1 is current again."]
+    log = table_with(at, "upload_id")
+    assert [(r["upload_id"], r["state"], r["rolled_back_by"]) for r in log] == [
+        (2, "rolled back", "mary.manager"), (1, "current", None)]
+
+
+def kpi_targets_csv(demo) -> str:
+    """The demo's KPI targets and the number of audit entries, read beside the app's own connection."""
+    con = duckdb.connect(str(demo))
+    try:
+        return reference.to_csv(con, KPI_TARGETS) + str(con.execute("SELECT count(*) FROM audit_log").fetchall())
+    finally:
+        con.close()
+
+
+def test_a_settings_edit_with_a_bad_value_is_refused_and_changes_nothing(paths):
+    demo, _ = paths
+    before = kpi_targets_csv(demo)
+    at = open_page("pages/settings.py")
+    # The first row is median_days_to_contact (rows are sorted): make its measure one that is not graded,
+    # and give the third (outcome_cope_rate) a negative amber band.
+    at.session_state["edit-kpi_targets-0"] = {"edited_rows": {0: {"measure": "referrals_received"},
+                                                              2: {"amber_band": -0.1}},
+                                              "added_rows": [], "deleted_rows": []}
+    at.run()
+    at.button(key="save-kpi_targets").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "**Not saved.** 2 problems in the KPI targets table: fix them and try again. Nothing has changed."]
+    assert [{k: r[k] for k in ("row", "column", "value", "problem")} for r in table_with(at, "problem")] == [
+        {"row": 1, "column": "measure", "value": "referrals_received",
+         "problem": "is not the name of a graded measure (such as timely_contact_rate or voice_captured_rate)"},
+        {"row": 3, "column": "amber_band", "value": "-0.1", "problem": "must not be negative"},
+    ]
+    assert kpi_targets_csv(demo) == before
+
+
+def test_a_good_settings_edit_is_saved(paths):
+    demo, _ = paths
+    at = open_page("pages/settings.py")
+    at.session_state["edit-kpi_targets-0"] = {"edited_rows": {0: {"target": 3}}, "added_rows": [],
+                                              "deleted_rows": []}
+    at.run()
+    at.button(key="save-kpi_targets").click().run()
+    assert not at.exception and not at.error
+    assert [s.value for s in at.success] == ["Saved kpi_targets: 11 rows (edited on the Settings page)."]
+    assert "median_days_to_contact,3,lower,1\n" in kpi_targets_csv(demo)

@@ -1,0 +1,239 @@
+"""The upload page's moving parts: check each file once, show problems or a preview, load, roll back.
+
+A checked workbook is kept in the session under its SHA-256 (and name) from the run that checked it
+to the run in which the manager confirms, so what is loaded is exactly what was previewed. In demo
+mode, files are checked and previewed against a blank database holding the default reference data:
+the real database that the first confirmed upload creates starts exactly so.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from metrics import db, ingest, preview, store
+from metrics.contract import MAX_UPLOAD_BYTES, Problem
+from metrics.ingest import CheckedReturn
+from metrics.periods import Period
+from ui import state
+
+_CHECKED = "checked_returns"  # session: (SHA-256, file name) -> CheckedReturn or its problems
+_ROUND = "upload_round"  # bumped after a load, so that the uploader starts empty again
+_DONE = "upload_done"  # what the last load or rollback did, shown once after the rerun
+
+PROBLEM_COLUMNS = {
+    "file": "File", "sheet": "Sheet", "row": st.column_config.NumberColumn("Row", format="%d"),
+    "column": "Column", "value": "Value", "problem": st.column_config.TextColumn("Problem", width="large"),
+}
+
+
+@st.cache_resource(show_spinner=False)
+def _blank_database():
+    con = duckdb.connect()
+    store.ensure_schema(con)  # a new schema loads the default reference data
+    return con
+
+
+@contextlib.contextmanager
+def _target():
+    """A cursor on the database the files would go into (in demo mode, the blank stand-in)."""
+    if not state.database()[1]:
+        yield state.cursor()
+        return
+    cursor = _blank_database().cursor()
+    try:
+        yield cursor
+    finally:
+        cursor.close()
+
+
+def uploader() -> list:
+    round_ = st.session_state.get(_ROUND, 0)
+    return st.file_uploader(
+        "Monthly returns (.xlsx)", type=["xlsx"], accept_multiple_files=True, key=f"returns-{round_}",
+        max_upload_size=MAX_UPLOAD_BYTES // 2**20,
+        help="One workbook per month, made from the template. You can choose several at once.",
+    )
+
+
+def check(files: list) -> tuple[list[CheckedReturn], list[Problem]]:
+    """Every uploaded file checked (once per content); the checked returns and every problem."""
+    kept = st.session_state.get(_CHECKED, {})
+    current, checked, problems = {}, [], []
+    with _target() as con:
+        for upload in files:
+            content = upload.getvalue()
+            key = (hashlib.sha256(content).hexdigest(), upload.name)
+            if key not in kept:
+                kept[key] = preview.check_file(con, upload.name, content)
+                if isinstance(kept[key], list) and not state.database()[1]:
+                    ingest.audit_rejection(con, state.user_name(), kept[key])
+            current[key] = kept[key]
+            if isinstance(current[key], list):
+                problems.extend(current[key])
+            else:
+                checked.append(current[key])
+    st.session_state[_CHECKED] = current  # forget files no longer in the uploader
+    return checked, problems or preview.batch_problems(checked)
+
+
+def show_problems(problems: list[Problem], passed: int) -> None:
+    files = len({p.file for p in problems})
+    st.error(f"**Nothing has been loaded.** {len(problems)} problem{'s' * (len(problems) != 1)} in "
+             f"{files} file{'s' * (files != 1)}: fix {'them' if len(problems) != 1 else 'it'} in the workbook "
+             "and upload it again." + (f" ({passed} other file(s) passed every check.)" if passed else ""))
+    st.dataframe(pd.DataFrame([p.as_dict() for p in problems]), column_config=PROBLEM_COLUMNS, hide_index=True,
+                 width="stretch")
+
+
+def preview_of(checked: list[CheckedReturn]) -> dict:
+    with _target() as con:
+        return preview.preview(con, checked)
+
+
+def confirm_key(checked: list[CheckedReturn]) -> str:
+    """A key that changes with the files and with the data: a click on a stale preview does nothing."""
+    version = repr(state.data_version()) + "".join(sorted(c.sha256 for c in checked))
+    return "confirm-" + hashlib.sha256(version.encode()).hexdigest()[:16]
+
+
+def load(checked: list[CheckedReturn]) -> None:
+    """Load the checked returns in month order; the first real upload creates the real database."""
+    ordered = sorted(checked, key=lambda c: (c.about["service"], c.about["reporting_month"]))
+    user = state.user_name()
+    if not state.database()[1]:
+        results = [ingest.load_checked(state.cursor(), item, user) for item in ordered]
+        created = None
+    else:
+        created = db.database_path()
+        con = db.connect(created)  # creates it with the default reference data
+        try:
+            results = [ingest.load_checked(con, item, user) for item in ordered]
+        finally:
+            con.close()
+            state.reset_connections()
+    lines = [f"{r['reporting_month']} from {r['file']} as upload {r['upload_id']}"
+             + (f", replacing upload {r['replaced_upload_id']}" if r["replaced_upload_id"] else "") for r in results]
+    message = "Loaded " + "; ".join(lines) + "."
+    if created:
+        message += (f" This created the real database at `{created}`: the demo is no longer shown, and from now "
+                    "on everyone signs in (accounts: `python -m metrics users add NAME --role manager`).")
+    finish(message)
+
+
+def rollback(month: str, service: str) -> None:
+    result = store.rollback(state.cursor(), month, service, state.user_name())
+    finish(f"Rolled back {result['reporting_month']}: upload {result['withdrawn']} withdrawn, "
+           f"upload {result['current']} is current again.")
+
+
+def finish(message: str) -> None:
+    """Remember what happened, empty the uploader and start a fresh run (the sidebar changes too)."""
+    st.session_state[_DONE] = message
+    st.session_state[_ROUND] = st.session_state.get(_ROUND, 0) + 1
+    st.session_state.pop(_CHECKED, None)
+    st.rerun()
+
+
+def show_done() -> None:
+    message = st.session_state.pop(_DONE, None)
+    if message:
+        st.success(message, icon="✅")
+
+
+def upload_log(frame: pd.DataFrame) -> None:
+    """The upload log, newest first."""
+    if frame.empty:
+        st.caption("Nothing has been uploaded yet.")
+        return
+    st.dataframe(
+        frame,
+        column_order=["upload_id", "reporting_month", "state", "file_name", "uploaded_at", "uploaded_by",
+                      "cases_rows", "activity_rows", "spend_rows", "replaced_upload_id", "rolled_back_at",
+                      "rolled_back_by", "service"],
+        column_config={
+            "upload_id": st.column_config.NumberColumn("Upload", format="%d"),
+            "reporting_month": "Month", "state": "State", "file_name": "File",
+            "uploaded_at": st.column_config.DatetimeColumn("Uploaded", format="D MMM YYYY, HH:mm"),
+            "uploaded_by": "By", "cases_rows": "Case rows", "activity_rows": "Activity rows",
+            "spend_rows": "Spend rows",
+            "replaced_upload_id": st.column_config.NumberColumn("Replaced upload", format="%d"),
+            "rolled_back_at": st.column_config.DatetimeColumn("Rolled back", format="D MMM YYYY, HH:mm"),
+            "rolled_back_by": "Rolled back by", "service": "Service",
+        },
+        hide_index=True, width="stretch",
+    )
+
+
+def _month(month: str) -> str:
+    return Period(month, month).label
+
+
+def show_preview(result: dict) -> None:
+    """What confirming would change: per file, the headline counts, then the detail."""
+    counts = result["counts"]
+    st.success(f"Every check passed: {counts['files']} return{'s' * (counts['files'] != 1)} ready to load. "
+               "Nothing changes until you confirm.", icon="✅")
+    for item in result["files"]:
+        text = (f"**{_month(item['reporting_month'])}** from `{item['file']}`: prepared by {item['prepared_by']}, "
+                f"submitted {item['submitted_on']:%d %B %Y}; {item['cases_rows']} case rows, "
+                f"{item['spend_lines']} spend lines totalling £{item['spend_total']:,.2f}. ")
+        replaced = item["replaces"]
+        if replaced:
+            text += (f"**Replaces** upload {replaced['upload_id']} (`{replaced['file_name']}`, uploaded "
+                     f"{replaced['uploaded_at']:%d %B %Y %H:%M} by {replaced['uploaded_by']})"
+                     + (": this is the very same file." if item["same_file"] else "."))
+        else:
+            text += "A month not loaded before."
+        st.markdown(text)
+    columns = st.columns(5)
+    columns[0].metric("New cases", counts["new_cases"])
+    columns[1].metric("Updated cases", counts["updated_cases"])
+    columns[2].metric("Closures recorded", counts["closures_recorded"])
+    columns[3].metric("Spend lines", counts["spend_lines"])
+    columns[4].metric("Spend total", f"£{counts['spend_total']:,.2f}")
+    if counts["no_longer_listed"]:
+        st.warning(f"{counts['no_longer_listed']} case(s) listed in the version being replaced appear in no "
+                   "return any more: check that the new workbook is complete.")
+    with st.expander("Cases that change", expanded=True):
+        st.dataframe(result["cases"], hide_index=True, width="stretch",
+                     column_order=["case_ref", "change", "listed_in", "referral_date", "closed_date", "changed",
+                                   "detail"],
+                     column_config={
+                         "case_ref": "Case", "change": "Change", "listed_in": "Month",
+                         "referral_date": st.column_config.DateColumn("Referred", format="YYYY-MM-DD"),
+                         "closed_date": st.column_config.DateColumn("Closed", format="YYYY-MM-DD"),
+                         "changed": "Fields changed",
+                         "detail": st.column_config.TextColumn("From → to", width="large"),
+                     })
+    with st.expander("Spend lines"):
+        st.dataframe(result["spend"], hide_index=True, width="stretch", column_config={
+            "file": "File", "reporting_month": "Month", "row": st.column_config.NumberColumn("Row", format="%d"),
+            "budget_line": "Budget line", "detail": "Detail",
+            "amount_gbp": st.column_config.NumberColumn("Amount", format="£%.2f"), "grant": "Grant"})
+    with st.expander("Activity counts"):
+        st.dataframe(result["activity"], hide_index=True, width="stretch", column_config={
+            "reporting_month": "Month", "measure": "Activity", "count": "This return",
+            "loaded_now": "Loaded now (replaced)"})
+
+
+def rollback_control(service: str) -> None:
+    """Pick a month that has an earlier version, see what rolling back does, and do it."""
+    choices = state.ask("preview", "rollback_choices", service).to_dict("records")
+    if not choices:
+        st.caption("No month has an earlier version to go back to. Rolling back withdraws a month's current "
+                   "upload and makes the one it replaced current again.")
+        return
+    by_month = {row["reporting_month"]: row for row in choices}
+    month = st.selectbox("Month to roll back", list(by_month), format_func=_month, key="rollback_month")
+    row = by_month[month]
+    st.markdown(f"Withdraws upload {row['withdraw_upload']} (`{row['withdraw_file']}`, uploaded "
+                f"{row['withdraw_uploaded_at']:%d %B %Y %H:%M} by {row['withdraw_uploaded_by']}) and makes upload "
+                f"{row['restore_upload']} (`{row['restore_file']}`, uploaded {row['restore_uploaded_at']:%d %B %Y}) "
+                "current again. Nothing is deleted: both stay in the upload log.")
+    if st.button(f"Roll back {_month(month)}", key=f"rollback-{row['withdraw_upload']}"):
+        rollback(month, service)
