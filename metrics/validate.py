@@ -46,7 +46,9 @@ def typed_sql(col: Column, raw: str) -> str:
         number = f"try_cast({cleaned} AS DOUBLE)"
         return f"CASE WHEN abs({number}) < 1e9 THEN CAST({number} AS {col.duckdb_type}) END"
     if col.pattern:
-        return f"CASE WHEN regexp_full_match({raw}, ${col.name}__pattern) THEN {raw} END"
+        # A reference is one identity whatever its case (the duplicate check ignores case too), so it
+        # is stored upper-case: 'cg-1903-001' next month is the same case as 'CG-1903-001' this month.
+        return f"CASE WHEN regexp_full_match({raw}, ${col.name}__pattern) THEN upper({raw}) END"
     return f"CASE WHEN length({raw}) <= 500 THEN {raw} END"
 
 

@@ -687,3 +687,13 @@ def test_another_month_is_kept_beside_the_first(fresh):
         ("2019-04", 3),
     ]
     assert fresh.execute("SELECT count(*) FROM cases_latest").fetchall() == [(3,)]
+
+
+def test_a_case_ref_typed_in_another_case_is_the_same_case_next_month(fresh):
+    ingest.ingest_bytes(fresh, VALID, FILE)
+    april = workbooks.valid_return(month="2019-04")
+    april["cases"][0].update(case_ref="cg-1903-001", support_level="Specialist")
+    ingest.ingest_bytes(fresh, workbooks.xlsx(april), "2019-04.xlsx")
+    assert fresh.execute(
+        "SELECT case_ref, reporting_month, support_level FROM cases_latest WHERE case_ref LIKE 'CG-1903%'"
+    ).fetchall() == [("CG-1903-001", "2019-04", "Specialist")]
