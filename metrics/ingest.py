@@ -35,6 +35,7 @@ from metrics.contract import (
 )
 from metrics.reference import text_table
 from metrics.validate import check_fields, check_table
+from metrics.workbook_xml import extent_problem, shared_strings_problem, unreadable_cells
 
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -94,6 +95,9 @@ def read_sheets(content: bytes, file: str) -> dict[str, pa.Table]:
     """Every sheet of the return that the contract names, as all-text tables (row i = row i+1)."""
     import fastexcel
 
+    too_costly = shared_strings_problem(content, file)  # before fastexcel reads every shared string
+    if too_costly is not None:
+        raise Rejected([too_costly])
     try:
         reader = fastexcel.read_excel(content)
         present = {header_key(name): name for name in reader.sheet_names}
@@ -104,6 +108,10 @@ def read_sheets(content: bytes, file: str) -> dict[str, pa.Table]:
         actual = present.get(header_key(sheet.name))
         if actual is None:
             problems.append(Problem(file, sheet.name, None, "", "", "sheet is missing"))
+            continue
+        too_far = extent_problem(content, file, sheet.name)  # before fastexcel allocates the sheet's grid
+        if too_far is not None:
+            problems.append(too_far)
             continue
         try:
             # skip_rows=0 keeps blank leading rows, so that index i is spreadsheet row i + 1.
@@ -220,6 +228,10 @@ def check_return(content: bytes, file: str, con=None, max_bytes: int = MAX_UPLOA
 
     if con is not None and SPEND.name in typed and last_day is not None:
         problems += _check_grants(con, typed[SPEND.name], last_day, file)
+    # fastexcel reads an error cell or an unsaved formula as blank: report the cell itself, once.
+    unreadable = unreadable_cells(content, file, sheets)
+    flagged = {(p.sheet, p.row, p.column) for p in unreadable}
+    problems = unreadable + [p for p in problems if (p.sheet, p.row, p.column) not in flagged]
     if problems:
         order = {sheet.name: i for i, sheet in enumerate(RETURN_SHEETS)}
         problems.sort(key=lambda p: (order.get(p.sheet, -1), p.row if p.row is not None else float("inf")))

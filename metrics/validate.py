@@ -69,18 +69,29 @@ def _type_error(col: Column) -> str:
 
 
 def error_sql(col: Column, raw: str, typed: str) -> str:
-    """SQL naming the problem with one cell ('required', 'type', 'early'), NULL when it is fine."""
+    """SQL naming the problem with one cell ('required', 'control', 'type', 'early'), NULL when it is fine."""
     checks = []
     if col.required:
         checks.append(f"WHEN {raw} IS NULL THEN 'required'")
+    if col.type == "text":
+        # Invisible in Excel, but a control character splits a service name or corrupts an export.
+        checks.append(f"WHEN regexp_matches({raw}, '{_CONTROL_CHARACTERS}') THEN 'control'")
     checks.append(f"WHEN {raw} IS NOT NULL AND {typed} IS NULL THEN 'type'")
     if col.type == "date":
         checks.append(f"WHEN {typed} < DATE '{EARLIEST_DATE}' THEN 'early'")
     return "CASE " + " ".join(checks) + " END"
 
 
+_CONTROL_CHARACTERS = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]"  # all but tab and line breaks (RE2 syntax)
+
+
 def error_message(col: Column, kind: str) -> str:
-    return {"required": "is required", "type": _type_error(col), "early": f"is before {EARLIEST_DATE}"}[kind]
+    return {
+        "required": "is required",
+        "type": _type_error(col),
+        "early": f"is before {EARLIEST_DATE}",
+        "control": "contains a control character (invisible in Excel): retype it as plain text",
+    }[kind]
 
 
 def bound_params(columns: tuple[Column, ...]) -> dict:
@@ -182,12 +193,27 @@ def check_table(
     return typed_rows, problems
 
 
+# A sheet of junk would give a million problems and take gigabytes to list: the first rows with
+# problems are listed in full, then one line says how many more rows have them.
+MAX_PROBLEM_ROWS = 1_000
+
+
 def _collect(result: pa.Table, sheet: Sheet, file: str, row_label: str | None) -> list[Problem]:
     """Turn the error columns of the checked rows into problems, in sheet order."""
+    import pyarrow.compute as pc
+
     problems: list[Problem] = []
     if not result.num_rows:
         return problems
     rules = CROSS_RULES.get(sheet.name, ())
+    flags = [f"err_{c.name}" for c in sheet.columns] + [f"rule{i}" for i in range(len(rules))]
+    faulty = pc.is_valid(result.column(flags[0]))
+    for name in flags[1:]:
+        faulty = pc.or_(faulty, pc.is_valid(result.column(name)))
+    faulty_rows = pc.indices_nonzero(faulty)
+    more = len(faulty_rows) - MAX_PROBLEM_ROWS
+    if more > 0:
+        result = result.take(faulty_rows[:MAX_PROBLEM_ROWS])
     rows = result.column("_row").to_pylist()
     raws = {c.name: result.column("raw_" + c.name).to_pylist() for c in sheet.columns}
     for col in sheet.columns:
@@ -203,6 +229,9 @@ def _collect(result: pa.Table, sheet: Sheet, file: str, row_label: str | None) -
             if hit is not None:
                 problems.append(Problem(file, row_label or sheet.name, rows[r], column, raws[column][r], message))
     problems.sort(key=lambda p: (p.row or 0, sheet.names.index(p.column)))
+    if more > 0:
+        message = f"and {more:,} more rows have problems: fix the ones listed and upload the workbook again"
+        problems.append(Problem(file, row_label or sheet.name, None, "", "", message))
     return problems
 
 

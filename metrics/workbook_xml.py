@@ -1,0 +1,281 @@
+"""Look at a workbook's sheet XML for what fastexcel cannot be trusted with.
+
+fastexcel (calamine) builds a dense grid from the first to the last cell that holds anything, so
+one stray cell at XFD1048576 in a 7 kB file asks for 512 GB and aborts the whole process: the
+extent of every sheet is measured here first. It also reads an error cell (#REF!, #DIV/0!) and a
+formula with no saved result as a blank, which would silently lose a value: those cells are found
+here and reported. Parts are streamed in chunks, never held whole, so memory stays bounded.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+from xml.etree import ElementTree
+
+import pyarrow as pa
+
+from metrics.contract import MAX_DATA_ROWS, RETURN_SHEETS, Problem, Sheet, header_key
+
+# Beyond these a sheet is not a monthly return: refuse it before fastexcel allocates its grid
+# (measured: a full 50,000-row sheet of 26 columns peaks at 350 MB, start-up included).
+MAX_COLUMNS = 256
+MAX_CELLS = (MAX_DATA_ROWS + 1) * 26
+# Each shared string costs fastexcel about 55 bytes: 11 million tiny ones fit in a 0.5 MB file.
+MAX_SHARED_STRINGS = 1_500_000
+_TOO_LONG = (
+    "holds more than 4 MB of text in one place (Excel allows 32,767 characters a cell): it cannot be read safely"
+)
+
+_CHUNK = 4 * 1024 * 1024
+_OVERLAP = 256  # longer than any cell tag's start, so no reference is missed at a chunk boundary
+
+
+def _numbers_above(limit: int) -> str:
+    """A regular expression for the whole numbers above `limit` (any with more digits included)."""
+    text = str(limit)
+    options = [f"[0-9]{{{len(text) + 1},}}"]
+    for i, digit in enumerate(text):
+        if digit != "9":
+            options.append(f"{text[:i]}[{int(digit) + 1}-9][0-9]{{{len(text) - i - 1}}}")
+    return "|".join(options)
+
+
+# A cell tag with a reference that is not self-closing, i.e. one that holds a value or a formula
+# (calamine takes lower-case references too, and any quoting XML allows).
+_CELL_REF = re.compile(rb"""<(?:[\w.-]+:)?c\b[^>]*?\br\s*=\s*["']([A-Za-z]{1,3})([0-9]{1,7})["'][^>]*(?<!/)>""")
+# The quick look: references as Excel writes them (r="V120") that go past column Z or the last
+# row a return may have, and references written any other way. Only a sheet showing one of these
+# is measured exactly with _CELL_REF, which is four times slower on a full sheet.
+_FAR_REF = re.compile(f'r="(?:[A-Za-z]{{2}}|[A-Za-z](?:{_numbers_above(MAX_DATA_ROWS + 1)})")'.encode())
+_ODD_REF = re.compile(rb"r(?:\s+=|=\s|=')")
+# Cheap signs of an error cell or a formula; only a sheet showing one is parsed cell by cell.
+_MARKERS = (b't="e"', b"t='e'", b"<f>", b"<f ", b"<f/", b":f>", b":f ", b":f/")
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def column_index(letters: str) -> int:
+    """1 for A, 27 for AA, 16384 for XFD."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
+
+
+def _chunks(archive: zipfile.ZipFile, member: str):
+    """The member's bytes in overlapping chunks."""
+    tail = b""
+    with archive.open(member) as stream:
+        while block := stream.read(_CHUNK):
+            yield tail + block
+            tail = block[-_OVERLAP:]
+
+
+def sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> the zip member holding its XML."""
+    targets = {}
+    with archive.open("xl/_rels/workbook.xml.rels") as stream:
+        for _, element in ElementTree.iterparse(stream):
+            if _local(element.tag) == "Relationship":
+                target = element.get("Target", "")
+                path = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
+                targets[element.get("Id")] = path
+            element.clear()
+    members = {}
+    with archive.open("xl/workbook.xml") as stream:
+        for _, element in ElementTree.iterparse(stream):
+            if _local(element.tag) == "sheet":
+                rel = element.get(_REL_NS + "id") or next(
+                    (v for k, v in element.attrib.items() if _local(k) == "id"), None
+                )
+                if rel in targets:
+                    members[element.get("name", "")] = targets[rel]
+            element.clear()
+    return members
+
+
+def _contract_members(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Contract sheet name -> zip member, matching names as read_sheets does."""
+    by_key = {header_key(name): member for name, member in sheet_members(archive).items()}
+    return {s.name: by_key[header_key(s.name)] for s in RETURN_SHEETS if header_key(s.name) in by_key}
+
+
+def shared_strings_problem(content: bytes, file: str) -> Problem | None:
+    """A problem when the workbook's shared strings would cost too much memory to read, else None."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            names = archive.namelist()
+            members = [n for n in names if n.lower().endswith("sharedstrings.xml")]
+            count = 0
+            for member in members:
+                for index, chunk in enumerate(_chunks(archive, member)):
+                    if len(chunk) >= _CHUNK and b"<si" not in chunk and b":si" not in chunk:
+                        return Problem(file, "", None, "", "", _TOO_LONG)
+                    block = chunk[_OVERLAP - 3 :] if index else chunk  # a tag cut by the last chunk, once
+                    count += sum(block.count(tag) for tag in (b"<si>", b"<si ", b":si>", b":si "))
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError):
+        return Problem(file, "", None, "", "", "is damaged: its text cannot be read")
+    if count > MAX_SHARED_STRINGS:
+        return Problem(
+            file,
+            "",
+            None,
+            "",
+            "",
+            f"holds {count:,} different texts, more than a monthly return can: is this the right workbook?",
+        )
+    return None
+
+
+class _TooLong(Exception):
+    pass
+
+
+def _sheet_chunks(archive: zipfile.ZipFile, part: str):
+    """The part's chunks; raise _TooLong at a giant text, which fastexcel would copy several times."""
+    for chunk in _chunks(archive, part):
+        if len(chunk) >= _CHUNK and b"<c" not in chunk and b":c" not in chunk:
+            raise _TooLong
+        yield chunk
+
+
+def _may_reach_far(archive: zipfile.ZipFile, part: str) -> bool:
+    """Whether the quick look finds a far or oddly written reference."""
+    return any(_FAR_REF.search(chunk) or _ODD_REF.search(chunk) for chunk in _sheet_chunks(archive, part))
+
+
+def extent_problem(content: bytes, file: str, sheet: str) -> Problem | None:
+    """A problem when the contract sheet's cells reach too far to read safely, else None."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            member = _contract_members(archive).get(sheet)
+            # A sheet whose part cannot be told apart is judged by every part that could be it.
+            names = archive.namelist()
+            members = [member] if member in names else [n for n in names if n.lower().endswith(".xml")]
+            rows = columns = 0
+            for part in members:
+                if not _may_reach_far(archive, part):
+                    continue
+                for chunk in _sheet_chunks(archive, part):
+                    for letters, digits in _CELL_REF.findall(chunk):
+                        rows, columns = max(rows, int(digits)), max(columns, column_index(letters.decode().upper()))
+    except _TooLong:
+        return Problem(file, sheet, None, "", "", _TOO_LONG)
+    except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, OSError, EOFError, ValueError):
+        return Problem(file, sheet, None, "", "", "is damaged: it cannot be read")
+    if rows > MAX_DATA_ROWS + 1:
+        return Problem(
+            file,
+            sheet,
+            None,
+            "",
+            "",
+            f"has cells down to row {rows:,}, more than {MAX_DATA_ROWS:,} rows: delete the rows below the table "
+            "(or is this the wrong workbook?)",
+        )
+    if columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
+        return Problem(
+            file,
+            sheet,
+            None,
+            "",
+            "",
+            f"has cells as far out as {_letters(columns)}{rows}: delete everything right of and below the table, "
+            "then upload it again",
+        )
+    return None
+
+
+def _flagged_cells(archive: zipfile.ZipFile, member: str):
+    """(row, column index, what is wrong, value) for each error cell and formula without a saved result."""
+    chunks = _chunks(archive, member)
+    try:
+        if not any(marker in chunk for chunk in chunks for marker in _MARKERS):
+            return
+    finally:
+        chunks.close()
+    row = column = 0
+    sheet_data = None
+    with archive.open(member) as stream:
+        for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+            name = _local(element.tag)
+            if event == "start":
+                if name == "sheetData":
+                    sheet_data = element
+                elif name == "row":
+                    row = int(element.get("r") or row + 1)
+                    column = 0
+                elif name == "c":
+                    ref = re.fullmatch(r"([A-Z]{1,3})([0-9]{1,7})", element.get("r") or "")
+                    column = column_index(ref.group(1)) if ref else column + 1
+                    row = int(ref.group(2)) if ref else row
+                continue
+            if name == "c":
+                children = {_local(child.tag): child for child in element}
+                kind = element.get("t", "n")
+                value = children.get("v")
+                saved = value is not None and (value.text or kind in ("str", "inlineStr"))
+                if kind == "e":
+                    yield row, column, "error", (value.text if value is not None else None) or "#error"
+                elif "f" in children and not saved:
+                    yield row, column, "formula", "=" + (children["f"].text or "")
+            elif name == "row" and sheet_data is not None:
+                sheet_data.clear()  # rows already seen are not needed again
+
+
+def _column_name(sheet: Sheet, raw: pa.Table, row: int, column: int) -> str | None:
+    """The contract column (or field) a cell belongs to, its header text, or None for an ignored column."""
+    index = column - 1
+    if sheet.kind == "keyvalue":
+        if index > 1:
+            return None
+        key = raw.column(0)[row - 1].as_py() if row - 1 < raw.num_rows and raw.num_columns else None
+        if row == 1 or not key:
+            return sheet.key_header if index == 0 else sheet.value_header
+        known = {header_key(c.name): c.name for c in sheet.columns}
+        return known.get(header_key(key), str(key))
+    header = raw.column(index)[0].as_py() if index < raw.num_columns and raw.num_rows else None
+    known = {header_key(c.name): c.name for c in sheet.columns}
+    if row == 1:
+        return known.get(header_key(header), header) or _letters(column)
+    if not header_key(header):
+        return None
+    return known.get(header_key(header), str(header))
+
+
+def _letters(column: int) -> str:
+    letters = ""
+    while column:
+        column, remainder = divmod(column - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def unreadable_cells(content: bytes, file: str, sheets: dict[str, pa.Table]) -> list[Problem]:
+    """Error cells and formulas with no saved result in the return's sheets, one problem each."""
+    by_name = {s.name: s for s in RETURN_SHEETS}
+    problems = []
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            for name, member in _contract_members(archive).items():
+                if name not in sheets or member not in archive.namelist():
+                    continue
+                for row, column, kind, value in _flagged_cells(archive, member):
+                    column_name = _column_name(by_name[name], sheets[name], row, column)
+                    if column_name is None:
+                        continue
+                    message = (
+                        "is an error cell: correct the formula or type the value"
+                        if kind == "error"
+                        else "is a formula with no saved result: open and save the workbook in Excel, or type the value"
+                    )
+                    problems.append(Problem(file, name, row, column_name, value, message))
+    except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, OSError, EOFError, ValueError):
+        return [Problem(file, "", None, "", "", "is damaged: its sheets cannot be read")]
+    return problems

@@ -1,0 +1,296 @@
+"""Hostile and broken workbooks: each is rejected with a clear message or loaded with a clear outcome.
+
+Never a traceback; on rejection the database is unchanged (every table but the audit log is
+compared before and after); the worst files are read in a subprocess whose peak memory is measured.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import hostile
+import pytest
+
+from metrics import db, ingest
+from metrics.contract import Rejected
+
+ROOT = Path(__file__).resolve().parent.parent
+NOT_AN_XLSX = "is not an Excel workbook (.xlsx); use the template from the dashboard"
+PROTECTED = "is password-protected or an old .xls workbook: save it as an unprotected Excel workbook (.xlsx)"
+DAMAGED = "is damaged or incomplete: it cannot be opened as a workbook"
+NOT_A_DATE = "is not a date (use a date cell, YYYY-MM-DD or DD/MM/YYYY)"
+ERROR_CELL = "is an error cell: correct the formula or type the value"
+CONTROL = "contains a control character (invisible in Excel): retype it as plain text"
+TOO_MANY_ROWS = "more than 50,000 rows: delete the rows below the table (or is this the wrong workbook?)"
+BAD_REF = "is not a valid reference: use only letters, digits, '-' and '/', at most 30 characters, never a name"
+
+REJECTED = {
+    "empty.xlsx": ["is empty"],
+    "report.pdf.xlsx": [NOT_AN_XLSX],
+    "picture.xlsx": [NOT_AN_XLSX],
+    "cases.csv": [NOT_AN_XLSX],
+    "letter.docx": ["is a zip file but not an Excel workbook (.xlsx)"],
+    "old.xls": [PROTECTED],
+    "protected.xlsx": [PROTECTED],
+    "zip-with-encryption.xlsx": ["is password-protected: remove the password and upload it again"],
+    "truncated-half.xlsx": [DAMAGED],
+    "truncated-header.xlsx": [DAMAGED],
+    "truncated-tail.xlsx": [DAMAGED],
+    "no-workbook-part.xlsx": ["is a zip file but not an Excel workbook (.xlsx)"],
+    "broken-xml.xlsx": ["Cases: cannot be read (CalamineError)"],
+    "zip-bomb.xlsx": ["expands to more than 200 MB when opened: too large to read safely"],
+    # The zip's directory says 1 kB: the sheet's checksum fails when it is read, before fastexcel sees it.
+    "zip-bomb-lying.xlsx": ["Cases: is damaged: it cannot be read"],
+    "entity-bomb.xlsx": ["Cases: cannot be read (CalamineError)"],
+    "giant-cell.xlsx": [
+        "Spend: holds more than 4 MB of text in one place (Excel allows 32,767 characters a cell): "
+        "it cannot be read safely"
+    ],
+    "shared-strings-bomb.xlsx": [
+        "holds 2,000,000 different texts, more than a monthly return can: is this the right workbook?"
+    ],
+    "far-cell.xlsx": ["Cases: has cells down to row 1,048,576, " + TOO_MANY_ROWS],
+    "far-column.xlsx": [
+        "Cases: has cells as far out as XFD7: delete everything right of and below the table, then upload it again"
+    ],
+    "junk-100000-rows.xlsx": ["Cases: has cells down to row 100,001, " + TOO_MANY_ROWS],
+    "missing-sheets.xlsx": ["Activity: sheet is missing", "Spend: sheet is missing"],
+    "no-return-sheets.xlsx": [f"{name}: sheet is missing" for name in ("About", "Cases", "Activity", "Spend")],
+    "empty-sheets.xlsx": [
+        "About row 1: needs two columns headed 'field' and 'value'",
+        "Cases row 1: header row is missing",
+        "Activity row 1: needs two columns headed 'measure' and 'count'",
+        "Spend row 1: header row is missing",
+    ],
+    # The merged cell keeps its first value: column B has no header, so referral_date is missing.
+    "merged-header.xlsx": ["Cases row 1, column referral_date: column is missing from the header row"],
+    # closed_date's header was overwritten, so the one closure reason has no closed date.
+    "repeated-header.xlsx": [
+        "Cases row 1, column referral_source: heads more than one column",
+        "Cases row 7, column closure_reason: 'Moved out of area' is given but closed_date is blank",
+    ],
+    "error-cells.xlsx": [
+        f"About row 4, column prepared_by: '#VALUE!' {ERROR_CELL}",
+        f"Cases row 2, column referral_source: '#REF!' {ERROR_CELL}",
+        f"Cases row 3, column first_contact_date: '#DIV/0!' {ERROR_CELL}",
+        f"Cases row 4, column support_level: '#N/A' {ERROR_CELL}",
+        "Spend row 2, column amount_gbp: '=SUM(Z1:Z9)' is a formula with no saved result: "
+        "open and save the workbook in Excel, or type the value",
+    ],
+    "unicode-case-ref.xlsx": [f"Cases row 2, column case_ref: 'CG-1903-Ω01' {BAD_REF}"],
+    "control-characters.xlsx": [
+        f"About row 2, column service: 'Connect Gwent\\x0bMSHT Advocate' {CONTROL}",
+        f"Cases row 3, column case_ref: 'CG\\x00-1903' {CONTROL}",
+        f"Spend row 2, column detail: 'Travel\\x07\\x1b[31m refund\\x00' {CONTROL}",
+    ],
+    "dates-out-of-range.xlsx": [
+        "About row 5, column submitted_on: '1999-12-31' is before 2000-01-01",
+        "Cases row 2, column referral_date: '1900-03-01' is before 2000-01-01",
+        "Cases row 3, column referral_date: '9999-12-31' is after the end of the reporting month",
+        "Cases row 3, column first_contact_date: '2019-03-06' is before referral_date",
+        "Cases row 4, column referral_date: '1899-12-26' is before 2000-01-01",
+        # A date serial past 9999-12-31 shows as ##### in Excel and reads as blank.
+        "Cases row 5, column referral_date: is required",
+        f"Cases row 6, column referral_date: '31/02/2019' {NOT_A_DATE}",
+    ],
+    "huge-text-cell.xlsx": [
+        f"Spend row 2, column detail: 'Travel {'x' * 50}...' is longer than 500 characters",
+    ],
+    "numbers-as-bad-text.xlsx": [
+        f"Cases row 2, column referral_date: '43528' {NOT_A_DATE}",
+        "Activity row 2, column partnership_meetings: 'four' is not a whole number of 0 or more",
+        "Activity row 3, column training_sessions: '-1' is not a whole number of 0 or more",
+        "Activity row 4, column professionals_trained: '2.5' is not a whole number of 0 or more",
+        "Spend row 2, column amount_gbp: '12,34.5p' is not an amount in pounds",
+    ],
+}
+
+MISSING_COLUMNS = [
+    f"Cases row 1, column {name}: column is missing from the header row"
+    for name in (
+        "case_ref",
+        "referral_date",
+        "referral_source",
+        "exploitation_type",
+        "nationality_group",
+        "age_band",
+        "gender",
+        "trafficking_indicated",
+        "nrm_status",
+        "duty_to_notify",
+    )
+]
+REJECTED["header-not-first-row.xlsx"] = [
+    "Cases row 1, column Monthly return: is not a column of this sheet",
+    *MISSING_COLUMNS,
+]
+
+# A sheet of 50,000 rows of junk: the first 1,000 rows with problems are listed, then a count of the rest.
+JUNK_ROW = [
+    f"Cases row 2, column case_ref: 'junk 2' {BAD_REF}",
+    f"Cases row 2, column referral_date: '2' {NOT_A_DATE}",
+    *(
+        f"Cases row 2, column {name}: is required"
+        for name in (
+            "referral_source",
+            "exploitation_type",
+            "nationality_group",
+            "age_band",
+            "gender",
+            "trafficking_indicated",
+            "nrm_status",
+            "duty_to_notify",
+        )
+    ),
+]
+
+# Files that load: (cases rows, spend rows) and what a query reads back from the database.
+BASE_CASES = [
+    "CG-1903-001",
+    "CG-1903-002",
+    "CG-1903-003",
+    "CG-1903-004",
+    "CG-1903-005",
+    "CG-1903-006",
+]
+LOADED = {
+    "extra-and-reordered-sheets.xlsx": {},
+    "renamed-sheets.xlsx": {},
+    "hidden-rows.xlsx": {},  # hidden rows are rows of the return all the same
+    "cached-formulas.xlsx": {
+        "SELECT referral_source FROM stg_cases WHERE case_ref = 'CG-1903-001'": [("Police",)],
+        "SELECT count FROM stg_activity WHERE measure = 'partnership_meetings'": [(4,)],
+        "SELECT amount_gbp FROM stg_spend WHERE row_number = 3": [(Decimal("33.33"),)],
+    },
+    "unicode.xlsx": {
+        "SELECT prepared_by FROM active_uploads": [("Siân Llŷr-Jones 👩\u200d💼",)],
+        "SELECT detail FROM stg_spend WHERE row_number = 5": [("Teithio: Caerdydd → Casnewydd ✓ «سفر» 旅行",)],
+    },
+    "numbers-as-text.xlsx": {
+        "SELECT measure, count FROM stg_activity WHERE count IN (4, 2, 10) ORDER BY measure": [
+            ("partnership_meetings", 4),
+            ("professionals_trained", 10),
+            ("training_sessions", 2),
+        ],
+        "SELECT row_number, amount_gbp FROM stg_spend WHERE row_number <= 3 ORDER BY 1": [
+            (2, Decimal("1234.50")),
+            (3, Decimal("99.00")),
+        ],
+        "SELECT referral_date FROM stg_cases WHERE case_ref = 'CG-1903-001'": [(dt.date(2019, 3, 4),)],
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory):
+    """A database holding a valid March 2019 return, into which every hostile file is uploaded."""
+    connection = db.connect(tmp_path_factory.mktemp("hostile") / "hostile.duckdb")
+    ingest.ingest_bytes(connection, hostile.workbook(), "valid.xlsx", user="setup")
+    yield connection
+    connection.close()
+
+
+def test_every_file_of_the_corpus_has_an_expected_outcome():
+    assert sorted(hostile.corpus()) == sorted([*REJECTED, *LOADED, "junk-50000-rows.xlsx"])
+    assert len(hostile.corpus()) == 40
+
+
+@pytest.mark.parametrize("name", sorted(REJECTED))
+def test_hostile_file_is_rejected_with_a_clear_message_and_changes_nothing(con, name):
+    before = hostile.dump_tables(con)
+    audit_rows = con.execute("SELECT count(*) FROM audit_log").fetchall()[0][0]
+    with pytest.raises(Rejected) as rejected:
+        ingest.ingest_bytes(con, hostile.corpus()[name], name, user="hostile")
+    assert [str(p) for p in rejected.value.problems] == [f"{name}: {line}" for line in REJECTED[name]]
+    assert hostile.dump_tables(con) == before
+    assert con.execute("SELECT actor, action, detail FROM audit_log ORDER BY logged_at DESC LIMIT 1").fetchall() == [
+        ("hostile", "upload rejected", f"{name}: {len(REJECTED[name])} problem(s)")
+    ]
+    assert con.execute("SELECT count(*) FROM audit_log").fetchall()[0][0] == audit_rows + 1
+
+
+def test_a_sheet_of_junk_lists_its_first_thousand_faulty_rows_and_counts_the_rest(con):
+    name = "junk-50000-rows.xlsx"
+    before = hostile.dump_tables(con)
+    with pytest.raises(Rejected) as rejected:
+        ingest.ingest_bytes(con, hostile.corpus()[name], name, user="hostile")
+    lines = [str(p) for p in rejected.value.problems]
+    assert len(lines) == 1_000 * 10 + 1
+    assert lines[:10] == [f"{name}: {line}" for line in JUNK_ROW]
+    assert lines[-2:] == [
+        f"{name}: Cases row 1001, column duty_to_notify: is required",
+        f"{name}: Cases: and 49,000 more rows have problems: fix the ones listed and upload the workbook again",
+    ]
+    assert hostile.dump_tables(con) == before
+
+
+@pytest.mark.parametrize("name", sorted(LOADED))
+def test_odd_but_valid_file_loads_with_every_row(con, name):
+    loaded = ingest.ingest_bytes(con, hostile.corpus()[name], name, user="hostile")
+    assert (loaded["reporting_month"], loaded["cases_rows"], loaded["spend_rows"]) == ("2019-03", 6, 4)
+    assert con.execute("SELECT upload_id FROM active_uploads").fetchall() == [(loaded["upload_id"],)]
+    assert [r[0] for r in con.execute("SELECT case_ref FROM stg_cases ORDER BY case_ref").fetchall()] == BASE_CASES
+    for sql, expected in LOADED[name].items():
+        assert con.execute(sql).fetchall() == expected, sql
+
+
+def test_error_cell_in_an_ignored_column_is_not_reported(con):
+    """A note column with no header is ignored, formulas and all; a header cell is always checked."""
+
+    def change(rows):
+        rows["Cases"][1].extend([None] * 3 + [hostile.Raw('<c r="{ref}" t="e"><v>#REF!</v></c>')])
+        rows["Spend"][0].append(hostile.Raw('<c r="{ref}" t="e"><f>A1</f><v>#NAME?</v></c>'))
+
+    with pytest.raises(Rejected) as rejected:
+        ingest.check_return(hostile.workbook(change=change), "notes.xlsx", con)
+    assert [str(p) for p in rejected.value.problems] == [f"notes.xlsx: Spend row 1, column E: '#NAME?' {ERROR_CELL}"]
+
+
+_MEASURE = r"""
+import json, re, sys
+from pathlib import Path
+from metrics import ingest
+from metrics.contract import Rejected
+
+
+def peak_mb():
+    # VmHWM, not ru_maxrss: the latter carries over the parent's peak across fork and exec.
+    return int(re.search(r"VmHWM:\s+(\d+) kB", Path("/proc/self/status").read_text()).group(1)) // 1024
+
+
+outcome = {"imported": peak_mb()}
+for path in sys.argv[1:]:
+    try:
+        checked = ingest.check_return(Path(path).read_bytes(), Path(path).name)
+        result = f"loaded {checked.cases.num_rows} cases"
+    except Rejected as exc:
+        result = str(exc.problems[0])
+    outcome[Path(path).name] = [result, peak_mb()]
+print(json.dumps(outcome))
+"""
+
+
+def test_worst_files_stay_within_bounded_memory(tmp_path):
+    """In a process of its own, no hostile file (nor the largest valid one) takes it past 400 MB."""
+    paths = []
+    for name in hostile.WORST:
+        paths.append(tmp_path / name)
+        paths[-1].write_bytes(hostile.corpus()[name])
+    paths.append(tmp_path / "largest-valid.xlsx")
+    paths[-1].write_bytes(hostile.largest_valid())
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURE, *map(str, paths)], capture_output=True, text=True, cwd=ROOT, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    outcome = json.loads(done.stdout)
+    peak = max(mb for _, mb in list(outcome.values())[1:])
+    assert peak < 400, outcome
+    assert outcome["largest-valid.xlsx"][0] == "loaded 50000 cases"
+    assert outcome["far-cell.xlsx"][0] == "far-cell.xlsx: Cases: has cells down to row 1,048,576, " + TOO_MANY_ROWS
