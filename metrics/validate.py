@@ -142,6 +142,11 @@ CROSS_RULES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "kpi_targets": (
         ("amber_band", "amber_band < 0", "must not be negative"),
         ("measure", "measure IS NOT NULL AND count(*) OVER (PARTITION BY measure) > 1", "appears more than once"),
+        (
+            "measure",
+            "measure IS NOT NULL AND NOT list_contains($graded_measures, measure)",
+            "is not the name of a graded measure (such as timely_contact_rate or voice_captured_rate)",
+        ),
     ),
     "nrm_referrals": (("period_end", "period_end < period_start", "is before period_start"),),
     "bank_holidays": (
@@ -185,6 +190,10 @@ def check_table(
         params = bound_params(sheet.columns)
         if "$month_end" in sql:
             params["month_end"] = month_end
+        if "$graded_measures" in sql:
+            from metrics.measures import graded  # imported here: measures needs only the contract
+
+            params["graded_measures"] = [m.name for m in graded()]
         result = con.sql(sql, params=params).to_arrow_table()
     finally:
         con.close()
