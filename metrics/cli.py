@@ -83,6 +83,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--service")
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser("pack", parents=[common], help="the scrutiny pack for a period, as a PDF or an Excel workbook")
+    p.add_argument("--from", dest="first", type=_month, required=True)
+    p.add_argument("--to", dest="last", type=_month, required=True)
+    p.add_argument("--out", required=True, help="FILE.pdf or FILE.xlsx")
+    p.add_argument("--service")
+    p.add_argument("--audience", choices=("internal", "partnership"), default="internal")
+
     p = sub.add_parser("users", parents=[common], help="manage local accounts (sign-in without OIDC)")
     users = p.add_subparsers(dest="action", required=True)
     s = users.add_parser("add", parents=[common], help="add a user; the password is asked for twice")
@@ -200,6 +207,16 @@ def _dispatch(args, con) -> int:
         base, compare = Period(*args.base), Period(*args.compare)
         result = growth(con, base, compare, args.service)
         print(json.dumps(result, indent=2) if args.json else text.growth_table(result, base, compare))
+        return 0
+    if args.command == "pack":
+        import time
+
+        from metrics import pack
+        from metrics.periods import Period
+
+        started = time.perf_counter()
+        path = pack.write(con, Period(args.first, args.last), args.out, args.service, args.audience)
+        print(f"Wrote the {args.audience} scrutiny pack to {path} in {time.perf_counter() - started:.1f} s")
         return 0
     if args.command == "users":
         return _users(args, con)

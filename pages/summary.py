@@ -2,13 +2,19 @@
 
 import streamlit as st
 
-from ui import components, shell, state
+from ui import components, present, shell, state
 
 if shell.page("Summary"):
-    summary = state.ask("scorecard", "summary", state.period(), state.service(), state.audience())
-    components.cards(summary["cards"])
-    st.subheader("Spend against budget")
-    components.cards(summary["spend"], per_row=3)
-    st.subheader("Key messages")
-    for message in summary["messages"]:
-        st.markdown(f"- {message}")
+    period, service, audience = state.period(), state.service(), state.audience()
+    summary = state.ask("scorecard", "summary", period, service, audience)
+    if present.presenting():
+        growth = state.ask("trends", "growth_comparison", period.previous(), period, service, audience)
+        present.present(summary, growth)
+    else:
+        present.downloads(period, service, audience)
+        components.cards(summary["cards"])
+        st.subheader("Spend against budget")
+        components.cards(summary["spend"], per_row=3)
+        st.subheader("Key messages")
+        for message in summary["messages"]:
+            st.markdown(f"- {message}")

@@ -1,0 +1,379 @@
+"""The scrutiny pack: PDF and Excel for the sample year, the partnership's disclosure control,
+formula injection, an empty period, the command and the Summary page's buttons and presenting mode."""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+import zipfile
+
+import pypdf
+import pytest
+from openpyxl import load_workbook
+from streamlit.testing.v1 import AppTest
+
+from metrics import cli, db, pack, pack_pdf, pack_xlsx
+from metrics.measures import MEASURES
+from metrics.periods import Period
+from metrics.report import report
+from tests.conftest import ROOT
+
+YEAR = Period("2018-06", "2019-06")
+QUARTER = Period("2019-04", "2019-06")
+PEOPLE = {m.label for m in MEASURES.values() if m.people}
+SMALL = {"1", "2", "3", "4"}
+PAYLOADS = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\t=x", "\r=x"]
+
+
+def _pdf_pages(data: bytes) -> list[str]:
+    return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages]
+
+
+def _page(pages: list[str], heading: str) -> list[str]:
+    """The lines of the page whose heading (the line after the running header) is `heading`."""
+    found = [p.splitlines() for p in pages if p.splitlines()[2] == heading]
+    assert len(found) == 1, heading
+    return found[0]
+
+
+def _cells(data: bytes) -> dict[str, list[list]]:
+    book = load_workbook(io.BytesIO(data))
+    return {ws.title: [[c for c in row] for row in ws.iter_rows()] for ws in book}
+
+
+def _values(data: bytes) -> dict[str, list[list]]:
+    return {name: [[c.value for c in row] for row in rows] for name, rows in _cells(data).items()}
+
+
+def _built(con, period, audience="internal", service=None) -> tuple[bytes, bytes, float]:
+    started = time.perf_counter()
+    contents = pack.contents(con, period, service, audience)
+    built = pack_pdf.render(contents), pack_xlsx.render(contents)
+    return *built, time.perf_counter() - started
+
+
+@pytest.fixture(scope="module")
+def year(sample_db_file):
+    """The internal pack for the whole sample year, and the report it must agree with."""
+    con = db.connect(sample_db_file)
+    try:
+        pdf, xlsx, seconds = _built(con, YEAR)
+        print(f"\nWhole-year internal pack (PDF and Excel): {seconds:.1f} s")
+        return {"pdf": pdf, "xlsx": xlsx, "seconds": seconds, "report": report(con, YEAR),
+                "case_refs": {r[0] for r in con.execute("SELECT DISTINCT case_ref FROM raw_cases").fetchall()}}
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    """Internal and partnership packs for Apr-Jun 2019 of the sample returns less three May referrals (May: 2)."""
+    from metrics import ingest
+    from sample_data import generate
+
+    con = db.connect(tmp_path_factory.mktemp("small") / "small.duckdb")
+    try:
+        for month, data in generate.returns().items():
+            data["cases"] = [c for c in data["cases"] if c["case_ref"] not in ("CG-1905-001", "CG-1905-002",
+                                                                              "CG-1905-003")]
+            ingest.ingest_bytes(con, generate.workbook_bytes(data), f"{month}.xlsx", "test")
+        out = {"case_refs": {r[0] for r in con.execute("SELECT DISTINCT case_ref FROM raw_cases").fetchall()}}
+        for audience in ("internal", "partnership"):
+            out[audience] = pack.contents(con, QUARTER, None, audience)
+            out[audience + "_pdf"] = pack_pdf.render(out[audience])
+            out[audience + "_xlsx"] = pack_xlsx.render(out[audience])
+        return out
+    finally:
+        con.close()
+
+
+# --- the PDF and the workbook for the whole year -----------------------------------------------
+
+
+def test_whole_year_pack_builds_well_under_a_minute(year):
+    assert year["seconds"] < 60
+
+
+def test_pdf_carries_the_report_figures(year):
+    result, pages = year["report"], _pdf_pages(year["pdf"])
+    # worked out from the sample returns (and equal to `report --json`)
+    assert (result["referrals_received"], round(result["timely_contact_rate"], 4)) == (107, 0.7757)
+    assert (result["spend"]["actual"], result["closures"]) == (34072.77, 76)
+    figures = _page(pages, "Figures for the period")
+    assert "Referrals received 107 0 +107" in figures
+    assert "Timely first contact 78% n/a n/a" in figures
+    assert "Cases closed 76 0 +76" in figures
+    spend = _page(pages, "Spend against budget")
+    assert "Total £34,000 £34,000 £34,073 £72.77 0.2% £34,073 £72.77" in spend
+    summary = _page(pages, "Summary: Jun 2018 to Jun 2019")
+    assert ("Timely first contact 78% n/a 90% Red 83 of 107 referrals (78%) were contacted within 2 working days; "
+            "target 90% or more: red") in summary
+
+
+def test_every_pdf_page_is_marked_and_numbered(year):
+    pages = _pdf_pages(year["pdf"])
+    for number, text in enumerate(pages, 1):
+        lines = text.splitlines()
+        assert lines[0] == "OFFICIAL-SENSITIVE", number
+        assert lines[-1] == f"Figures as at 30 June 2019 OFFICIAL-SENSITIVE Page {number} of {len(pages)}"
+    cover = pages[0].splitlines()
+    for line in ("Connect Gwent MSHT Advocate", "Period Jun 2018 to Jun 2019 (compared with May 2017 to May 2018)",
+                 "Figures as at 30 June 2019", "Audience PCC's office and Connect Gwent (internal)",
+                 "Protective marking OFFICIAL-SENSITIVE"):
+        assert line in cover
+
+
+def test_pdf_has_the_data_quality_notes_and_every_definition(year):
+    pages = _pdf_pages(year["pdf"])
+    quality = _page(pages, "Data quality")
+    assert "• Late returns: Jan 2019 arrived more than 15 days after the month ended." in quality
+    assert "Jan 2019 Late 27 Feb 2019 27 1" in quality
+    appendix = " ".join(" ".join(p.splitlines()[2:-1]) for p in pages if "Appendix: definitions" in p or
+                        "Measure Unit Definition Target" in p)
+    for m in MEASURES.values():
+        assert m.label.split()[0] in appendix
+    assert "Of referrals received in the period, the share first contacted by the second working day" in appendix
+
+
+def test_workbook_has_real_numbers_formats_and_frozen_headers(year):
+    book = load_workbook(io.BytesIO(year["xlsx"]))
+    assert book.sheetnames == ["About", "Summary", "Figures", "Growth", "Spend", "Monthly", "Returns", "Definitions"]
+    for ws in book:
+        assert ws.freeze_panes in ("A2", "B2"), ws.title
+        assert ws.oddHeader.center.text == "OFFICIAL-SENSITIVE"
+    timely = book["Summary"]["B2"]
+    assert (book["Summary"]["A2"].value, timely.number_format) == ("Timely first contact", "0.0%")
+    assert timely.value == pytest.approx(83 / 107)
+    total = [row for row in book["Spend"].iter_rows(values_only=True) if row[0] == "Total"][0]
+    assert total[1:4] == (34000.0, 34000.0, 34072.77)
+    assert book["Spend"]["D4"].number_format == '"£"#,##0.00'
+    first_month = book["Monthly"]["A2"]
+    assert (first_month.value.date().isoformat(), first_month.number_format) == ("2018-06-01", "mmm yyyy")
+    assert [c.value for c in book["Monthly"][2]][1:3] == [6, 6]  # referrals and victims supported, Jun 2018
+    definitions = {row[0]: row[2] for row in book["Definitions"].iter_rows(min_row=2, values_only=True) if row[2]}
+    assert definitions == {m.label: m.description for m in MEASURES.values()}
+
+
+def test_no_case_reference_anywhere_in_the_pack(year):
+    text = "\n".join(_pdf_pages(year["pdf"]))
+    cells = [str(v) for rows in _values(year["xlsx"]).values() for row in rows for v in row if v is not None]
+    # the scan must see the pack's text for its silence to mean anything
+    assert "Connect Gwent MSHT Advocate" in text and "Connect Gwent MSHT Advocate" in cells
+    assert len(year["case_refs"]) > 100
+    everything = text + "\n" + "\n".join(cells)
+    assert [ref for ref in year["case_refs"] if ref in everything] == []
+    assert re.findall(r"CG-\d{4}-\d{3}", everything) == []
+
+
+# --- the partnership pack ---------------------------------------------------------------------
+
+
+def _small_counts_in_count_positions(pdf: bytes, xlsx: bytes) -> list[str]:
+    """Every count of people from 1 to 4 where the pack shows a count of people, PDF and workbook."""
+    found = []
+    pages = _pdf_pages(pdf)
+    for line in _page(pages, "Figures for the period"):
+        label = next((name for name in PEOPLE if line.startswith(name + " ")), None)
+        if label:
+            found += [f"figures {label}: {v}" for v in line[len(label):].split()[:2] if v in SMALL]
+    monthly = _page(pages, "Month by month")
+    for line in monthly:
+        if re.match(r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} ", line):
+            cells = line.split()[2:]
+            people = [cells[i] for i in (0, 1, 2, 3, 5, 6)]  # all but the rate and the two amounts
+            found += [f"monthly {line[:8]}: {v}" for v in people if v in SMALL]
+    growth = _page(pages, "Referral growth against the reference areas")
+    found += [f"growth: {m}" for m in re.findall(r"\(this\s+service\)\s+(\d+) (\d+)", "\n".join(growth))
+              if SMALL & set(m)]
+    text = "\n".join(pages)
+    found += [f"reading: {m}" for m in re.findall(r"(?<!Page )\b([1-4]) of \d", text)]
+    found += [f"reading: {m}" for m in re.findall(r"(?<!Page )\b\d+ of ([1-4])\b", text)]
+    sheets = _values(xlsx)
+    for row in sheets["Figures"][1:]:
+        if row[0] in PEOPLE:
+            found += [f"xlsx figures {row[0]}: {v}" for v in row[1:3] if v in (1, 2, 3, 4)]
+    header, *rows = sheets["Monthly"]
+    people_columns = [i for i, h in enumerate(header) if h in pack.MONTHLY_HEADINGS.values()
+                      and MEASURES[[k for k, v in pack.MONTHLY_HEADINGS.items() if v == h][0]].people]
+    for row in rows:
+        found += [f"xlsx monthly {row[0]}: {row[i]}" for i in people_columns if row[i] in (1, 2, 3, 4)]
+    for row in sheets["Growth"][1:]:
+        if "this service" in str(row[0]):
+            found += [f"xlsx growth: {v}" for v in row[1:3] if v in (1, 2, 3, 4)]
+    return found
+
+
+def test_internal_pack_does_show_small_counts_so_the_partnership_check_means_something(small):
+    found = _small_counts_in_count_positions(small["internal_pdf"], small["internal_xlsx"])
+    assert "monthly May 2019: 2" in found  # the two May referrals
+    assert "figures MS1 notifications (duty to notify): 2" in found
+    assert "xlsx monthly 2019-05-01 00:00:00: 2" in found
+
+
+def test_partnership_pack_has_no_count_from_1_to_4(small):
+    assert _small_counts_in_count_positions(small["partnership_pdf"], small["partnership_xlsx"]) == []
+    pages = _pdf_pages(small["partnership_pdf"])
+    assert all(p.splitlines()[0] == "OFFICIAL" for p in pages)
+    assert "OFFICIAL-SENSITIVE" not in "\n".join(pages)
+
+
+def test_partnership_months_cannot_be_worked_out_from_the_quarter(small):
+    """Referrals 8, 2, 5 with the quarter's 15 published: May is '<5', so June (the next smallest) is hidden."""
+    rows = {r["month"]: r for r in small["partnership"].monthly.rows}
+    assert [rows[m]["referrals_received"] for m in QUARTER.months] == [8, "<5", "*"]
+    figures = {r["label"]: r["value"] for r in small["partnership"].headline.rows}
+    assert figures["Referrals received"] == 15
+    internal = {r["month"]: r for r in small["internal"].monthly.rows}
+    assert [internal[m]["referrals_received"] for m in QUARTER.months] == [8, 2, 5]
+
+
+def test_partnership_charts_plot_no_small_count(small):
+    def plotted(contents) -> list:
+        values = []
+        for chart in contents.charts:
+            for rows in chart.chart.to_dict()["datasets"].values():
+                values += [r["count"] for r in rows if r.get("series") == "In the month"]
+        return values
+
+    assert 2 in plotted(small["internal"])
+    assert [v for v in plotted(small["partnership"]) if 1 <= v <= 4] == []
+    assert 5 not in plotted(small["partnership"])  # June, hidden so that May cannot be worked out
+
+
+def test_partnership_pack_holds_no_case_reference(small):
+    text = "\n".join(_pdf_pages(small["partnership_pdf"]))
+    cells = "\n".join(str(v) for rows in _values(small["partnership_xlsx"]).values() for row in rows for v in row)
+    assert "Apr 2019 8" in text  # the extraction sees the tables
+    assert [ref for ref in small["case_refs"] if ref in text or ref in cells] == []
+
+
+def test_hide_recoverable_hides_the_next_smallest_month():
+    months = ["2019-04", "2019-05", "2019-06"]
+    assert pack.hide_recoverable(dict(zip(months, [8, 2, 5])), months, [months]) == {"2019-05", "2019-06"}
+    assert pack.hide_recoverable(dict(zip(months, [8, 2, 3])), months, [months]) == {"2019-05", "2019-06"}
+    assert pack.hide_recoverable(dict(zip(months, [8, 0, 5])), months, [months]) == set()
+    # a month outside the table is unseen already: one small month is enough
+    shown = months[1:]
+    assert pack.hide_recoverable(dict(zip(months, [8, 2, 5])), shown, [months]) == {"2019-05"}
+
+
+# --- injection, empty periods, the command ------------------------------------------------------
+
+
+def test_injection_payloads_read_back_as_plain_text(sample_db):
+    """NRM reference areas named with formula payloads: each reads back as the same text, never a formula."""
+    con = db.connect(sample_db)
+    try:
+        for payload in PAYLOADS:
+            con.execute("INSERT INTO nrm_referrals VALUES (?, DATE '2019-01-01', DATE '2019-12-31', 40)", [payload])
+        contents = pack.contents(con, QUARTER)
+        xlsx, pdf = pack_xlsx.render(contents), pack_pdf.render(contents)
+    finally:
+        con.close()
+    cells = _cells(xlsx)
+    assert [c.coordinate for rows in cells.values() for row in rows for c in row if c.data_type == "f"] == []
+    parts = zipfile.ZipFile(io.BytesIO(xlsx))
+    assert [n for n in parts.namelist() if n.endswith(".xml") and re.search(rb"<f[ >]", parts.read(n))] == []
+    areas = [row[0] for row in cells["Growth"][1:] if row[0].value in PAYLOADS]
+    assert sorted(c.value for c in areas) == sorted(PAYLOADS)  # tab and carriage return kept
+    assert all(c.data_type == "s" and c.quotePrefix for c in areas)
+    text = "\n".join(_pdf_pages(pdf))
+    assert "=1+1" in text and "+SUM(A1)" in text and "@cmd" in text
+
+
+def test_a_period_with_no_data_says_so(sample_db_file):
+    con = db.connect(sample_db_file)
+    try:
+        pdf, xlsx, _ = _built(con, Period("2020-01", "2020-03"))
+    finally:
+        con.close()
+    pages = _pdf_pages(pdf)
+    assert [p.splitlines()[2] for p in pages[1:]] == ["No data for this period", "Data quality",
+                                                     "Appendix: definitions", "Measure Unit Definition Target"]
+    assert "No monthly return is loaded for Jan 2020 to Mar 2020, so this pack has no figures to report." in \
+        " ".join(pages[1].splitlines())
+    assert ("• Missing months: no return is loaded for Jan 2020, Feb 2020 and Mar 2020; the figures leave those "
+            "months out.") in " ".join(_page(pages, "Data quality"))
+    about = {row[0]: row[1] for row in _values(xlsx)["About"][1:]}
+    assert about["Data"] == "No monthly return is loaded for Jan 2020 to Mar 2020: there are no figures to report."
+    assert load_workbook(io.BytesIO(xlsx)).sheetnames == ["About", "Returns", "Definitions"]
+
+
+def test_an_empty_database_gives_a_pack_that_says_so(empty_db):
+    con = db.connect(empty_db)
+    try:
+        pdf, _, _ = _built(con, Period("2019-01", "2019-01"))
+    finally:
+        con.close()
+    text = "\n".join(_pdf_pages(pdf))
+    assert "No service loaded yet" in text and "No data for this period" in text
+
+
+def test_pack_command_writes_pdf_and_excel(sample_db, tmp_path, capsys):
+    out = tmp_path / "pack.xlsx"
+    args = ["pack", "--from", "2019-04", "--to", "2019-06", "--db", str(sample_db), "--audience", "partnership"]
+    assert cli.run([*args, "--out", str(out)]) == 0
+    assert capsys.readouterr().out.startswith(f"Wrote the partnership scrutiny pack to {out} in ")
+    assert load_workbook(out)["About"]["B9"].value == "OFFICIAL"
+    assert cli.run([*args, "--out", str(tmp_path / "pack.docx")]) == 1
+    assert "must end in .pdf or .xlsx" in capsys.readouterr().err
+
+
+# --- the Summary page ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def summary_page(tmp_path, sample_db_file, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_DB", str(tmp_path / "none.duckdb"))
+    monkeypatch.setattr("metrics.db.SAMPLE_DB", sample_db_file)
+
+    def as_role(role: str) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+        at.session_state["kept_role"] = role
+        at.run()
+        assert not at.exception
+        return at
+
+    return as_role
+
+
+def test_partnership_download_is_the_partnership_pack(summary_page, monkeypatch):
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    registered = {}
+    add_deferred = MediaFileManager.add_deferred
+
+    def keep(self, data, mimetype, coordinates, file_name=None, **kwargs):
+        registered[file_name] = data  # what the button serves when clicked
+        return add_deferred(self, data, mimetype, coordinates, file_name=file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
+    at = summary_page("partnership")
+    buttons = at.get("download_button")
+    assert [b.label for b in buttons] == ["Scrutiny pack (PDF)", "Scrutiny pack (Excel)"]
+    assert all(b.help.startswith("The OFFICIAL pack for Jun 2019") for b in buttons)
+    assert sorted(registered) == ["scrutiny-pack-2019-06-partnership.pdf", "scrutiny-pack-2019-06-partnership.xlsx"]
+    about = {row[0]: row[1] for row in _values(registered["scrutiny-pack-2019-06-partnership.xlsx"]())["About"][1:]}
+    assert (about["Audience"], about["Protective marking"], about["Period"]) == (
+        pack.AUDIENCE_LABELS["partnership"], "OFFICIAL", "Jun 2019")
+
+
+def test_presenting_mode_moves_between_sections(summary_page):
+    at = summary_page("commissioner")
+    assert at.get("download_button")[0].help.startswith("The OFFICIAL-SENSITIVE pack")
+    at.toggle(key="presenting").set_value(True).run()
+    assert not at.get("download_button")
+    assert any('section[data-testid="stSidebar"]' in m.value for m in at.markdown)  # the sidebar is hidden
+    seen = [at.header[0].value]
+    assert at.button(key="present_previous").disabled
+    for _ in range(3):
+        at.button(key="present_next").click().run()
+        seen.append(at.header[0].value)
+    assert seen == ["Headline figures", "Spend against budget", "Key messages", "Referral growth"]
+    assert at.button(key="present_next").disabled
+    assert at.dataframe[0].value["Area"].tolist()[0] == "Connect Gwent MSHT Advocate (this service)"
+    at.button(key="present_previous").click().run()
+    assert at.header[0].value == "Key messages"
+    at.toggle(key="presenting").set_value(False).run()
+    assert len(at.get("download_button")) == 2 and not at.header
