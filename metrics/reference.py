@@ -25,6 +25,10 @@ from metrics.validate import check_table
 
 DEFAULTS_DIR = PROJECT_ROOT / "sample_data"
 BY_FILE = {f"{s.name}.csv": s for s in REFERENCE_SHEETS}
+# settings.csv (key,value) carries the settings a manager exports and imports: the cost-benefit ratio
+# and its source. Other keys of the settings table (the demo marker, say) are the code's, not the manager's.
+SETTINGS_FILE = "settings.csv"
+SETTING_KEYS = ("cost_benefit_ratio", "cost_benefit_source")
 
 
 def sheet_for_file(name: str) -> Sheet:
@@ -38,7 +42,7 @@ def sheet_for_file(name: str) -> Sheet:
                     None,
                     "",
                     "",
-                    "is not a known settings file: name it one of " + ", ".join(BY_FILE),
+                    "is not a known settings file: name it one of " + ", ".join([*BY_FILE, SETTINGS_FILE]),
                 )
             ]
         )
@@ -98,6 +102,43 @@ def read_csv(sheet: Sheet, content: bytes, file: str) -> pa.Table:
     return typed
 
 
+def read_settings_csv(content: bytes, file: str) -> tuple[float, str]:
+    """Read and check settings.csv: the cost-benefit ratio and its source, each a row of key,value."""
+    try:
+        rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    except UnicodeDecodeError:
+        raise Rejected([Problem(file, "settings", None, "", "", "is not UTF-8 text")]) from None
+    if not rows or [header_key(cell) for cell in rows[0]] != ["key", "value"]:
+        raise Rejected([Problem(file, "settings", 1, "", "", "header should be 'key' and 'value'")])
+    problems, found = [], {}
+    for number, row in enumerate(rows[1:], start=2):
+        key, value = ([cell.strip() for cell in row] + ["", ""])[:2]
+        if not key and not value:
+            continue
+        if key not in SETTING_KEYS:
+            message = "is not a setting that can be imported: " + ", ".join(SETTING_KEYS)
+            problems.append(Problem(file, "settings", number, "key", key, message))
+        elif key in found:
+            problems.append(Problem(file, "settings", number, "key", key, "appears more than once"))
+        else:
+            found[key] = (number, value)
+    for key in SETTING_KEYS:
+        if key not in found:
+            problems.append(Problem(file, "settings", None, key, "", f"is missing: add a row with key '{key}'"))
+        elif not found[key][1]:
+            problems.append(Problem(file, "settings", found[key][0], key, "", "is required"))
+    number, text = found.get("cost_benefit_ratio", (None, ""))
+    try:
+        ratio = float(text)
+    except ValueError:
+        ratio = float("nan")
+    if text and not 0 <= ratio < 1000:  # NaN fails too
+        problems.append(Problem(file, "settings", number, "cost_benefit_ratio", text, "is not a number from 0 to 1000"))
+    if problems:
+        raise Rejected(sorted(problems, key=lambda p: p.row if p.row is not None else float("inf")))
+    return ratio, found["cost_benefit_source"][1]
+
+
 def replace_table(con, sheet: Sheet, typed: pa.Table, user: str | None = None, source: str = "") -> int:
     """Replace a reference table whole, in one transaction."""
     from metrics.store import audit
@@ -124,15 +165,25 @@ def import_files(con, paths: list[str | Path], user: str | None = None) -> dict[
     for path in paths:
         path = Path(path)
         try:
-            sheet = sheet_for_file(path.name)
-            checked.append((sheet, read_csv(sheet, path.read_bytes(), path.name), path.name))
+            if path.name.lower() == SETTINGS_FILE:
+                checked.append((None, read_settings_csv(path.read_bytes(), path.name), path.name))
+            else:
+                sheet = sheet_for_file(path.name)
+                checked.append((sheet, read_csv(sheet, path.read_bytes(), path.name), path.name))
         except Rejected as exc:
             problems.extend(exc.problems)
         except OSError as exc:
             problems.append(Problem(path.name, "", None, "", "", f"cannot be read: {exc.strerror}"))
     if problems:
         raise Rejected(problems)
-    return {name: replace_table(con, sheet, typed, user, f"from {name}") for sheet, typed, name in checked}
+    replaced = {}
+    for sheet, content, name in checked:
+        if sheet is None:
+            set_cost_benefit(con, *content, user)
+            replaced[name] = len(SETTING_KEYS)
+        else:
+            replaced[name] = replace_table(con, sheet, content, user, f"from {name}")
+    return replaced
 
 
 def table_frame(con, sheet: Sheet):
@@ -172,8 +223,10 @@ def export_files(con, directory: str | Path) -> list[Path]:
         target = directory / f"{sheet.name}.csv"
         target.write_text(to_csv(con, sheet), encoding="utf-8")
         written.append(target)
-    settings_file = directory / "settings.csv"
-    rows = con.execute("SELECT key, value FROM settings ORDER BY key").fetchall()
+    settings_file = directory / SETTINGS_FILE
+    rows = con.execute(
+        "SELECT key, value FROM settings WHERE list_contains(?, key) ORDER BY key", [list(SETTING_KEYS)]
+    ).fetchall()
     with settings_file.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["key", "value"])

@@ -167,6 +167,22 @@ BAD_FILES = {
             "budget.csv: budget row 1, column end_date: column is missing from the header row",
         ],
     ),
+    "settings": (
+        "settings.csv",
+        "key,value\ncost_benefit_ratio,three\ndatabase_kind,sample\ncost_benefit_ratio,2\n",
+        [
+            "settings.csv: settings row 2, column cost_benefit_ratio: 'three' is not a number from 0 to 1000",
+            "settings.csv: settings row 3, column key: 'database_kind' is not a setting that can be imported: "
+            "cost_benefit_ratio, cost_benefit_source",
+            "settings.csv: settings row 4, column key: 'cost_benefit_ratio' appears more than once",
+            "settings.csv: settings, column cost_benefit_source: is missing: add a row with key 'cost_benefit_source'",
+        ],
+    ),
+    "settings header": (
+        "settings.csv",
+        "name,value\n",
+        ["settings.csv: settings row 1: header should be 'key' and 'value'"],
+    ),
     "not UTF-8": ("budget.csv", "grant\nPilot £\n".encode("latin-1"), ["budget.csv: budget: is not UTF-8 text"]),
     "empty": ("bank_holidays.csv", "", ["bank_holidays.csv: bank_holidays: is empty"]),
     "unknown file name": (
@@ -174,7 +190,7 @@ BAD_FILES = {
         "measure,target,better,amber_band\n",
         [
             "targets.csv: is not a known settings file: name it one of budget.csv, kpi_targets.csv, "
-            "nrm_referrals.csv, bank_holidays.csv"
+            "nrm_referrals.csv, bank_holidays.csv, settings.csv"
         ],
     ),
 }
@@ -202,7 +218,7 @@ def test_settings_commands_exit_codes_and_messages(empty_db, tmp_path, capsys):
         "Rejected: 2 problems; nothing was changed.\n"
         "kpi_targets.csv: kpi_targets row 2, column better: 'sideways' is not one of: higher, lower\n"
         "other.csv: is not a known settings file: name it one of budget.csv, kpi_targets.csv, nrm_referrals.csv, "
-        "bank_holidays.csv\n"
+        "bank_holidays.csv, settings.csv\n"
     )
 
     assert run(["settings", "cost-benefit", "4.1", "Our own study, 2020", "--db", str(empty_db)]) == 0
@@ -221,3 +237,23 @@ def test_settings_commands_exit_codes_and_messages(empty_db, tmp_path, capsys):
     assert (tmp_path / "out" / "settings.csv").read_text() == (
         'key,value\ncost_benefit_ratio,4.1\ncost_benefit_source,"Our own study, 2020"\n'
     )
+
+
+def test_an_exported_folder_imports_back_settings_and_all(con, tmp_path):
+    reference.set_cost_benefit(con, 2.5, "A study, with a comma")
+    con.execute("INSERT OR REPLACE INTO settings VALUES ('database_kind', 'sample')")  # the code's, never exported
+    exported = reference.export_files(con, tmp_path / "out")
+    assert (tmp_path / "out" / "settings.csv").read_text() == (
+        'key,value\ncost_benefit_ratio,2.5\ncost_benefit_source,"A study, with a comma"\n'
+    )
+    reference.set_cost_benefit(con, 9, "Something else")
+    assert reference.import_files(con, exported) == {
+        "budget.csv": 2,
+        "kpi_targets.csv": 11,
+        "nrm_referrals.csv": 15,
+        "bank_holidays.csv": 83,
+        "settings.csv": 2,
+    }
+    assert reference.cost_benefit(con) == (2.5, "A study, with a comma")
+    again = reference.export_files(con, tmp_path / "again")
+    assert [p.read_bytes() for p in again] == [p.read_bytes() for p in exported]
