@@ -141,7 +141,7 @@ def run(argv: list[str] | None = None) -> int:
     except Rejected as exc:
         _print_problems(exc)
         return 1
-    except (db.DatabaseBusy, LookupError, FileNotFoundError, ValueError) as exc:
+    except (db.DatabaseBusy, db.DatabaseUnreadable, LookupError, FileNotFoundError, ValueError) as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1
 

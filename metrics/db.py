@@ -21,6 +21,10 @@ class DatabaseBusy(Exception):
     """Another process holds the database file (DuckDB allows one writer process)."""
 
 
+class DatabaseUnreadable(Exception):
+    """The database path is a folder, or a file that is not a DuckDB database."""
+
+
 def database_path(explicit: str | os.PathLike | None = None) -> Path:
     """--db, else $DASHBOARD_DB, else data/dashboard.duckdb."""
     if explicit:
@@ -36,7 +40,10 @@ def connect(path: str | os.PathLike | None = None, *, create: bool = True) -> du
     target = database_path(path)
     if not create and not target.exists():
         raise FileNotFoundError(f"no database at {target}")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseUnreadable(f"cannot create a database at {target}: {exc.strerror}") from exc
     try:
         con = duckdb.connect(str(target))
     except duckdb.IOException as exc:
@@ -45,7 +52,7 @@ def connect(path: str | os.PathLike | None = None, *, create: bool = True) -> du
                 f"the database {target} is in use by another process (is the dashboard running?): "
                 "try again in a moment, or upload through the dashboard"
             ) from exc
-        raise
+        raise DatabaseUnreadable(f"cannot open {target} as a database: {exc}") from exc
     store.ensure_schema(con)
     return con
 

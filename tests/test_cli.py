@@ -172,3 +172,25 @@ def test_the_database_comes_from_dashboard_db_when_no_db_is_given(returns, tmp_p
     done = _python("ingest", returns["valid"], env={"DASHBOARD_DB": str(database)})
     assert (done.returncode, done.stdout, done.stderr) == (0, LOADED.format(upload=1, replacing=""), "")
     assert database.exists()
+
+
+def test_a_db_path_that_is_not_a_database_gets_a_clear_message(tmp_path, capsys):
+    junk = tmp_path / "junk.duckdb"
+    junk.write_bytes(b"not a database at all" * 100)
+    assert _run(capsys, "uploads", "--db", tmp_path) == (
+        1,
+        "",
+        f'Error: cannot open {tmp_path} as a database: IO Error: Could not read from file "{tmp_path}": '
+        "Is a directory\n",
+    )
+    assert _run(capsys, "uploads", "--db", junk) == (
+        1,
+        "",
+        f'Error: cannot open {junk} as a database: IO Error: The file "{junk}" exists, but it is not a valid DuckDB '
+        "database file!\n",
+    )
+    assert _run(capsys, "uploads", "--db", junk / "inside.duckdb") == (
+        1,
+        "",
+        f"Error: cannot create a database at {junk / 'inside.duckdb'}: File exists\n",
+    )
