@@ -49,6 +49,8 @@ def route(pages: dict[str, str]) -> None:
 def page(title: str, needs_period: bool = True) -> bool:
     """Call first on every page; False when the page has nothing to show (and said why)."""
     if not getattr(_routing, "active", False):
+        # dashboard.py's page config did not run: without this a page opened directly is narrow
+        st.set_page_config(page_title="MSHT advocate performance", page_icon="🧭", layout="wide")
         chrome()
     if not access.allowed(state.role(), title):
         st.error(f"The {title} page is not available to you.")
