@@ -577,6 +577,15 @@ def _month_figures(con, month: str = "2019-03") -> dict:
     }
 
 
+def _report_figures(con) -> tuple:
+    """March's caseload at month end, victims supported and estimated saving, as the report gives them."""
+    from metrics.periods import Period
+    from metrics.report import report
+
+    result = report(con, Period("2019-03", "2019-03"))
+    return result["caseload_end"], result["victims_supported"], result["estimated_saving"]
+
+
 def _log(con) -> list[tuple]:
     frame = store.upload_log(con)
     columns = ["upload_id", "file_name", "reporting_month", "cases_rows", "activity_rows", "spend_rows", "state"]
@@ -629,6 +638,8 @@ def test_codes_are_stored_canonically(fresh):
 
 def test_loading_a_month_again_replaces_it_and_rollback_restores_it(fresh):
     ingest.ingest_bytes(fresh, VALID, FILE, user="manager")
+    # open at month end: CG-1903-001 and CG-1812-003; supported: those with a first contact; £2,287.17 x 3.35
+    assert _report_figures(fresh) == (2, 2, 7662.02)
     correction = workbooks.valid_return()
     del correction["cases"][2]
     correction["cases"][0]["referral_source"] = "Health"
@@ -643,6 +654,7 @@ def test_loading_a_month_again_replaces_it_and_rollback_restores_it(fresh):
         "spend": [(Decimal("2266.17"), 2)],
     }
     assert fresh.execute("SELECT count(*), count(DISTINCT case_ref) FROM stg_cases").fetchall() == [(2, 2)]
+    assert _report_figures(fresh) == (1, 2, 7591.67)  # CG-1812-003 gone; £2,266.17 x 3.35
     assert _log(fresh) == [
         (2, "2019-03 corrected.xlsx", "2019-03", 2, 7, 2, "current"),
         (1, FILE, "2019-03", 3, 7, 2, "replaced"),
@@ -659,6 +671,7 @@ def test_loading_a_month_again_replaces_it_and_rollback_restores_it(fresh):
         "activity": workbooks.valid_return()["activity"],
         "spend": [(Decimal("2287.17"), 2)],
     }
+    assert _report_figures(fresh) == (2, 2, 7662.02)
     assert _log(fresh) == [
         (2, "2019-03 corrected.xlsx", "2019-03", 2, 7, 2, "rolled back"),
         (1, FILE, "2019-03", 3, 7, 2, "current"),
