@@ -313,7 +313,8 @@ def _growth_headline(table: pd.DataFrame) -> str:
         parts = ["Local growth cannot be worked out (no referrals, or too few to show, in the base period)"]
     else:
         parts = [f"{own['growth_shown']} locally"]
-    for _, row in table.iloc[1:].iterrows():
+    areas = table.iloc[1:].sort_values("kind", key=lambda k: k != "national", kind="stable")  # national first
+    for _, row in areas.iterrows():
         if row["available"] and not pd.isna(row["growth"]):
             where = f"nationally ({row['area']})" if row["kind"] == "national" else f"in {row['area']}"
             parts.append(f"{row['growth_shown']} {where}")

@@ -56,7 +56,7 @@ if shell.page("Referral growth", needs_period=False):
     st.dataframe(
         table[["area", "base_shown", "compare_shown", "change_shown", "growth_shown", "note"]],
         column_config={
-            "area": st.column_config.TextColumn("Area", width="medium"),
+            "area": st.column_config.TextColumn("Area", width="large"),
             "base_shown": st.column_config.TextColumn(f"Referrals, {base_label}", alignment="right"),
             "compare_shown": st.column_config.TextColumn(f"Referrals, {compare_label}", alignment="right"),
             "change_shown": st.column_config.TextColumn("Change", alignment="right"),
