@@ -89,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="FILE.pdf or FILE.xlsx")
     p.add_argument("--service")
     p.add_argument("--audience", choices=("internal", "partnership"), default="internal")
+    p.add_argument("--user", default=None, help="who is exporting it, for the audit log (default: the login name)")
 
     p = sub.add_parser("users", parents=[common], help="manage local accounts (sign-in without OIDC)")
     users = p.add_subparsers(dest="action", required=True)
@@ -215,7 +216,9 @@ def _dispatch(args, con) -> int:
         from metrics.periods import Period
 
         started = time.perf_counter()
-        path = pack.write(con, Period(args.first, args.last), args.out, args.service, args.audience)
+        period = Period(args.first, args.last)
+        path = pack.write(con, period, args.out, args.service, args.audience)
+        pack.record_export(con, _user(args), period, args.service, args.audience, path.suffix.lstrip("."))
         print(f"Wrote the {args.audience} scrutiny pack to {path} in {time.perf_counter() - started:.1f} s")
         return 0
     if args.command == "users":

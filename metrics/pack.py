@@ -584,6 +584,13 @@ def write(con, period: Period, path: str | Path, service: str | None = None, aud
     return target
 
 
+def record_export(con, user: str, period: Period, service: str | None, audience: str, fmt: str) -> None:
+    """Note in the audit log who exported which pack: it circulates beyond the dashboard."""
+    from metrics.store import audit
+
+    audit(con, user, "pack exported", f"{audience} pack ({fmt}) for {period.label}, {service or 'the only service'}")
+
+
 def file_name(period: Period, audience: str, fmt: str) -> str:
     """e.g. scrutiny-pack-2018-06-to-2019-06-partnership.pdf."""
     span = period.first if period.first == period.last else f"{period.first}-to-{period.last}"

@@ -268,6 +268,7 @@ def test_injection_payloads_read_back_as_plain_text(sample_db):
         for payload in PAYLOADS:
             con.execute("INSERT INTO nrm_referrals VALUES (?, DATE '2019-01-01', DATE '2019-12-31', 40)", [payload])
         contents = pack.contents(con, QUARTER)
+        contents.charts = []  # the areas' names are in the tables; rendering charts would only take time
         xlsx, pdf = pack_xlsx.render(contents), pack_pdf.render(contents)
     finally:
         con.close()
@@ -316,6 +317,15 @@ def test_pack_command_writes_pdf_and_excel(sample_db, tmp_path, capsys):
     assert cli.run([*args, "--out", str(out)]) == 0
     assert capsys.readouterr().out.startswith(f"Wrote the partnership scrutiny pack to {out} in ")
     assert load_workbook(out)["About"]["B9"].value == "OFFICIAL"
+    con = db.connect(sample_db)
+    try:
+        from metrics.store import audit_entries
+
+        latest = audit_entries(con, 1).iloc[0]
+    finally:
+        con.close()
+    assert (latest.action, latest.detail) == ("pack exported", "partnership pack (xlsx) for Apr 2019 to Jun 2019, the "
+                                                                "only service")
     assert cli.run([*args, "--out", str(tmp_path / "pack.docx")]) == 1
     assert "must end in .pdf or .xlsx" in capsys.readouterr().err
 
@@ -324,9 +334,10 @@ def test_pack_command_writes_pdf_and_excel(sample_db, tmp_path, capsys):
 
 
 @pytest.fixture
-def summary_page(tmp_path, sample_db_file, monkeypatch):
+def summary_page(tmp_path, sample_db, monkeypatch):
+    """The app in demo mode on a private copy of the sample database (a download writes the audit log)."""
     monkeypatch.setenv("DASHBOARD_DB", str(tmp_path / "none.duckdb"))
-    monkeypatch.setattr("metrics.db.SAMPLE_DB", sample_db_file)
+    monkeypatch.setattr("metrics.db.SAMPLE_DB", sample_db)
 
     def as_role(role: str) -> AppTest:
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
@@ -357,6 +368,10 @@ def test_partnership_download_is_the_partnership_pack(summary_page, monkeypatch)
     about = {row[0]: row[1] for row in _values(registered["scrutiny-pack-2019-06-partnership.xlsx"]())["About"][1:]}
     assert (about["Audience"], about["Protective marking"], about["Period"]) == (
         pack.AUDIENCE_LABELS["partnership"], "OFFICIAL", "Jun 2019")
+    from ui import state
+
+    logged = state.cursor().execute("SELECT actor, action FROM audit_log ORDER BY logged_at DESC LIMIT 1").fetchall()
+    assert logged == [("demo partnership", "pack exported")]
 
 
 def test_presenting_mode_moves_between_sections(summary_page):
@@ -367,13 +382,27 @@ def test_presenting_mode_moves_between_sections(summary_page):
     assert any('section[data-testid="stSidebar"]' in m.value for m in at.markdown)  # the sidebar is hidden
     seen = [at.header[0].value]
     assert at.button(key="present_previous").disabled
-    for _ in range(3):
+    for _ in range(4):
         at.button(key="present_next").click().run()
         seen.append(at.header[0].value)
-    assert seen == ["Headline figures", "Spend against budget", "Key messages", "Referral growth"]
+    assert seen == ["Referrals and caseload", "Outcomes and the NRM", "Spend against budget", "Key messages",
+                    "Referral growth"]
     assert at.button(key="present_next").disabled
     assert at.dataframe[0].value["Area"].tolist()[0] == "Connect Gwent MSHT Advocate (this service)"
     at.button(key="present_previous").click().run()
     assert at.header[0].value == "Key messages"
     at.toggle(key="presenting").set_value(False).run()
     assert len(at.get("download_button")) == 2 and not at.header
+
+
+def test_pdf_falls_back_to_a_core_font_without_dejavu(sample_db_file, tmp_path, monkeypatch):
+    con = db.connect(sample_db_file)
+    try:
+        contents = pack.contents(con, Period("2020-01", "2020-01"))
+    finally:
+        con.close()
+    contents.service = "Connect Gwent – MSHT −£5"
+    monkeypatch.setattr(pack_pdf, "FONT_DIR", tmp_path)  # no DejaVu here
+    text = "\n".join(_pdf_pages(pack_pdf.render(contents)))
+    assert "Connect Gwent - MSHT -£5" in text
+    assert "pounds (£)" in text

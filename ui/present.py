@@ -17,7 +17,8 @@ from metrics import pack
 from metrics.periods import Period
 from ui import components, state
 
-SECTIONS = ("Headline figures", "Spend against budget", "Key messages", "Referral growth")
+SECTIONS = ("Referrals and caseload", "Outcomes and the NRM", "Spend against budget", "Key messages",
+            "Referral growth")
 MIME = {"pdf": "application/pdf", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 SECTION_KEY = "present_section"
 
@@ -36,9 +37,12 @@ h2 {font-size: 2.6rem !important;}
 """
 
 
-def _pack_bytes(period: Period, service: str | None, audience: str, fmt: str) -> bytes:
-    """The pack's bytes, cached until the data changes (called when a download button is clicked)."""
-    return state.ask("pack", "build", period, service, audience, fmt)
+def _pack_bytes(period: Period, service: str | None, audience: str, fmt: str, user: str) -> bytes:
+    """Build the pack and note the export in the audit log (runs when a download button is clicked)."""
+    con = state.cursor()
+    data = pack.build(con, period, service, audience, fmt)
+    pack.record_export(con, user, period, service, audience, fmt)
+    return data
 
 
 def downloads(period: Period, service: str | None, audience: str) -> None:
@@ -48,7 +52,7 @@ def downloads(period: Period, service: str | None, audience: str) -> None:
         with column:
             st.download_button(
                 label,
-                data=functools.partial(_pack_bytes, period, service, audience, fmt),
+                data=functools.partial(_pack_bytes, period, service, audience, fmt, state.user_name()),
                 file_name=pack.file_name(period, audience, fmt),
                 mime=MIME[fmt],
                 icon=":material/download:",
@@ -72,22 +76,26 @@ def present(summary: dict, growth: dict) -> None:
     """One section of the summary, full width in large type, with Previous and Next."""
     st.markdown(_PRESENTING_STYLE, unsafe_allow_html=True)
     index = min(st.session_state.get(SECTION_KEY, 0), len(SECTIONS) - 1)
-    st.header(SECTIONS[index], anchor=False)
-    st.caption(f"Section {index + 1} of {len(SECTIONS)}")
-    if index == 0:
-        components.cards(summary["cards"], per_row=4)
-    elif index == 1:
-        components.cards(summary["spend"], per_row=3)
-    elif index == 2:
-        for message in summary["messages"]:
-            st.markdown(f'<p class="present-message">{html.escape(message)}</p>', unsafe_allow_html=True)
-    else:
-        growth_section(growth)
-    previous, _, following = st.columns([1, 4, 1])
+    previous, title, following = st.columns([1, 6, 1], vertical_alignment="center")
     previous.button("◀ Previous", key="present_previous", on_click=_move, args=(-1,), disabled=index == 0,
                     width="stretch")
     following.button("Next ▶", key="present_next", on_click=_move, args=(1,), disabled=index == len(SECTIONS) - 1,
                      width="stretch")
+    with title:
+        st.header(SECTIONS[index], anchor=False)
+        st.caption(f"Section {index + 1} of {len(SECTIONS)}")
+    half = len(summary["cards"]) // 2
+    if index == 0:
+        components.cards(summary["cards"][:half], per_row=3)
+    elif index == 1:
+        components.cards(summary["cards"][half:], per_row=3)
+    elif index == 2:
+        components.cards(summary["spend"], per_row=3)
+    elif index == 3:
+        for message in summary["messages"]:
+            st.markdown(f'<p class="present-message">{html.escape(message)}</p>', unsafe_allow_html=True)
+    else:
+        growth_section(growth)
 
 
 def growth_section(growth: dict) -> None:
