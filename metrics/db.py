@@ -65,13 +65,14 @@ def build_sample_database(path: str | os.PathLike = SAMPLE_DB) -> Path:
 
     Built under a temporary name and renamed, so that a crash never leaves a half-built demo.
     """
-    from metrics import ingest, store
-
     target = Path(path)
     if target.exists():
         return target
+    from metrics import ingest, store
+
     partial = target.with_name(target.name + f".building-{os.getpid()}")
-    partial.unlink(missing_ok=True)
+    for leftover in (partial, partial.with_name(partial.name + ".wal")):  # a crashed build's, if the pid is reused
+        leftover.unlink(missing_ok=True)
     con = connect(partial)
     try:
         ingest.ingest_paths(con, sorted(SAMPLE_RETURNS.glob("*.xlsx")), user="sample data")

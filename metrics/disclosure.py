@@ -13,6 +13,10 @@ import pandas as pd
 
 SMALL = "<5"
 MIN_DENOMINATOR = 10
+# Caseload at a period's end is last period's caseload plus referrals less closures: published
+# exactly beside those, it would give away a suppressed count of closures. Rounded to the
+# nearest 5 for the partnership, it no longer does.
+ROUNDED_TO_FIVE = {"caseload_end"}
 
 
 def is_small(count) -> bool:
@@ -32,6 +36,8 @@ def figure(fig, measure):
         return replace(fig, numerator=count(fig.numerator), denominator=count(fig.denominator))
     if measure.people and is_small(fig.value):
         return replace(fig, value=SMALL, suppressed=True)
+    if measure.name in ROUNDED_TO_FIVE and isinstance(fig.value, int):
+        return replace(fig, value=5 * round(fig.value / 5), extra=fig.extra | {"rounded": 5})
     if measure.name == "cost_per_victim" and is_small(fig.denominator):
         return replace(fig, value=None, numerator=None, denominator=None, suppressed=True)
     return fig

@@ -21,6 +21,7 @@ from metrics.contract import (
     header_key,
 )
 from metrics.db import PROJECT_ROOT
+from metrics.store import serialised
 from metrics.validate import check_table
 
 DEFAULTS_DIR = PROJECT_ROOT / "sample_data"
@@ -139,6 +140,7 @@ def read_settings_csv(content: bytes, file: str) -> tuple[float, str]:
     return ratio, found["cost_benefit_source"][1]
 
 
+@serialised
 def replace_table(con, sheet: Sheet, typed: pa.Table, user: str | None = None, source: str = "") -> int:
     """Replace a reference table whole, in one transaction."""
     from metrics.store import audit
@@ -250,6 +252,7 @@ def cost_benefit(con) -> tuple[float, str]:
     return ratio, values.get("cost_benefit_source", DEFAULT_COST_BENEFIT_SOURCE)
 
 
+@serialised
 def set_cost_benefit(con, ratio: float, source: str, user: str | None = None) -> None:
     if not (0 <= float(ratio) < 1000):
         raise Rejected(

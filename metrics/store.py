@@ -7,15 +7,41 @@ Staging follows dbt's pattern: raw rows per upload (every version ever loaded, n
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import threading
 
 import duckdb
 import pyarrow as pa
 
 from metrics.contract import ACTIVITY, CASES, REFERENCE_SHEETS, SPEND, Sheet
+from metrics.db import DatabaseBusy
 
 SCHEMA_VERSION = 2
+
+
+# DuckDB lets one process write. Within it (the app), every session writes through a cursor of
+# one connection: writes take this lock in turn, so that two uploads of one month cannot both
+# replace the same version, while pages go on reading. A write that waits longer than
+# WRITE_WAIT_SECONDS is told to try again rather than hang the page.
+write_lock = threading.RLock()
+WRITE_WAIT_SECONDS = 30.0
+
+
+def serialised(write):
+    """Run `write` holding write_lock; raise DatabaseBusy when another write holds it too long."""
+
+    @functools.wraps(write)
+    def locked(*args, **kwargs):
+        if not write_lock.acquire(timeout=WRITE_WAIT_SECONDS):
+            raise DatabaseBusy("another upload or change is being saved: try again in a moment")
+        try:
+            return write(*args, **kwargs)
+        finally:
+            write_lock.release()
+
+    return locked
 
 
 def _columns_ddl(sheet: Sheet) -> str:
@@ -105,6 +131,9 @@ VIEWS = {
 }
 
 
+_DEFAULTS_PENDING = "defaults pending"
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create or migrate the schema, and refresh the views if the code changed them."""
     con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, views_hash VARCHAR)")
@@ -123,8 +152,11 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         for name, sql in VIEWS.items():
             con.execute(f"CREATE OR REPLACE VIEW {name} AS {sql}")
         con.execute("DELETE FROM schema_version")
-        con.execute("INSERT INTO schema_version VALUES (?, ?)", [SCHEMA_VERSION, wanted_hash])
-        fresh = version == 0
+        # A new database is marked as waiting for its default reference data until that is loaded,
+        # so that a crash in between is finished on the next start rather than leaving no budget.
+        fresh = version == 0 or views_hash == _DEFAULTS_PENDING
+        marker = _DEFAULTS_PENDING if fresh else wanted_hash
+        con.execute("INSERT INTO schema_version VALUES (?, ?)", [SCHEMA_VERSION, marker])
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -133,6 +165,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         from metrics import reference
 
         reference.load_defaults(con)
+        con.execute("UPDATE schema_version SET views_hash = ?", [wanted_hash])
 
 
 def audit(con: duckdb.DuckDBPyConnection, actor: str | None, action: str, detail: str = "") -> None:
@@ -148,6 +181,7 @@ def active_upload(con, service: str, month: str) -> int | None:
     return rows[0][0] if rows else None
 
 
+@serialised
 def load_return(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -225,6 +259,7 @@ class NothingToRollBack(Exception):
     pass
 
 
+@serialised
 def rollback(con, month: str, service: str | None = None, user: str | None = None) -> dict:
     """Withdraw the current version of a month so that the previous version is current again."""
     service = service or only_service(con)
