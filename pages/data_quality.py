@@ -2,11 +2,20 @@
 
 import streamlit as st
 
-from metrics.quality import AT_CLOSURE, LATE_AFTER_DAYS, blank_fields
+from metrics.contract import CASES
+from metrics.quality import LATE_AFTER_DAYS, blank_fields
 from ui import shell, state, uploads
 
-SHARE = {name: st.column_config.NumberColumn(name.replace("_", " "), format="percent", width="small")
-         for name in blank_fields()}
+SHORT = {"first_contact_date": "First contact", "intelligence_shared": "Intelligence", "voice_captured": "Voice"}
+SHARE = {name: st.column_config.NumberColumn(
+    SHORT.get(name, name.removeprefix("outcome_").replace("_", " ").capitalize()), format="percent",
+    help=f"{name}: {CASES.column(name).description}") for name in blank_fields()}
+STATUS_COLOURS = {"late": "background-color: #fde3b0", "missing": "background-color: #f6c9c4"}
+
+
+def rows_tall(count: int) -> int:
+    """A table height that shows every row without scrolling."""
+    return 35 * (count + 1) + 3
 
 if shell.page("Data quality", needs_period=False):
     service = state.service()
@@ -26,7 +35,9 @@ if shell.page("Data quality", needs_period=False):
         st.subheader("Months")
         st.caption(f"Every month from the first return to the latest. A return is **late** when it was submitted "
                    f"more than {LATE_AFTER_DAYS} days after its month ended; a **missing** month has no return.")
-        st.dataframe(state.ask("quality", "months", service), hide_index=True, width="stretch", column_config={
+        months = state.ask("quality", "months", service)
+        st.dataframe(months.style.map(lambda status: STATUS_COLOURS.get(status, ""), subset=["status"]),
+                     hide_index=True, width="stretch", height=rows_tall(len(months)), column_config={
             "reporting_month": "Month", "status": "Status", "submitted_on": st.column_config.DateColumn(
                 "Submitted", format="YYYY-MM-DD"),
             "days_after_month_end": st.column_config.NumberColumn("Days after month end", format="%d"),
@@ -48,10 +59,11 @@ if shell.page("Data quality", needs_period=False):
                 "listed_again": "Listed again in"})
 
         st.subheader("Blanks in optional fields")
-        st.caption("The share of each month's case rows left blank in each optional field. Outcomes and "
-                   f"{AT_CLOSURE[-1].replace('_', ' ')} are asked at closure, so their share is of the month's "
-                   "closed cases (empty when none closed).")
-        st.dataframe(state.ask("quality", "optional_blanks", service), hide_index=True, width="stretch",
+        st.caption("The share of each month's case rows left blank in each optional field. The six outcomes "
+                   "(safer … justice) and voice captured are asked at closure, so their share is of the month's "
+                   "closed cases (None when no case closed).")
+        blanks = state.ask("quality", "optional_blanks", service)
+        st.dataframe(blanks, hide_index=True, width="stretch", height=rows_tall(len(blanks)),
                      column_config={"reporting_month": "Month", "cases": "Case rows", "closed": "Closed", **SHARE})
 
         st.subheader("Spend lines without a grant")

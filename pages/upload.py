@@ -13,7 +13,8 @@ if shell.page("Upload returns", needs_period=False):
     if state.database()[1]:
         st.info("You are looking at the **demo**. The first return you load here creates the real database "
                 "(with the default budget, targets and reference data, which you can change in Settings); from "
-                "then on the dashboard shows your returns, not the demo, and everyone signs in.", icon="🧪")
+                "then on the dashboard shows your returns, not the demo, and everyone signs in. If nobody has an "
+                "account yet, create yours first: `python -m metrics users add NAME --role manager`.", icon="🧪")
 
     st.subheader("1. Fill in the monthly return")
     st.download_button("Download the blank template (.xlsx)", data=build_template, file_name="monthly-return.xlsx",

@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from metrics import db, ingest, reference
-from metrics.contract import ACTIVITY_MEASURES, KPI_TARGETS
+from metrics.contract import ACTIVITY_MEASURES, KPI_TARGETS, Rejected
 from metrics.periods import Period
 from metrics.report import figures
 from sample_data.generate import SERVICE, workbook_bytes
@@ -202,3 +202,29 @@ def test_a_good_settings_edit_is_saved(paths):
     assert not at.exception and not at.error
     assert [s.value for s in at.success] == ["Saved kpi_targets: 11 rows (edited on the Settings page)."]
     assert "median_days_to_contact,3,lower,1\n" in kpi_targets_csv(demo)
+
+
+def test_the_csv_import_refuses_a_target_for_a_measure_that_is_not_graded():
+    """The same check guards `python -m metrics settings import` (metrics.reference.read_csv)."""
+    content = b"measure,target,better,amber_band\nreferrals_received,30,higher,5\ntimely_contact_rate,0.9,higher,0.1\n"
+    with pytest.raises(Rejected) as caught:
+        reference.read_csv(KPI_TARGETS, content, "kpi_targets.csv")
+    assert [p.as_dict() for p in caught.value.problems] == [
+        {"file": "kpi_targets.csv", "sheet": "kpi_targets", "row": 2, "column": "measure",
+         "value": "referrals_received",
+         "problem": "is not the name of a graded measure (such as timely_contact_rate or voice_captured_rate)"}]
+
+
+def test_the_commissioner_sees_data_quality_for_the_demo_year(paths):
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.session_state["kept_role"] = "commissioner"
+    at.run()
+    at = open_page("pages/data_quality.py", at)
+    assert not at.exception and not at.error
+    assert [(m.label, m.value) for m in at.metric] == [
+        ("Months loaded", "13"), ("Months missing", "0"), ("Returns late", "1"), ("Cases vanished", "0"),
+        ("Spend lines without a grant", "0")]
+    late = [row for row in table_with(at, "status") if row["status"] != "on time"]
+    assert [(row["reporting_month"], row["status"], row["days_after_month_end"]) for row in late] == [
+        ("2019-01", "late", 27)]
+    assert not at.download_button  # the backup download is for the manager only

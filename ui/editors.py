@@ -53,7 +53,7 @@ def check_edited(sheet: Sheet, frame: pd.DataFrame, title: str) -> tuple[pa.Tabl
 def _column_config(sheet: Sheet) -> dict:
     config = {"_index": st.column_config.NumberColumn("Row", format="%d", disabled=True)}
     for column in sheet.columns:
-        label, required = column.name.replace("_", " "), column.required
+        label, required = column.name, column.required  # as the CSV headers and the problems name them
         if sheet.name == "kpi_targets" and column.name == "measure":
             options = [m.name for m in graded()]
             config[column.name] = st.column_config.SelectboxColumn(label, options=options, required=required,
@@ -111,7 +111,7 @@ def table_editor(sheet: Sheet, title: str, noun: str) -> None:
     left, right = st.columns(2)
     with left:
         upload = st.file_uploader(f"Replace with a CSV file ({sheet.name}.csv)", type=["csv"],
-                                  key=f"csv-{sheet.name}-{_round(sheet)}",
+                                  key=f"csv-{sheet.name}-{_round(sheet)}", max_upload_size=1,
                                   help="Headers: " + ", ".join(sheet.names) + ". ISO dates, amounts in pounds.")
         if upload is not None:
             try:

@@ -24,6 +24,7 @@ from ui import state
 _CHECKED = "checked_returns"  # session: (SHA-256, file name) -> CheckedReturn or its problems
 _ROUND = "upload_round"  # bumped after a load, so that the uploader starts empty again
 _DONE = "upload_done"  # what the last load or rollback did, shown once after the rerun
+_PREVIEW = "upload_preview"  # (confirm key, preview) of the files in the uploader
 
 PROBLEM_COLUMNS = {
     "file": "File", "sheet": "Sheet", "row": st.column_config.NumberColumn("Row", format="%d"),
@@ -91,8 +92,13 @@ def show_problems(problems: list[Problem], passed: int) -> None:
 
 
 def preview_of(checked: list[CheckedReturn]) -> dict:
-    with _target() as con:
-        return preview.preview(con, checked)
+    """The preview of these files against the data as it is now, computed once for each."""
+    key = confirm_key(checked)
+    kept = st.session_state.get(_PREVIEW)
+    if kept is None or kept[0] != key:
+        with _target() as con:
+            kept = st.session_state[_PREVIEW] = (key, preview.preview(con, checked))
+    return kept[1]
 
 
 def confirm_key(checked: list[CheckedReturn]) -> str:
@@ -136,6 +142,7 @@ def finish(message: str) -> None:
     st.session_state[_DONE] = message
     st.session_state[_ROUND] = st.session_state.get(_ROUND, 0) + 1
     st.session_state.pop(_CHECKED, None)
+    st.session_state.pop(_PREVIEW, None)
     st.rerun()
 
 
@@ -150,11 +157,12 @@ def upload_log(frame: pd.DataFrame) -> None:
     if frame.empty:
         st.caption("Nothing has been uploaded yet.")
         return
+    several_services = frame["service"].nunique() > 1
     st.dataframe(
         frame,
-        column_order=["upload_id", "reporting_month", "state", "file_name", "uploaded_at", "uploaded_by",
-                      "cases_rows", "activity_rows", "spend_rows", "replaced_upload_id", "rolled_back_at",
-                      "rolled_back_by", "service"],
+        column_order=["upload_id", "reporting_month", *(["service"] if several_services else []), "state",
+                      "file_name", "uploaded_at", "uploaded_by", "cases_rows", "activity_rows", "spend_rows",
+                      "replaced_upload_id", "rolled_back_at", "rolled_back_by"],
         column_config={
             "upload_id": st.column_config.NumberColumn("Upload", format="%d"),
             "reporting_month": "Month", "state": "State", "file_name": "File",
@@ -180,12 +188,13 @@ def show_preview(result: dict) -> None:
                "Nothing changes until you confirm.", icon="✅")
     for item in result["files"]:
         text = (f"**{_month(item['reporting_month'])}** from `{item['file']}`: prepared by {item['prepared_by']}, "
-                f"submitted {item['submitted_on']:%d %B %Y}; {item['cases_rows']} case rows, "
+                f"submitted {item['submitted_on']:%-d %B %Y}; {item['cases_rows']} case rows, "
                 f"{item['spend_lines']} spend lines totalling £{item['spend_total']:,.2f}. ")
         replaced = item["replaces"]
         if replaced:
             text += (f"**Replaces** upload {replaced['upload_id']} (`{replaced['file_name']}`, uploaded "
-                     f"{replaced['uploaded_at']:%d %B %Y %H:%M} by {replaced['uploaded_by']})"
+                     f"{replaced['uploaded_at']:%-d %B %Y %H:%M} by {replaced['uploaded_by']}, spend "
+                     f"£{replaced['spend_total']:,.2f})"
                      + (": this is the very same file." if item["same_file"] else "."))
         else:
             text += "A month not loaded before."
@@ -232,8 +241,8 @@ def rollback_control(service: str) -> None:
     month = st.selectbox("Month to roll back", list(by_month), format_func=_month, key="rollback_month")
     row = by_month[month]
     st.markdown(f"Withdraws upload {row['withdraw_upload']} (`{row['withdraw_file']}`, uploaded "
-                f"{row['withdraw_uploaded_at']:%d %B %Y %H:%M} by {row['withdraw_uploaded_by']}) and makes upload "
-                f"{row['restore_upload']} (`{row['restore_file']}`, uploaded {row['restore_uploaded_at']:%d %B %Y}) "
+                f"{row['withdraw_uploaded_at']:%-d %B %Y %H:%M} by {row['withdraw_uploaded_by']}) and makes upload "
+                f"{row['restore_upload']} (`{row['restore_file']}`, uploaded {row['restore_uploaded_at']:%-d %B %Y}) "
                 "current again. Nothing is deleted: both stay in the upload log.")
     if st.button(f"Roll back {_month(month)}", key=f"rollback-{row['withdraw_upload']}"):
         rollback(month, service)
