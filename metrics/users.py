@@ -95,7 +95,7 @@ def normalise_name(name: str) -> str:
     return name.strip().lower()
 
 
-def _checked_name(name: str) -> str:
+def check_name(name: str) -> str:
     key = normalise_name(name)
     if not NAME_PATTERN.fullmatch(key):
         raise ValueError(
@@ -147,7 +147,7 @@ def list_users(con) -> list[dict]:
 
 def add_user(con, name: str, role: str, password: str, actor: str | None, now: dt.datetime | None = None) -> dict:
     """Create a local account; ValueError for a taken name, an unknown role or a weak password."""
-    key, role = _checked_name(name), check_role(role)
+    key, role = check_name(name), check_role(role)
     check_password(password)
     if get_user(con, key) is not None:
         raise ValueError(f"there is already a user named {key!r}")

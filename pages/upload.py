@@ -13,8 +13,8 @@ if shell.page("Upload returns", needs_period=False):
     if state.database()[1]:
         st.info("You are looking at the **demo**. The first return you load here creates the real database "
                 "(with the default budget, targets and reference data, which you can change in Settings); from "
-                "then on the dashboard shows your returns, not the demo, and everyone signs in. If nobody has an "
-                "account yet, create yours first: `python -m metrics users add NAME --role manager`.", icon="🧪")
+                "then on the dashboard shows your returns, not the demo, and everyone signs in: you create "
+                "your manager account with that first upload.", icon="🧪")
 
     st.subheader("1. Fill in the monthly return")
     st.download_button("Download the blank template (.xlsx)", data=build_template, file_name="monthly-return.xlsx",
@@ -33,9 +33,11 @@ if shell.page("Upload returns", needs_period=False):
             uploads.show_problems(problems, passed=len(checked))
         else:
             uploads.show_preview(uploads.preview_of(checked))
+            account = uploads.first_account() if state.database()[1] else None
             label = f"Confirm: load {len(checked)} return{'s' * (len(checked) != 1)}"
-            if st.button(label, type="primary", key=uploads.confirm_key(checked), icon=":material/upload:"):
-                uploads.load(checked)
+            if st.button(label, type="primary", key=uploads.confirm_key(checked), icon=":material/upload:",
+                         disabled=state.database()[1] and account is None):
+                uploads.load(checked, account)
 
     st.subheader("Upload log")
     uploads.upload_log(state.ask("store", "upload_log"))

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from metrics import db, ingest, reference
+from metrics import db, ingest, reference, users
 from metrics.contract import ACTIVITY_MEASURES, KPI_TARGETS, Rejected
 from metrics.periods import Period
 from metrics.report import figures
@@ -120,20 +120,23 @@ def test_a_good_workbook_previewed_confirmed_and_the_summary_changes(paths):
         ("Spend total", "£2,166.67")]
     [confirm] = [b for b in at.button if b.label.startswith("Confirm")]
     assert confirm.label == "Confirm: load 1 return"
+    assert confirm.disabled  # the first real upload also makes the first manager account
+    at.text_input(key="first_account_name").input("Mary.Manager")
+    at.text_input(key="first_account_password").input("correct horse battery").run()
+    [confirm] = [b for b in at.button if b.label.startswith("Confirm")]
+    assert not confirm.disabled
     confirm.click().run()
     assert not at.exception
     assert real.exists()
-    # Real data now: the app asks for a sign-in. Sign in as the manager (the sign-in tests cover the form).
-    assert [t.value for t in at.title] == ["MSHT advocate performance"]
-    at.session_state["signed_in_role"] = "manager"
-    at.session_state["user_name"] = "mary.manager"
-    at.session_state["last_activity"] = dt.datetime.now()
-    at.run()
+    # Real data now, and whoever uploaded is signed in as its first manager.
+    assert at.session_state["signed_in_role"] == "manager"
     assert [s.value for s in at.success][0].startswith("Loaded 2019-03 from 2019-03.xlsx as upload 1. This created "
                                                       "the real database")
     log = table_with(at, "upload_id")
     assert [(r["upload_id"], r["reporting_month"], r["state"], r["uploaded_by"], r["cases_rows"]) for r in log] == [
-        (1, "2019-03", "current", "demo manager", 4)]
+        (1, "2019-03", "current", "mary.manager", 4)]
+    with db.connect(real) as con:
+        assert [(u["name"], u["role"]) for u in users.list_users(con)] == [("mary.manager", "manager")]
 
     at = open_page("pages/summary.py", at)
     assert not at.exception

@@ -9,13 +9,14 @@ the real database that the first confirmed upload creates starts exactly so.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from metrics import db, ingest, preview, store
+from metrics import db, ingest, preview, store, users
 from metrics.contract import MAX_UPLOAD_BYTES, Problem
 from metrics.ingest import CheckedReturn
 from metrics.periods import Period
@@ -107,27 +108,54 @@ def confirm_key(checked: list[CheckedReturn]) -> str:
     return "confirm-" + hashlib.sha256(version.encode()).hexdigest()[:16]
 
 
-def load(checked: list[CheckedReturn]) -> None:
-    """Load the checked returns in month order; the first real upload creates the real database."""
+def first_account() -> tuple[str, str] | None:
+    """In demo mode: the first manager account, made with the real database so nobody is locked out."""
+    st.markdown("**Your manager account.** Real data needs sign-in, so the first upload also creates the "
+                "first manager account (more accounts: `python -m metrics users add`).")
+    left, right = st.columns(2)
+    name = left.text_input("Your name for signing in", key="first_account_name")
+    password = right.text_input(f"Password (at least {users.MIN_PASSWORD_LENGTH} characters)", type="password",
+                                key="first_account_password")
+    if not name or not password:
+        return None
+    try:
+        users.check_name(name)
+        users.check_password(password)
+    except ValueError as exc:
+        st.error(str(exc))
+        return None
+    return name, password
+
+
+def load(checked: list[CheckedReturn], account: tuple[str, str] | None = None) -> None:
+    """Load the checked returns in month order; the first real upload creates the real database.
+
+    In demo mode `account` (name, password) becomes the first manager of the new real database,
+    and the person uploading is signed in as that manager.
+    """
     ordered = sorted(checked, key=lambda c: (c.about["service"], c.about["reporting_month"]))
-    user = state.user_name()
     if not state.database()[1]:
-        results = [ingest.load_checked(state.cursor(), item, user) for item in ordered]
+        results = [ingest.load_checked(state.cursor(), item, state.user_name()) for item in ordered]
         created = None
     else:
         created = db.database_path()
         con = db.connect(created)  # creates it with the default reference data
         try:
-            results = [ingest.load_checked(con, item, user) for item in ordered]
+            name, password = account
+            manager = users.add_user(con, name, "manager", password, actor=name)
+            results = [ingest.load_checked(con, item, manager["name"]) for item in ordered]
         finally:
             con.close()
             state.reset_connections()
+        st.session_state.update(signed_in_role="manager", user_name=manager["name"],
+                                last_activity=dt.datetime.now())
     lines = [f"{r['reporting_month']} from {r['file']} as upload {r['upload_id']}"
              + (f", replacing upload {r['replaced_upload_id']}" if r["replaced_upload_id"] else "") for r in results]
     message = "Loaded " + "; ".join(lines) + "."
     if created:
-        message += (f" This created the real database at `{created}`: the demo is no longer shown, and from now "
-                    "on everyone signs in (accounts: `python -m metrics users add NAME --role manager`).")
+        message += (f" This created the real database at `{created}` and your manager account: the demo is no "
+                    "longer shown, and from now on everyone signs in (more accounts: "
+                    "`python -m metrics users add NAME --role manager|commissioner|partnership`).")
     finish(message)
 
 
