@@ -239,7 +239,17 @@ def _scorecard_rows(con, period: Period, service: str, audience: str) -> dict[st
     for name, row in rows.items():
         row["value_shown"] = _shown(both["current"][name])
         row["previous_value_shown"] = _shown(both["previous"][name])
+        row["rounded_to"] = both["current"][name].extra.get("rounded")  # disclosure control may round a count
     return rows
+
+
+def _disclosure_note(rows: dict[str, dict]) -> str:
+    """What the partnership's tables leave out, and any count rounded by disclosure control."""
+    rounded = " ".join(f"{r['label']} is rounded to the nearest {r['rounded_to']}." for r in rows.values()
+                       if r.get("rounded_to"))
+    rule = ("Counts of people from 1 to 4 are shown as <5, and where one could be worked out from a total in this "
+            "pack another cell is hidden too (*). Percentages of fewer than 10 people are not shown.")
+    return f"{rule} {rounded}".strip()
 
 
 def _growth_table(con, period: Period, service: str, audience: str) -> tuple[Table, dict]:
@@ -319,7 +329,7 @@ def _monthly(con, period: Period, trend: Period, service: str, audience: str) ->
     """({month: {measure: shown value}}, {measure: months hidden beyond '<5'}) over the trend's months."""
     months = {m: Period(m, m) for m in trend.months}
     computed = report.compute(con, months, service, audience)
-    shown = {m: {name: _shown(computed[m][name]) for name in MONTHLY} for m in months}
+    shown = {m: {name: _money(_shown(computed[m][name])) for name in MONTHLY} for m in months}
     extra: dict[str, set] = {}
     if audience == "partnership":
         previous = period.previous()
@@ -332,6 +342,11 @@ def _monthly(con, period: Period, trend: Period, service: str, audience: str) ->
                 shown[m][name] = disclosure.shown(counts[m], True)
             extra[name] = {m for m in hidden if not disclosure.is_small(counts[m])}
     return shown, extra
+
+
+def _money(value):
+    """Pounds to the penny: expected spend is a share of a budget and carries long decimals."""
+    return round(value, 2) if isinstance(value, float) else value
 
 
 def _monthly_table(by_month: dict[str, dict]) -> Table:
@@ -486,13 +501,10 @@ def contents(
     trend = trend_window(con, period, service)
     by_month, extra_hidden = _monthly(con, period, trend, service, audience)
     pack.monthly = _monthly_table(by_month)
-    if trend != period:
-        pack.monthly.note = f"The {trend.length} months to {month_start(period.last):%b %Y}, to show the trend. "
+    pack.monthly.title = f"Month by month, {trend.label}" + (
+        "" if trend == period else f": the {trend.length} months to the period's end, to show the trend")
     if audience == "partnership":
-        pack.monthly.note += (
-            "Counts of people from 1 to 4 are shown as <5, and where one could be worked out from a total in this "
-            "pack another month is hidden too (*). Percentages of fewer than 10 people are not shown."
-        )
+        pack.headline.note = pack.monthly.note = _disclosure_note(rows)
     pack.charts = charts_for(con, period, trend, service, audience, found, extra_hidden)
     return pack
 

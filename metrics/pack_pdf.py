@@ -309,6 +309,8 @@ def _trends(pdf: PackPDF, pack: Pack) -> None:
 def _monthly(pdf: PackPDF, pack: Pack) -> None:
     pdf.add_page()
     pdf.heading("Month by month")
+    window = pack.monthly.title.removeprefix("Month by month, ")
+    pdf.para(window[:1].upper() + window[1:] + ".", muted=True)
     count = len(pack.monthly.columns)
     first = 17
     pdf.table(pack.monthly, (first, *[(pdf.epw - first) / (count - 1)] * (count - 1)), size=7.2, padding=(1.2, 0.8))

@@ -178,11 +178,15 @@ def _small_counts_in_count_positions(pdf: bytes, xlsx: bytes) -> list[str]:
         if label:
             found += [f"figures {label}: {v}" for v in line[len(label):].split()[:2] if v in SMALL]
     monthly = _page(pages, "Month by month")
+    month_rows = 0
     for line in monthly:
-        if re.match(r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} ", line):
-            cells = line.split()[2:]
+        if re.match(r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} [\d<*n]", line):
+            cells = line.replace("not shown", "not-shown").split()[2:]
+            assert len(cells) == len(pack.MONTHLY), line  # one token a column, or the positions below drift
             people = [cells[i] for i in (0, 1, 2, 3, 5, 6)]  # all but the rate and the two amounts
             found += [f"monthly {line[:8]}: {v}" for v in people if v in SMALL]
+            month_rows += 1
+    assert month_rows == 12  # the twelve months to Jun 2019 were all read
     growth = _page(pages, "Referral growth against the reference areas")
     found += [f"growth: {m}" for m in re.findall(r"\(this\s+service\)\s+(\d+) (\d+)", "\n".join(growth))
               if SMALL & set(m)]
