@@ -108,6 +108,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("name")
     s.add_argument("--user", default=None)
 
+    p = sub.add_parser("backup", parents=[common], help="copy the whole database into a new folder, as Parquet")
+    p.add_argument("directory")
+
+    p = sub.add_parser("restore", parents=[common], help="rebuild the database from a backup folder or zip")
+    p.add_argument("source")
+    p.add_argument("--force", action="store_true", help="replace a database that holds returns")
+    p.add_argument("--user", default=None)
+
     p = sub.add_parser("audit", parents=[common], help="the audit log, newest first")
     p.add_argument("--limit", type=_positive, help="show only the newest N entries")
     p.add_argument("--json", action="store_true")
@@ -136,6 +144,15 @@ def run(argv: list[str] | None = None) -> int:
 
             path = write_template(args.path, args.month)
             print(f"Wrote the blank monthly return to {path}")
+            return 0
+        if args.command == "restore":  # builds the database itself: nothing to connect to first
+            from metrics import backup
+
+            done = backup.restore(args.source, db.database_path(args.db), args.force, _user(args))
+            print(
+                f"Restored {done['uploads']} uploads ({done['months']} months current) "
+                f"from {args.source} into {done['target']}"
+            )
             return 0
         with db.connect(args.db) as con:
             return _dispatch(args, con)
@@ -223,6 +240,12 @@ def _dispatch(args, con) -> int:
         return 0
     if args.command == "users":
         return _users(args, con)
+    if args.command == "backup":
+        from metrics import backup
+
+        files = backup.backup(con, args.directory)
+        print(f"Backed up the database to {args.directory} ({len(files)} files)")
+        return 0
     if args.command == "audit":
         log = store.audit_entries(con, args.limit)
         if args.json:

@@ -1,0 +1,155 @@
+"""Backup and restore of the whole database: every table as Parquet (DuckDB EXPORT DATABASE).
+
+A backup holds the returns, the upload log, the audit log, the settings and the accounts, with
+the schema to rebuild them, so that a restore gives the same figures and the same upload log.
+A restore builds the new database beside its final path and renames it into place: a restore
+that fails or is interrupted leaves the database that was there (or none), never half of one.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+import zipfile
+from pathlib import Path, PurePosixPath
+
+import duckdb
+
+from metrics import store
+from metrics.db import DatabaseBusy
+
+MANIFEST = "backup.json"
+_EXPORT_FILES = ("schema.sql", "load.sql")
+
+
+class BackupError(ValueError):
+    """A backup or restore refused, with a message for the user."""
+
+
+def _literal(path: Path) -> str:
+    """A path as an SQL string literal (EXPORT and IMPORT DATABASE take no bound parameters)."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+@store.serialised
+def backup(con, directory: str | os.PathLike) -> list[Path]:
+    """Write every table to `directory` (new or empty) as Parquet, with the schema and a manifest."""
+    directory = Path(directory)
+    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+        raise BackupError(f"{directory} is not an empty folder: back up into a new one")
+    directory.mkdir(parents=True, exist_ok=True)
+    con.execute(f"EXPORT DATABASE {_literal(directory.resolve())} (FORMAT parquet)")
+    version = con.execute("SELECT version FROM schema_version").fetchall()[0][0]
+    uploads = con.execute("SELECT count(*) FROM uploads").fetchall()[0][0]
+    manifest = {"what": "MSHT dashboard backup", "schema_version": version, "uploads": uploads}
+    (directory / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    return sorted(directory.iterdir())
+
+
+def backup_zip(con) -> bytes:
+    """The whole database as one zip of a backup folder (for the Data quality page's download)."""
+    with tempfile.TemporaryDirectory(prefix="msht-backup-") as scratch:
+        files = backup(con, Path(scratch) / "backup")
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in files:
+                archive.write(path, path.name)
+    return buffer.getvalue()
+
+
+def _unzip(source: Path, into: Path) -> Path:
+    """Extract a backup zip, refusing any name that would land outside `into`."""
+    try:
+        with zipfile.ZipFile(source) as archive:
+            for name in archive.namelist():
+                parts = PurePosixPath(name).parts
+                if not parts or name.startswith(("/", "\\")) or ".." in parts or ":" in name:
+                    raise BackupError(f"{source} holds a file named {name!r}: it is not a backup")
+            archive.extractall(into)
+    except zipfile.BadZipFile:
+        raise BackupError(f"{source} is damaged or not a zip file") from None
+    return into
+
+
+def _open_existing(target: Path) -> duckdb.DuckDBPyConnection:
+    """Open the database being replaced, holding its lock until the new one is in place."""
+    try:
+        return duckdb.connect(str(target), read_only=True)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise DatabaseBusy(
+                f"the database {target} is in use by another process (is the dashboard running?): stop it, then restore"
+            ) from exc
+        raise BackupError(f"{target} is not a database this dashboard can replace: {exc}") from None
+
+
+def _returns_held(con) -> int | None:
+    """How many uploads the database holds; None when it is not a dashboard database at all."""
+    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    if "uploads" not in tables:
+        return None if tables else 0
+    return con.execute("SELECT count(*) FROM uploads").fetchall()[0][0]
+
+
+def restore(source: str | os.PathLike, target: str | os.PathLike, force: bool = False, user: str | None = None) -> dict:
+    """Rebuild the database at `target` from a backup folder or zip; refuse to replace returns unless forced."""
+    source, target = Path(source), Path(target)
+    if not source.exists():
+        raise BackupError(f"there is no backup at {source}")
+    with tempfile.TemporaryDirectory(prefix="msht-restore-") as scratch:
+        folder = _unzip(source, Path(scratch)) if source.is_file() else source
+        if not all((folder / name).is_file() for name in _EXPORT_FILES):
+            raise BackupError(f"{source} is not a backup: it has no schema.sql and load.sql")
+        existing = _open_existing(target) if target.exists() else None
+        try:
+            if existing is not None:
+                held = _returns_held(existing)
+                if held is None and not force:
+                    raise BackupError(f"{target} is not a dashboard database: restore with --force to replace it")
+                if held and not force:
+                    raise BackupError(
+                        f"{target} holds {held} uploads: restore with --force to replace them "
+                        "(back it up first), or restore into a new database with --db"
+                    )
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(target.name + f".restoring-{os.getpid()}")
+            leftovers = (partial, partial.with_name(partial.name + ".wal"))
+            for leftover in leftovers:
+                leftover.unlink(missing_ok=True)
+            try:
+                summary = _rebuild(folder, partial, source, user)
+            except BaseException:
+                for leftover in leftovers:
+                    leftover.unlink(missing_ok=True)
+                raise
+            os.replace(partial, target)
+        finally:
+            if existing is not None:
+                existing.close()
+    return summary | {"target": str(target)}
+
+
+def _rebuild(folder: Path, path: Path, source: Path, user: str | None) -> dict:
+    """Import the backup into a new database file at `path`, migrate it, and close it."""
+    con = duckdb.connect(str(path))
+    try:
+        try:
+            con.execute(f"IMPORT DATABASE {_literal(folder.resolve())}")
+        except duckdb.Error as exc:
+            raise BackupError(f"{source} cannot be restored: {str(exc).splitlines()[0]}") from None
+        # The next upload must be numbered after every restored one, whatever the backup's sequence says.
+        highest = con.execute("SELECT coalesce(max(upload_id), 0) FROM uploads").fetchall()[0][0]
+        start = con.execute("SELECT start_value FROM duckdb_sequences() WHERE sequence_name = 'upload_ids'").fetchall()
+        if not start or start[0][0] <= highest:
+            con.execute("DROP SEQUENCE IF EXISTS upload_ids")
+            con.execute(f"CREATE SEQUENCE upload_ids START {int(highest) + 1}")
+        store.ensure_schema(con)  # a backup made by older code is brought up to date
+        store.audit(con, user, "restore", f"from {source.name}")
+        uploads = con.execute("SELECT count(*) FROM uploads").fetchall()[0][0]
+        months = con.execute("SELECT count(*) FROM active_uploads").fetchall()[0][0]
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    return {"uploads": uploads, "months": months}
