@@ -53,7 +53,12 @@ def connect(path: str | os.PathLike | None = None, *, create: bool = True) -> du
                 "try again in a moment, or upload through the dashboard"
             ) from exc
         raise DatabaseUnreadable(f"cannot open {target} as a database: {exc}") from exc
-    store.ensure_schema(con)
+    try:
+        store.ensure_schema(con)
+    except duckdb.CatalogException as exc:
+        # e.g. a CSV path, which DuckDB opens as a database of views that clash with our tables
+        con.close()
+        raise DatabaseUnreadable(f"{target} is not a dashboard database: {exc}") from exc
     return con
 
 
