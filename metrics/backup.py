@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -22,6 +23,10 @@ from metrics.db import DatabaseBusy
 
 MANIFEST = "backup.json"
 _EXPORT_FILES = ("schema.sql", "load.sql")
+# IMPORT DATABASE runs the backup's two scripts: only what EXPORT DATABASE writes is let through
+# (CREATE statements, and COPY of a Parquet file in the backup), so that a doctored backup cannot
+# read or write other files.
+_LOAD_LINE = re.compile(r"""COPY "?\w+"? FROM '((?:[^']|'')*)' \(FORMAT 'parquet'\);""")
 
 
 class BackupError(ValueError):
@@ -73,11 +78,24 @@ def _unzip(source: Path, into: Path) -> Path:
     return into
 
 
+def _check_scripts(folder: Path, source: Path) -> None:
+    """Refuse a backup whose scripts do anything but create the tables and load its own files."""
+    for line in (folder / "load.sql").read_text(encoding="utf-8").splitlines():
+        found = _LOAD_LINE.fullmatch(line.strip())
+        if line.strip() and (found is None or not (folder / Path(found.group(1).replace("''", "'")).name).is_file()):
+            raise BackupError(f"{source} is not a backup this dashboard made: load.sql has {line.strip()[:80]!r}")
+    for statement in (folder / "schema.sql").read_text(encoding="utf-8").split(";\n"):
+        if statement.strip() and not statement.strip().upper().startswith("CREATE "):
+            raise BackupError(
+                f"{source} is not a backup this dashboard made: schema.sql has {statement.strip()[:80]!r}"
+            )
+
+
 def _open_existing(target: Path) -> duckdb.DuckDBPyConnection:
     """Open the database being replaced, holding its lock until the new one is in place."""
     try:
         return duckdb.connect(str(target), read_only=True)
-    except duckdb.IOException as exc:
+    except duckdb.Error as exc:
         if "lock" in str(exc).lower():
             raise DatabaseBusy(
                 f"the database {target} is in use by another process (is the dashboard running?): stop it, then restore"
@@ -102,6 +120,7 @@ def restore(source: str | os.PathLike, target: str | os.PathLike, force: bool = 
         folder = _unzip(source, Path(scratch)) if source.is_file() else source
         if not all((folder / name).is_file() for name in _EXPORT_FILES):
             raise BackupError(f"{source} is not a backup: it has no schema.sql and load.sql")
+        _check_scripts(folder, source)
         existing = _open_existing(target) if target.exists() else None
         try:
             if existing is not None:
@@ -145,7 +164,10 @@ def _rebuild(folder: Path, path: Path, source: Path, user: str | None) -> dict:
         if not start or start[0][0] <= highest:
             con.execute("DROP SEQUENCE IF EXISTS upload_ids")
             con.execute(f"CREATE SEQUENCE upload_ids START {int(highest) + 1}")
-        store.ensure_schema(con)  # a backup made by older code is brought up to date
+        # Views (and tables derived from the rows) come from the code, not from the backup; a backup
+        # made by older code is brought up to date.
+        con.execute("UPDATE schema_version SET views_hash = NULL")
+        store.ensure_schema(con)
         store.audit(con, user, "restore", f"from {source.name}")
         uploads = con.execute("SELECT count(*) FROM uploads").fetchall()[0][0]
         months = con.execute("SELECT count(*) FROM active_uploads").fetchall()[0][0]

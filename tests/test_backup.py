@@ -173,7 +173,7 @@ def _zip(names: dict[str, bytes]) -> bytes:
         (_zip({"/etc/schema.sql": b"x"}), "{source} holds a file named '/etc/schema.sql': it is not a backup"),
         (
             _zip({"schema.sql": b"CREATE TABLE broken (", "load.sql": b""}),
-            "{source} cannot be restored: Parser Error: syntax error at or near \"(\"",
+            '{source} cannot be restored: Parser Error: syntax error at or near "("',
         ),
     ],
 )
@@ -189,6 +189,23 @@ def test_a_bad_backup_is_refused_and_leaves_nothing(tmp_path, source, message):
     assert str(refused.value) == message.format(source=path)
     assert not target.exists()
     assert not target.parent.exists() or list(target.parent.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("script", "text", "found"),
+    [
+        ("load.sql", "COPY uploads TO '/tmp/stolen.csv';\n", "load.sql has \"COPY uploads TO '/tmp/stolen.csv';\""),
+        ("load.sql", "COPY users FROM '/etc/passwd' (FORMAT 'parquet');\n", "load.sql has"),
+        ("schema.sql", "ATTACH '/tmp/other.duckdb';\n", "schema.sql has \"ATTACH '/tmp/other.duckdb'\""),
+    ],
+)
+def test_a_doctored_backup_is_refused(sample_backup, tmp_path, script, text, found):
+    path = sample_backup / script
+    path.write_text(path.read_text() + text)
+    with pytest.raises(backup.BackupError) as refused:
+        backup.restore(sample_backup, tmp_path / "restored.duckdb")
+    assert str(refused.value).startswith(f"{sample_backup} is not a backup this dashboard made: {found}")
+    assert not (tmp_path / "restored.duckdb").exists()
 
 
 def test_cli_backup_and_restore(sample_db, tmp_path, capsys):
