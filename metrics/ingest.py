@@ -109,6 +109,12 @@ def read_sheets(content: bytes, file: str) -> dict[str, pa.Table]:
         if actual is None:
             problems.append(Problem(file, sheet.name, None, "", "", "sheet is missing"))
             continue
+        twins = [name for name in reader.sheet_names if header_key(name) == header_key(sheet.name)]
+        if len(twins) > 1:  # which one is the return? Reading either could load the wrong rows
+            problems.append(
+                Problem(file, sheet.name, None, "", "", "is more than one sheet: " + ", ".join(map(repr, twins)))
+            )
+            continue
         too_far = extent_problem(content, file, sheet.name)  # before fastexcel allocates the sheet's grid
         if too_far is not None:
             problems.append(too_far)

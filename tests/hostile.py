@@ -392,6 +392,11 @@ def corpus() -> dict[str, bytes]:
         parts["Lookups"] = sheet_xml([["x"]] * 3)
         return xlsx(parts)
 
+    def twin_sheets() -> bytes:
+        rows = sheet_rows(base)
+        parts = {n: sheet_xml(r) for n, r in rows.items()}
+        return xlsx({**parts, "CASES ": sheet_xml([rows["Cases"][0]])})  # a second, empty Cases sheet
+
     def renamed_sheets() -> bytes:
         rows = sheet_rows(base)
         return xlsx({f" {n.upper()} ": sheet_xml(r) for n, r in rows.items()})
@@ -433,6 +438,7 @@ def corpus() -> dict[str, bytes]:
         "no-return-sheets.xlsx": xlsx({"Sheet1": sheet_xml([["hello"]])}),
         "extra-and-reordered-sheets.xlsx": reorder_sheets(),
         "renamed-sheets.xlsx": renamed_sheets(),
+        "twin-sheets.xlsx": twin_sheets(),
         "empty-sheets.xlsx": xlsx({n: sheet_xml([]) for n in ordered}),
         # Headers and rows.
         "merged-header.xlsx": workbook(
