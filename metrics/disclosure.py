@@ -2,7 +2,8 @@
 
 Counts of people from 1 to 4 are shown as '<5'; where a suppressed cell could be worked out
 from a total and the other cells of its row or column, the next smallest cell is suppressed
-too; percentages whose denominator is under 10 are not shown. Zero stays zero.
+too; percentages whose denominator is under 10 are not shown, nor those whose numerator, or
+denominator less numerator, is from 1 to 4 (the share would give that count away). Zero stays zero.
 """
 
 from __future__ import annotations
@@ -31,7 +32,10 @@ def count(value):
 def figure(fig, measure):
     """A disclosure-controlled copy of a Figure of `measure`."""
     if measure.is_rate:
-        if fig.denominator is not None and fig.denominator < MIN_DENOMINATOR:
+        num, den = fig.numerator, fig.denominator
+        # A share of a known denominator gives its numerator away: hide it when that, or the
+        # rest of the denominator, is a count from 1 to 4 (as well as under 10 behind it).
+        if den is not None and (den < MIN_DENOMINATOR or is_small(num) or is_small(den - num)):
             return replace(fig, value=None, numerator=None, denominator=None, suppressed=True)
         return replace(fig, numerator=count(fig.numerator), denominator=count(fig.denominator))
     if measure.people and is_small(fig.value):
