@@ -151,11 +151,20 @@ def test_ingest_killed_at_random_moments_leaves_each_month_whole_or_absent(forks
     assert landed[0] > 0 and sum(landed[n] for n in (1, 2, 3)) > 0, landed
 
 
+def _demo_months(path: Path) -> list[tuple]:
+    con = db.connect(path)
+    try:
+        return con.execute("SELECT reporting_month FROM active_uploads ORDER BY 1").fetchall()
+    finally:
+        con.close()
+
+
 def test_killed_sample_build_never_leaves_a_half_built_demo(forkserver, tmp_path):
     returns = tmp_path / "returns"
     returns.mkdir()
     for path in FILES[:3]:
         (returns / path.name).write_bytes(path.read_bytes())
+    whole = [("2019-01",), ("2019-02",), ("2019-03",)]
     rng = random.Random(13)
     started = time.monotonic()
     _run(forkserver, _build_sample, (str(tmp_path / "timing" / "sample.duckdb"), str(returns)), None)
@@ -164,16 +173,11 @@ def test_killed_sample_build_never_leaves_a_half_built_demo(forkserver, tmp_path
     kills = 0
     for _ in range(4):
         kills += _run(forkserver, _build_sample, (str(target), str(returns)), rng.uniform(0.1, 0.9) * whole_build)
-        assert not target.exists()  # only the partial file, under its temporary name, was left
-    assert kills == 4
+        # Either the build had finished and the demo is whole, or only its partial file was left.
+        if target.exists():
+            assert _demo_months(target) == whole
+            target.unlink()
+    assert kills >= 2
     # The next build after the crashes completes, and the demo is whole.
     _run(forkserver, _build_sample, (str(target), str(returns)), None)
-    con = db.connect(target)
-    try:
-        assert con.execute("SELECT reporting_month FROM active_uploads ORDER BY 1").fetchall() == [
-            ("2019-01",),
-            ("2019-02",),
-            ("2019-03",),
-        ]
-    finally:
-        con.close()
+    assert _demo_months(target) == whole
