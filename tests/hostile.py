@@ -335,6 +335,13 @@ def _junk_rows(count: int) -> str:
     return f'<worksheet xmlns="{_MAIN}"><sheetData><row r="1">{header}</row>{body}</sheetData></worksheet>'
 
 
+def _without_references(rows: int, cells: int) -> str:
+    """A Cases sheet whose extra rows and cells have no r="..." (calamine places each after the last)."""
+    header = "".join(cell_xml(f"{letters(i)}1", n) for i, n in enumerate(CASES.names, start=1))
+    row = "<row>" + "<c><v>1</v></c>" * cells + "</row>"
+    return f'<worksheet xmlns="{_MAIN}"><sheetData><row r="1">{header}</row>{row * rows}</sheetData></worksheet>'
+
+
 def _with_sheet_xml(name: str, xml: str) -> bytes:
     rows = sheet_rows(base_return())
     parts = {n: sheet_xml(r) for n, r in rows.items()}
@@ -429,6 +436,8 @@ def corpus() -> dict[str, bytes]:
         ),
         "far-cell.xlsx": _far_cell("XFD1048576"),
         "far-column.xlsx": _far_cell("XFD3"),
+        "cells-without-references.xlsx": _with_sheet_xml("Cases", _without_references(1, 20_000)),
+        "rows-without-references.xlsx": _with_sheet_xml("Cases", _without_references(60_000, 1)),
         "junk-50000-rows.xlsx": _with_sheet_xml("Cases", _junk_rows(50_000)),
         "junk-100000-rows.xlsx": _with_sheet_xml("Cases", _junk_rows(100_000)),
         "shared-strings-bomb.xlsx": shared_strings_bomb(),
@@ -524,6 +533,8 @@ WORST = (
     "zip-bomb-lying.xlsx",
     "far-cell.xlsx",
     "far-column.xlsx",
+    "cells-without-references.xlsx",
+    "rows-without-references.xlsx",
     "junk-50000-rows.xlsx",
     "junk-100000-rows.xlsx",
     "shared-strings-bomb.xlsx",
