@@ -53,8 +53,10 @@ def backup(con, directory: str | os.PathLike) -> list[Path]:
     return sorted(directory.iterdir())
 
 
-def backup_zip(con) -> bytes:
+def backup_zip(con, user: str | None = None) -> bytes:
     """The whole database as one zip of a backup folder (for the Data quality page's download)."""
+    # Audited first: the backup then holds the record of its own making.
+    store.audit(con, user, "backup downloaded", "the whole database as a zip")
     with tempfile.TemporaryDirectory(prefix="msht-backup-") as scratch:
         files = backup(con, Path(scratch) / "backup")
         buffer = io.BytesIO()

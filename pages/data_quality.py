@@ -1,7 +1,10 @@
 """Data quality: months missing or late, cases that vanished, blanks in optional fields, unresolved spend."""
 
+import datetime as dt
+
 import streamlit as st
 
+from metrics import backup
 from metrics.contract import CASES
 from metrics.quality import LATE_AFTER_DAYS, blank_fields
 from ui import shell, state, uploads
@@ -82,5 +85,12 @@ if shell.page("Data quality", needs_period=False):
     st.subheader("Upload log")
     uploads.upload_log(state.ask("store", "upload_log"))
 
-    # TODO(backup): add an st.download_button for metrics.backup.backup_zip (manager only) once
-    # metrics/backup.py lands.
+    if state.role() == "manager":
+        st.subheader("Backup")
+        st.caption("The whole database (returns, every earlier version, the upload and audit logs, settings and "
+                   "accounts, with password hashes only) as a zip of Parquet files; restore it with "
+                   "`python -m metrics restore FILE.zip`. Keep it as carefully as the returns themselves.")
+        st.download_button("Download a backup (.zip)",
+                           data=lambda: backup.backup_zip(state.cursor(), state.user_name()),
+                           file_name=f"msht-dashboard-backup-{dt.date.today():%Y-%m-%d}.zip", mime="application/zip",
+                           on_click="ignore", icon=":material/download:")

@@ -52,3 +52,12 @@ def test_every_page_under_every_role(demo_env, role):
         else:
             assert errors == [f"The {title} page is not available to you."], (role, title)
             assert not at.title and not at.dataframe and not at.metric, (role, title)
+
+
+def test_only_the_manager_can_download_a_backup(demo_env):
+    labels = {}
+    for role in ("manager", "commissioner"):
+        at = app_as(role)
+        at.switch_page(PAGE_FILES["Data quality"]).run()
+        labels[role] = [b.label for b in at.download_button]
+    assert labels == {"manager": ["Download a backup (.zip)"], "commissioner": []}

@@ -90,7 +90,8 @@ def _round(sheet: Sheet) -> int:
 
 def saved(sheet: Sheet, typed: pa.Table, source: str) -> None:
     """Replace the table, then start the editor and the importer afresh on the saved rows."""
-    count = reference.replace_table(state.cursor(), sheet, typed, state.user_name(), source)
+    with state.writing():
+        count = reference.replace_table(state.cursor(), sheet, typed, state.user_name(), source)
     st.session_state[f"settings_round_{sheet.name}"] = _round(sheet) + 1
     st.session_state["settings_done"] = f"Saved {sheet.name}: {count} row{'s' * (count != 1)} ({source})."
     st.rerun()

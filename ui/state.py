@@ -6,6 +6,7 @@ upload, rollback and settings change (each writes the audit log), so caches clea
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from pathlib import Path
 
@@ -89,3 +90,13 @@ def period() -> Period | None:
 def service() -> str | None:
     """The service chosen in the sidebar (the only one when there is one), None before any upload."""
     return st.session_state.get("service")
+
+
+@contextlib.contextmanager
+def writing():
+    """Around a write: another write holding the database becomes a 'try again' message, not a trace."""
+    try:
+        yield
+    except db.DatabaseBusy as exc:
+        st.warning(f"Nothing was changed: {exc}", icon="⏳")
+        st.stop()

@@ -134,21 +134,22 @@ def load(checked: list[CheckedReturn], account: tuple[str, str] | None = None) -
     and the person uploading is signed in as that manager.
     """
     ordered = sorted(checked, key=lambda c: (c.about["service"], c.about["reporting_month"]))
-    if not state.database()[1]:
-        results = [ingest.load_checked(state.cursor(), item, state.user_name()) for item in ordered]
-        created = None
-    else:
-        created = db.database_path()
-        con = db.connect(created)  # creates it with the default reference data
-        try:
-            name, password = account
-            manager = users.add_user(con, name, "manager", password, actor=name)
-            results = [ingest.load_checked(con, item, manager["name"]) for item in ordered]
-        finally:
-            con.close()
-            state.reset_connections()
-        st.session_state.update(signed_in_role="manager", user_name=manager["name"],
-                                last_activity=dt.datetime.now())
+    created = None
+    with state.writing():
+        if not state.database()[1]:
+            results = [ingest.load_checked(state.cursor(), item, state.user_name()) for item in ordered]
+        else:
+            created = db.database_path()
+            con = db.connect(created)  # creates it with the default reference data
+            try:
+                name, password = account
+                manager = users.add_user(con, name, "manager", password, actor=name)
+                results = [ingest.load_checked(con, item, manager["name"]) for item in ordered]
+            finally:
+                con.close()
+                state.reset_connections()
+            st.session_state.update(signed_in_role="manager", user_name=manager["name"],
+                                    last_activity=dt.datetime.now())
     lines = [f"{r['reporting_month']} from {r['file']} as upload {r['upload_id']}"
              + (f", replacing upload {r['replaced_upload_id']}" if r["replaced_upload_id"] else "") for r in results]
     message = "Loaded " + "; ".join(lines) + "."
@@ -160,7 +161,8 @@ def load(checked: list[CheckedReturn], account: tuple[str, str] | None = None) -
 
 
 def rollback(month: str, service: str) -> None:
-    result = store.rollback(state.cursor(), month, service, state.user_name())
+    with state.writing():
+        result = store.rollback(state.cursor(), month, service, state.user_name())
     finish(f"Rolled back {result['reporting_month']}: upload {result['withdrawn']} withdrawn, "
            f"upload {result['current']} is current again.")
 
