@@ -85,12 +85,20 @@ def page(server):
         browser.close()
 
 
-def wait_idle(page) -> None:
-    """Wait until Streamlit has finished running the script (no 'Running...' status widget)."""
-    page.wait_for_timeout(300)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
-    page.wait_for_timeout(300)
+def wait_idle(page, quiet_ms: int = 1500, timeout_ms: int = 60_000) -> None:
+    """Wait until the script has stopped running, and nothing is still loading, for `quiet_ms` together.
+
+    Streamlit shows its running indicator only after a short delay, so one look is not enough.
+    """
+    busy = '[data-testid="stStatusWidget"], [data-testid="stSkeleton"], .stSpinner'
+    quiet = 0
+    waited = 0
+    while quiet < quiet_ms:
+        if waited > timeout_ms:
+            raise TimeoutError("the page kept running")
+        page.wait_for_timeout(250)
+        waited += 250
+        quiet = quiet + 250 if page.locator(busy).count() == 0 else 0
 
 
 def open_page(page, title: str) -> None:
