@@ -12,6 +12,7 @@ import io
 import json
 import os
 import re
+import shutil
 import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -93,6 +94,19 @@ def _check_scripts(folder: Path, source: Path) -> None:
             )
 
 
+def _without_views(folder: Path, into: Path) -> Path:
+    """A copy of the backup whose schema.sql creates tables only.
+
+    EXPORT DATABASE lists views by name, not by what they depend on, so importing them can fail
+    (cases_latest before stg_cases); the views come from the code anyway (store.ensure_schema).
+    """
+    shutil.copytree(folder, into)
+    statements = (into / "schema.sql").read_text(encoding="utf-8").split(";\n")
+    kept = [s for s in statements if not s.strip().upper().startswith("CREATE VIEW ")]
+    (into / "schema.sql").write_text(";\n".join(kept), encoding="utf-8")
+    return into
+
+
 def _open_existing(target: Path) -> duckdb.DuckDBPyConnection:
     """Open the database being replaced, holding its lock until the new one is in place."""
     try:
@@ -123,6 +137,7 @@ def restore(source: str | os.PathLike, target: str | os.PathLike, force: bool = 
         if not all((folder / name).is_file() for name in _EXPORT_FILES):
             raise BackupError(f"{source} is not a backup: it has no schema.sql and load.sql")
         _check_scripts(folder, source)
+        folder = _without_views(folder, Path(scratch) / "tables")
         existing = _open_existing(target) if target.exists() else None
         try:
             if existing is not None:
