@@ -91,8 +91,9 @@ def check_file(content: bytes, file: str, max_bytes: int = MAX_UPLOAD_BYTES) -> 
         raise _file_problem(file, "is damaged or incomplete: it cannot be opened as a workbook") from None
 
 
-def read_sheets(content: bytes, file: str) -> dict[str, pa.Table]:
-    """Every sheet of the return that the contract names, as all-text tables (row i = row i+1)."""
+def read_sheets(content: bytes, file: str) -> tuple[dict[str, pa.Table], list[Problem]]:
+    """Every readable sheet of the return that the contract names, as all-text tables (row i = row
+    i+1), and the problems of the sheets that are missing or cannot be read."""
     import fastexcel
 
     too_costly = shared_strings_problem(content, file)  # before fastexcel reads every shared string
@@ -135,9 +136,7 @@ def read_sheets(content: bytes, file: str) -> dict[str, pa.Table]:
             )
             continue
         sheets[sheet.name] = pa.Table.from_batches([loaded]) if isinstance(loaded, pa.RecordBatch) else loaded
-    if problems:
-        raise Rejected(problems)
-    return sheets
+    return sheets, problems
 
 
 def _texts(column: pa.ChunkedArray) -> list[str | None]:
@@ -211,15 +210,19 @@ def month_end(month: str) -> dt.date:
 def check_return(content: bytes, file: str, con=None, max_bytes: int = MAX_UPLOAD_BYTES) -> CheckedReturn:
     """Check a workbook completely; raise Rejected listing every problem at once."""
     check_file(content, file, max_bytes)
-    sheets = read_sheets(content, file)
-    problems: list[Problem] = []
+    # A missing or unreadable sheet is one problem; the other sheets are still checked in full.
+    sheets, problems = read_sheets(content, file)
 
-    about, found = _check_keyvalue(ABOUT, sheets[ABOUT.name], file)
-    problems += found
-    last_day = month_end(about["reporting_month"]) if about["reporting_month"] else None
+    about, last_day = {}, None
+    if ABOUT.name in sheets:
+        about, found = _check_keyvalue(ABOUT, sheets[ABOUT.name], file)
+        problems += found
+        last_day = month_end(about["reporting_month"]) if about["reporting_month"] else None
 
     typed = {}
     for sheet in (CASES, SPEND):
+        if sheet.name not in sheets:
+            continue
         rows, header_problems = _table_rows(sheet, sheets[sheet.name], file)
         checked, cell_problems = check_table(sheet, rows, file, month_end=last_day)
         # Cells are checked under a faulty header too, so that every problem shows at once; a column
@@ -229,8 +232,10 @@ def check_return(content: bytes, file: str, con=None, max_bytes: int = MAX_UPLOA
         if not header_problems:
             typed[sheet.name] = checked
 
-    activity, found = _check_keyvalue(ACTIVITY, sheets[ACTIVITY.name], file)
-    problems += found
+    activity = {}
+    if ACTIVITY.name in sheets:
+        activity, found = _check_keyvalue(ACTIVITY, sheets[ACTIVITY.name], file)
+        problems += found
 
     if con is not None and SPEND.name in typed and last_day is not None:
         problems += _check_grants(con, typed[SPEND.name], last_day, file)

@@ -310,6 +310,10 @@ STRUCTURE_RULES = {
         lambda wb: (wb.remove(wb["About"]), wb.remove(wb["Spend"])),
         ["About: sheet is missing", "Spend: sheet is missing"],
     ),
+    "missing sheet beside a bad cell": (
+        lambda wb: (wb.remove(wb["Activity"]), wb["Cases"].__setitem__("B2", "31/02/2019")),
+        [f"Cases row 2, column referral_date: '31/02/2019' {NOT_A_DATE}", "Activity: sheet is missing"],
+    ),
     "missing column": (
         lambda wb: wb["Cases"].delete_cols(2),
         ["Cases row 1, column referral_date: column is missing from the header row"],
