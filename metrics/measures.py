@@ -304,11 +304,8 @@ cases AS (
     SELECT * FROM cases_latest WHERE service = $service
 ),
 deadlines AS (
-    -- the second working day after the referral: from the last working day on or before it, two on
-    SELECT c.case_ref, due.day AS deadline
-    FROM cases c
-    ASOF JOIN working_days last_day ON c.referral_date >= last_day.day
-    JOIN working_days due ON due.n = last_day.n + 2
+    -- the second working day after the referral, looked up (metrics.store.DERIVED defines it)
+    SELECT c.case_ref, d.deadline FROM cases c JOIN referral_deadlines d ON d.day = c.referral_date
 ),
 case_facts AS (
     SELECT p.period_key, c.*, d.deadline,

@@ -143,7 +143,7 @@ def read_settings_csv(content: bytes, file: str) -> tuple[float, str]:
 @serialised
 def replace_table(con, sheet: Sheet, typed: pa.Table, user: str | None = None, source: str = "") -> int:
     """Replace a reference table whole, in one transaction."""
-    from metrics.store import audit
+    from metrics.store import audit, refresh_after_reference
 
     names = ", ".join(f'"{n}"' for n in sheet.names)
     con.execute("BEGIN TRANSACTION")
@@ -151,6 +151,7 @@ def replace_table(con, sheet: Sheet, typed: pa.Table, user: str | None = None, s
         con.register("incoming_reference", typed)
         con.execute(f"DELETE FROM {sheet.table}")
         con.execute(f"INSERT INTO {sheet.table} ({names}) SELECT {names} FROM incoming_reference")
+        refresh_after_reference(con, sheet.table)  # e.g. deadlines count working days, kept in a table
         audit(con, user, "settings", f"{sheet.name} replaced ({typed.num_rows} rows) {source}".strip())
         con.execute("COMMIT")
     except Exception:

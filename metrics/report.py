@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from metrics import disclosure
@@ -158,10 +159,23 @@ def _spend_lines(con, service: str, periods: dict[str, Period]) -> pd.DataFrame:
     return con.execute(SPEND_LINES_SQL, _period_params(periods) | {"service": service}).df()
 
 
+def _spend_rows(con, service: str, periods: dict[str, Period]) -> list[dict]:
+    """The rows of _spend_lines as dicts: a report needs a few sums of a few rows, not a data frame."""
+    cursor = con.execute(SPEND_LINES_SQL, _period_params(periods) | {"service": service})
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
 def _spend_summary(lines: pd.DataFrame) -> dict:
     """Sum grant lines into the six spend figures (each line of each grant on its own, then summed)."""
+    return _sum_spend_rows(lines.to_dict("records"))
+
+
+def _sum_spend_rows(rows: list[dict]) -> dict:
+    """_spend_summary of rows; numpy sums them exactly as pandas would (pairwise), to the last digit."""
     budget, actual, expected, forecast = (
-        float(lines[c].sum()) if len(lines) else 0.0 for c in ("budget", "actual", "expected", "forecast_outturn")
+        float(np.sum(np.array([r[c] for r in rows], dtype=float))) if rows else 0.0
+        for c in ("budget", "actual", "expected", "forecast_outturn")
     )
     variance = actual - expected
     return {
@@ -177,22 +191,29 @@ def _spend_summary(lines: pd.DataFrame) -> dict:
 def spend(con, period: Period, service: str | None = None) -> dict:
     """Spend against budget for the period: totals and by budget line."""
     service = resolve_service(con, service)
-    lines = _spend_lines(con, service, {"p": period})
-    out = _spend_summary(lines)
+    return _spend_detail(_spend_rows(con, service, {"p": period}))
+
+
+def _spend_detail(rows: list[dict]) -> dict:
+    """One period's spend rows as spend() returns them: totals, by budget line and by grant line."""
+    out = _sum_spend_rows(rows)
     out["by_line"] = {
-        line: _spend_summary(lines[lines.budget_line == line])
+        line: _sum_spend_rows([r for r in rows if r["budget_line"] == line])
         for line in SPEND.column("budget_line").codes
-        if (lines.budget_line == line).any()
+        if any(r["budget_line"] == line for r in rows)
     }
-    out["by_grant_line"] = lines.drop(columns=["period_key"]).to_dict("records")
+    out["by_grant_line"] = [{k: v for k, v in r.items() if k != "period_key"} for r in rows]
     return out
 
 
 def _spend_figures(con, service: str, periods: dict[str, Period]) -> dict[str, dict[str, Figure]]:
-    lines = _spend_lines(con, service, periods)
+    return _spend_figures_of(_spend_rows(con, service, periods), periods)
+
+
+def _spend_figures_of(rows: list[dict], periods: dict[str, Period]) -> dict[str, dict[str, Figure]]:
     out = {}
     for key in periods:
-        summary = _spend_summary(lines[lines.period_key == key])
+        summary = _sum_spend_rows([r for r in rows if r["period_key"] == key])
         out[key] = {f"spend_{k}": Figure(f"spend_{k}", v) for k, v in summary.items()}
     return out
 
@@ -203,10 +224,17 @@ def compute(
     """Every measure for every period: {period key: {measure name: Figure}}."""
     check_audience(audience)
     service = resolve_service(con, service)
-    at = at or as_at(con, service)
+    return _compute(con, periods, service, audience, at or as_at(con, service))
+
+
+def _compute(
+    con, periods: dict[str, Period], service: str, audience: str, at: dt.date | None, spend_rows: list | None = None
+) -> dict[str, dict[str, Figure]]:
+    """compute() for a resolved service and as-at date, reusing the periods' spend rows when given."""
+    check_audience(audience)
     cases = _case_figures(con, service, periods, at)
     activity = _activity_figures(con, service, periods)
-    spent = _spend_figures(con, service, periods)
+    spent = _spend_figures_of(_spend_rows(con, service, periods) if spend_rows is None else spend_rows, periods)
     ratio, _ = cost_benefit(con)
     out = {}
     for key in periods:
@@ -314,8 +342,10 @@ def _rate(value):
 def report(con, period: Period, service: str | None = None, audience: str = "internal") -> dict:
     """Every measure for the period, as the JSON object of `python -m metrics report --json`."""
     service = resolve_service(con, service)
-    figs = figures(con, period, service, audience)
     at = as_at(con, service)
+    # One query for the spend lines serves both the figures and the spend block.
+    spend_rows = _spend_rows(con, service, {"current": period})
+    figs = _compute(con, {"current": period}, service, audience, at, spend_rows)["current"]
 
     def value(name):
         v = figs[name].value
@@ -324,7 +354,7 @@ def report(con, period: Period, service: str | None = None, audience: str = "int
     def spend_block(summary: dict) -> dict:
         return {k: (_rate(v) if k == "variance_pct" else _money(v)) for k, v in summary.items()}
 
-    spent = spend(con, period, service)
+    spent = _spend_detail(spend_rows)
     return {
         "service": service,
         "audience": audience,

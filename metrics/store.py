@@ -18,7 +18,7 @@ import pyarrow as pa
 from metrics.contract import ACTIVITY, CASES, REFERENCE_SHEETS, SPEND, Sheet
 from metrics.db import DatabaseBusy
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 5
 
 
 # DuckDB lets one process write. Within it (the app), every session writes through a cursor of
@@ -75,6 +75,18 @@ def _migrations() -> list[list[str]]:
                 created_at TIMESTAMP NOT NULL, failed_attempts INTEGER NOT NULL DEFAULT 0,
                 locked_until TIMESTAMP, last_sign_in TIMESTAMP)""",
         ],
+        [
+            # Tables derived from the stored rows (DERIVED below): what queries would otherwise recompute.
+            f"""CREATE TABLE derived_cases_latest (service VARCHAR, reporting_month VARCHAR, month_start DATE,
+                month_end DATE, upload_id BIGINT, row_number INTEGER, {_columns_ddl(CASES)})""",
+            "CREATE TABLE derived_working_days (day DATE, n BIGINT)",
+        ],
+        ["CREATE TABLE derived_referral_deadlines (day DATE, deadline DATE)"],
+        [
+            f"""CREATE TABLE derived_spend (service VARCHAR, reporting_month VARCHAR, month_start DATE,
+                row_number INTEGER, budget_line VARCHAR, detail VARCHAR,
+                amount_gbp {SPEND.column("amount_gbp").duckdb_type}, "grant" VARCHAR)""",
+        ],
     ]
 
 
@@ -92,17 +104,33 @@ VIEWS = {
                c.upload_id, c.row_number, {", ".join(f'c."{n}"' for n in CASES.names)}
         FROM {CASES.table} c JOIN active_uploads u USING (upload_id)
     """,
-    # Every measure of a case uses its latest snapshot (DOMAIN.md).
-    "cases_latest": """
-        SELECT * FROM stg_cases
-        QUALIFY row_number() OVER (PARTITION BY service, case_ref ORDER BY reporting_month DESC) = 1
-    """,
+    # Every measure of a case uses its latest snapshot (DOMAIN.md): kept in a table, see DERIVED.
+    "cases_latest": "SELECT * FROM derived_cases_latest",
     "stg_activity": f"""
         SELECT u.service, u.reporting_month, a.measure, a.count
         FROM {ACTIVITY.table} a JOIN active_uploads u USING (upload_id)
     """,
+    # Spend rows with their grant: kept in a table, see DERIVED.
+    "stg_spend": "SELECT * FROM derived_spend",
+    "working_days": "SELECT day, n FROM derived_working_days",
+    # For every day, the deadline of a referral made that day (see DERIVED).
+    "referral_deadlines": "SELECT day, deadline FROM derived_referral_deadlines",
+}
+
+_LATEST_SNAPSHOT = "QUALIFY row_number() OVER (PARTITION BY service, case_ref ORDER BY reporting_month DESC) = 1"
+
+# Tables derived from the stored rows, each defined by its query. The views above read them so that
+# a measure does not recompute, on every query, a window over every snapshot row of every service
+# (about 50 ms at a million rows), the grant of every spend row, or a century of working days and
+# deadlines. They are rebuilt, in order, whenever the views change (ensure_schema), and kept current
+# in the same transaction as every change to what they derive from: load_return and rollback
+# (refresh_after_upload), and a new budget or bank_holidays table (refresh_after_reference, called
+# by metrics.reference.replace_table).
+DERIVED = {
+    # Every measure of a case uses its latest snapshot (DOMAIN.md).
+    "derived_cases_latest": f"SELECT * FROM stg_cases {_LATEST_SNAPSHOT}",
     # A spend row with no grant belongs to the one grant of its line that overlaps its month.
-    "stg_spend": f"""
+    "derived_spend": f"""
         WITH spend AS (
             SELECT u.service, u.reporting_month,
                    CAST(u.reporting_month || '-01' AS DATE) AS month_start,
@@ -123,12 +151,65 @@ VIEWS = {
         QUALIFY row_number() OVER (PARTITION BY service, reporting_month, row_number ORDER BY budget_grant) = 1
     """,
     # Working days (Monday to Friday less bank holidays), numbered in order, for deadlines.
-    "working_days": """
+    "derived_working_days": """
         SELECT CAST(d AS DATE) AS day, row_number() OVER (ORDER BY d) AS n
         FROM range(DATE '2000-01-01', DATE '2100-01-01', INTERVAL 1 DAY) t(d)
         WHERE isodow(d) <= 5 AND CAST(d AS DATE) NOT IN (SELECT date FROM bank_holidays)
     """,
+    # The deadline of a referral is the second working day after it: from the last working day on
+    # or before the referral, two on (a Friday or Saturday referral is due on Tuesday).
+    "derived_referral_deadlines": """
+        SELECT CAST(d AS DATE) AS day, due.day AS deadline
+        FROM range(DATE '2000-01-01', DATE '2100-01-01', INTERVAL 1 DAY) t(d)
+        ASOF JOIN derived_working_days last_day ON CAST(d AS DATE) >= last_day.day
+        JOIN derived_working_days due ON due.n = last_day.n + 2
+    """,
 }
+
+
+# The derived tables computed from each reference table, in the order they are rebuilt.
+_FROM_REFERENCE = {
+    "budget": ("derived_spend",),
+    "bank_holidays": ("derived_working_days", "derived_referral_deadlines"),
+}
+
+
+def _rebuild(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    con.execute(f"DELETE FROM {table}")
+    con.execute(f"INSERT INTO {table} BY NAME {DERIVED[table]}")
+
+
+def rebuild_derived(con: duckdb.DuckDBPyConnection) -> None:
+    """Recompute every derived table from the stored rows (inside the caller's transaction)."""
+    for table in DERIVED:
+        _rebuild(con, table)
+
+
+def refresh_after_reference(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Recompute what is derived from a reference table just replaced (inside the caller's transaction)."""
+    for derived in _FROM_REFERENCE.get(table, ()):
+        _rebuild(con, derived)
+
+
+def refresh_after_upload(con: duckdb.DuckDBPyConnection, service: str, upload_ids: list[int]) -> None:
+    """Update the derived tables once these uploads of the service became or stopped being current."""
+    # Called inside the transaction of the load, replacement or rollback.
+    refresh_cases_latest(con, service, upload_ids)
+    con.execute("DELETE FROM derived_spend WHERE service = ?", [service])
+    con.execute(
+        f"INSERT INTO derived_spend BY NAME SELECT * FROM ({DERIVED['derived_spend']}) WHERE service = ?", [service]
+    )
+
+
+def refresh_cases_latest(con: duckdb.DuckDBPyConnection, service: str, upload_ids: list[int]) -> None:
+    """Recompute the latest snapshot of the service's cases that these uploads list."""
+    # Only the cases listed by the uploads that became or stopped being current can have a new latest.
+    listed = "service = $service AND case_ref IN (SELECT case_ref FROM raw_cases WHERE list_contains($ids, upload_id))"
+    params = {"service": service, "ids": upload_ids}
+    con.execute(f"DELETE FROM derived_cases_latest WHERE {listed}", params)
+    con.execute(
+        f"INSERT INTO derived_cases_latest BY NAME SELECT * FROM stg_cases WHERE {listed} {_LATEST_SNAPSHOT}", params
+    )
 
 
 _DEFAULTS_PENDING = "defaults pending"
@@ -139,7 +220,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, views_hash VARCHAR)")
     row = con.execute("SELECT version, views_hash FROM schema_version").fetchall()
     version, views_hash = row[0] if row else (0, None)
-    wanted_hash = hashlib.sha256(json.dumps(VIEWS, sort_keys=True).encode()).hexdigest()
+    wanted_hash = hashlib.sha256(json.dumps([VIEWS, DERIVED], sort_keys=True).encode()).hexdigest()
     if version == SCHEMA_VERSION and views_hash == wanted_hash:
         return
     if version > SCHEMA_VERSION:
@@ -151,6 +232,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
                 con.execute(statement)
         for name, sql in VIEWS.items():
             con.execute(f"CREATE OR REPLACE VIEW {name} AS {sql}")
+        rebuild_derived(con)
         con.execute("DELETE FROM schema_version")
         # A new database is marked as waiting for its default reference data until that is loaded,
         # so that a crash in between is finished on the next start rather than leaving no budget.
@@ -238,6 +320,7 @@ def load_return(
                 f"INSERT INTO {ACTIVITY.table} VALUES (?, ?, ?)",
                 [[upload_id, measure, count] for measure, count in activity.items()],
             )
+        refresh_after_upload(con, service, [upload_id] + ([replaced] if replaced else []))
         audit(
             con,
             user,
@@ -281,6 +364,7 @@ def rollback(con, month: str, service: str | None = None, user: str | None = Non
             "UPDATE uploads SET rolled_back_at = current_localtimestamp(), rolled_back_by = ? WHERE upload_id = ?",
             [user, current],
         )
+        refresh_after_upload(con, service, [current, previous])
         audit(con, user, "rollback", f"{service} {month}: upload {current} withdrawn, upload {previous} current")
         con.execute("COMMIT")
     except Exception:

@@ -8,6 +8,7 @@ SQL identifiers come only from the contract; every value (codes, patterns, dates
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import duckdb
 import pyarrow as pa
@@ -15,6 +16,21 @@ import pyarrow as pa
 from metrics.contract import EARLIEST_DATE, Column, Problem, Sheet
 
 _DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%d/%m/%Y")
+
+
+# Opening an in-memory DuckDB costs about 40 ms, a cursor on an open one under 1 ms: every check
+# takes a cursor of its own (its registrations and results are its own) on one scratch database.
+_scratch: duckdb.DuckDBPyConnection | None = None
+_scratch_lock = threading.Lock()
+
+
+def _checker() -> duckdb.DuckDBPyConnection:
+    """A fresh cursor on the scratch in-memory database that typing and checking run in."""
+    global _scratch
+    with _scratch_lock:
+        if _scratch is None:
+            _scratch = duckdb.connect()
+        return _scratch.cursor()
 
 
 def _q(name: str) -> str:
@@ -167,7 +183,7 @@ def check_table(
     `rows` holds one text column per contract column (NULL where absent) and `_row`, the
     spreadsheet's own row number. Returns the typed rows (with `_row`) and every problem.
     """
-    con = duckdb.connect()
+    con = _checker()
     try:
         con.register("input_rows", rows)
         cleaned = ", ".join(f"nullif(trim(CAST({_q(c.name)} AS VARCHAR)), '') AS {_q(c.name)}" for c in sheet.columns)
@@ -220,6 +236,8 @@ def _collect(result: pa.Table, sheet: Sheet, file: str, row_label: str | None) -
     for name in flags[1:]:
         faulty = pc.or_(faulty, pc.is_valid(result.column(name)))
     faulty_rows = pc.indices_nonzero(faulty)
+    if not len(faulty_rows):  # a clean sheet: nothing to turn into Python objects
+        return problems
     more = len(faulty_rows) - MAX_PROBLEM_ROWS
     if more > 0:
         result = result.take(faulty_rows[:MAX_PROBLEM_ROWS])
@@ -252,7 +270,7 @@ def check_fields(sheet: Sheet, values: dict[str, tuple[int, str | None]], file: 
         raw = f"nullif(trim(CAST($v_{c.name} AS VARCHAR)), '')"
         typed = typed_sql(c, raw)
         selects.append(f"{typed} AS {_q(c.name)}, {error_sql(c, raw, typed)} AS {_q('err_' + c.name)}")
-    con = duckdb.connect()
+    con = _checker()
     try:
         cursor = con.execute("SELECT " + ", ".join(selects), params)
         names = [d[0] for d in cursor.description]

@@ -245,7 +245,7 @@ def make_cases(
                     "first_contact_date": None if rng.random() < 0.03 else referral + dt.timedelta(days=delay),
                     "support_level": support,
                     "intelligence_shared": _weighted(rng, {"Yes": 30, "No": 60, "": 10}),
-                    "closed_date": closed if closed <= month_end(LAST_MONTH) else None,
+                    "closed_date": closed if closed <= month_end(last) else None,
                     "closure_reason": reason,
                     **{
                         column: _weighted(rng, {"Improved": 72, "No change": 18, "Not known": 6, "": 4})
