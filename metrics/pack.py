@@ -138,37 +138,12 @@ class Pack:
 
 
 def cell_text(unit: str, value) -> str:
-    """A cell as people read it, formatted like the dashboard (report.format_value)."""
+    """A cell as people read it, formatted like the dashboard (report.format_unit)."""
     if unit == "month" and isinstance(value, str):
         return month_start(value).strftime("%b %Y")
-    if isinstance(value, str):
-        return value
-    if value is None:
-        return "n/a"
     if isinstance(value, dt.date):
         return value.strftime("%d %b %Y")
-    if unit == "rate":
-        return f"{value:.1%}" if 0 < abs(value) < 0.1 else f"{value:.0%}"
-    if unit == "gbp":
-        sign = "−" if value < 0 else ""
-        return f"{sign}£{abs(value):,.2f}" if abs(value) < 1000 else f"{sign}£{abs(value):,.0f}"
-    if unit == "days":
-        return f"{value:g} day" + ("" if value == 1 else "s")
-    if unit.startswith("change_") and value == 0:
-        return "no change"
-    if unit == "change_rate":
-        return f"{value * 100:+.0f} pts"
-    if unit == "change_gbp":
-        return f"{'+' if value >= 0 else '−'}£{abs(value):,.0f}"
-    if unit == "change_days":
-        return f"{value:+g} days"
-    if unit.startswith("change_"):
-        return f"{value:+,}"
-    if unit == "growth":
-        return f"{value:+.0%}"
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.2f}"
-    return f"{int(value):,}"
+    return report.format_unit(unit, value)
 
 
 # --- gathering the contents ---------------------------------------------------------------------

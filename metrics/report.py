@@ -276,20 +276,43 @@ def grade(value, target: dict | None) -> str:
     return "amber" if gap <= target["amber_band"] + 1e-12 else "red"
 
 
-def format_value(name: str, value) -> str:
-    """A figure as people read it: 90%, £1,234.56, 2.5 days, 12, or 'not shown'."""
+def format_unit(unit: str, value) -> str:
+    """A value of a unit as people read it: 90%, £1,234.56, 2.5 days, 12, +5 pts, +63%, or n/a.
+
+    Units are the registry's (count, rate, days, gbp), a change of one ('change_rate', ...) and
+    'growth'. The dashboard, the report and the pack all format through here.
+    """
     if isinstance(value, str):
         return value
     if value is None:
         return "n/a"
-    unit = MEASURES[name].unit if name in MEASURES else "count"
+    if unit.startswith("change_") and value == 0:
+        return "no change"
     if unit == "rate":
         return f"{value:.1%}" if 0 < abs(value) < 0.1 else f"{value:.0%}"
     if unit == "gbp":
-        return f"£{value:,.2f}" if abs(value) < 1000 else f"£{value:,.0f}"
+        sign = "−" if value < 0 else ""
+        return f"{sign}£{abs(value):,.2f}" if abs(value) < 1000 else f"{sign}£{abs(value):,.0f}"
     if unit == "days":
         return f"{value:g} day" + ("" if value == 1 else "s")
-    return f"{value:,}" if isinstance(value, int) else f"{value:,.2f}"
+    if unit == "change_rate":
+        return f"{value * 100:+.0f} pts"
+    if unit == "change_gbp":
+        return f"{'+' if value >= 0 else '−'}£{abs(value):,.0f}"
+    if unit == "change_days":
+        return f"{value:+g} days"
+    if unit.startswith("change_"):
+        return f"{value:+,}"
+    if unit == "growth":
+        return f"{value:+.0%}"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.2f}"
+    return f"{int(value):,}"
+
+
+def format_value(name: str, value) -> str:
+    """A figure of a measure as people read it (see format_unit)."""
+    return format_unit(MEASURES[name].unit if name in MEASURES else "count", value)
 
 
 def reading(fig: Figure, target: dict | None) -> str:

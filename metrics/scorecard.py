@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from metrics.measures import MEASURES, graded
 from metrics.periods import Period, add_months
-from metrics.report import compute, format_value, grade, reading, resolve_service, targets
+from metrics.report import compute, format_unit, format_value, grade, reading, resolve_service, targets
 
 # The cards of the Summary page, in order: what the PCC's office asks about first.
 HEADLINE = (
@@ -28,15 +28,7 @@ SPARK_MONTHS = 12
 def _change(name: str, now, before) -> str:
     if not all(isinstance(v, int | float) for v in (now, before)):
         return ""
-    diff = now - before
-    unit = MEASURES[name].unit
-    if unit == "rate":
-        return f"{diff * 100:+.0f} pts"
-    if unit == "gbp":
-        return f"{'+' if diff >= 0 else '−'}£{abs(diff):,.0f}"
-    if unit == "days":
-        return f"{diff:+g} days"
-    return f"{diff:+,}"
+    return format_unit(f"change_{MEASURES[name].unit}", now - before)
 
 
 def scorecard(con, period: Period, service: str | None = None, audience: str = "internal",
