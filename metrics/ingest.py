@@ -33,13 +33,19 @@ from metrics.contract import (
     Sheet,
     header_key,
 )
-from metrics.reference import text_table
+from metrics.reference import header_positions, text_table
 from metrics.validate import check_fields, check_table
 from metrics.workbook_xml import extent_problem, shared_strings_problem, unreadable_cells
 
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MIDNIGHT = re.compile(r"\d{4}-\d{2}-\d{2} 00:00:00")
+# The same in RE2 for Arrow: Python's \d on text is any Unicode decimal digit (category Nd).
+_ARROW_MIDNIGHT = r"^\p{Nd}{4}-\p{Nd}{2}-\p{Nd}{2} 00:00:00$"
+# Any character str.isspace() is false for, so that a cell of only such whitespace counts as blank.
+_NOT_WHITESPACE = (
+    r"[^\x{9}-\x{d}\x{1c}-\x{20}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
+)
 
 
 @dataclass
@@ -144,14 +150,40 @@ def _texts(column: pa.ChunkedArray) -> list[str | None]:
     return [value[:10] if value and _MIDNIGHT.fullmatch(value) else value for value in column.to_pylist()]
 
 
+def _arrow_texts(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """`_texts` kept in Arrow: a date cell '2019-03-01 00:00:00' becomes '2019-03-01'."""
+    import pyarrow.compute as pc
+
+    column = column.cast(pa.string())
+    if not pc.any(pc.ends_with(column, " 00:00:00")).as_py():  # the cheap look first: most columns hold no date
+        return column
+    midnight = pc.match_substring_regex(column, pattern=_ARROW_MIDNIGHT)
+    return pc.if_else(midnight, pc.utf8_slice_codeunits(column, 0, 10), column)
+
+
 def _table_rows(sheet: Sheet, raw: pa.Table, file: str) -> tuple[pa.Table, list[Problem]]:
-    """Map a sheet's header (row 1) to the contract and return its data rows as text."""
+    """Map a sheet's header (row 1) to the contract and return its data rows as text.
+
+    The same as text_table over `_texts` of every column, but built in Arrow: a 5,000-row sheet
+    taken through Python lists and back costs about 70 ms.
+    """
+    import pyarrow.compute as pc
+
     if raw.num_rows == 0:
         return text_table(sheet, [], [], file)[0], [Problem(file, sheet.name, 1, "", "", "header row is missing")]
-    columns = [_texts(raw.column(i)) for i in range(raw.num_columns)]
-    header = [col[0] for col in columns]
-    rows = list(zip(*(col[1:] for col in columns)))
-    return text_table(sheet, header, rows, file)
+    header = [_texts(raw.column(i).slice(0, 1))[0] for i in range(raw.num_columns)]
+    positions, problems = header_positions(sheet, header, file)
+    cells = [raw.column(i).slice(1) for i in range(raw.num_columns)]
+    # A row is kept when any of its cells, in any column, holds more than whitespace (str.strip's):
+    # its cells joined end to end hold a character that is not whitespace.
+    texts = [column.cast(pa.string()) for column in cells]
+    joined = pc.binary_join_element_wise(*texts, "", null_handling="replace", null_replacement="")
+    keep = pc.indices_nonzero(pc.match_substring_regex(joined, pattern=_NOT_WHITESPACE))
+    data = {"_row": pc.add(keep.cast(pa.int64()), 2)}
+    for c in sheet.columns:
+        pos = positions.get(c.name)
+        data[c.name] = pa.nulls(len(keep), pa.string()) if pos is None else _arrow_texts(cells[pos]).take(keep)
+    return pa.table(data), problems
 
 
 def _fields(sheet: Sheet, raw: pa.Table, file: str) -> tuple[dict[str, tuple[int, str | None]], list[Problem]]:

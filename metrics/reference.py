@@ -54,6 +54,21 @@ def text_table(
     sheet: Sheet, header: list, rows: list[list], file: str, first_row: int = 2
 ) -> tuple[pa.Table, list[Problem]]:
     """Map a header row to contract columns and build an all-text table with `_row` numbers."""
+    positions, problems = header_positions(sheet, header, file, first_row)
+    keep = [i for i, r in enumerate(rows) if any(v is not None and str(v).strip() for v in r)]
+    data = {"_row": pa.array([first_row + i for i in keep], pa.int64())}
+    for c in sheet.columns:
+        pos = positions.get(c.name)
+        values = [None] * len(keep)
+        if pos is not None:
+            values = [rows[i][pos] if pos < len(rows[i]) else None for i in keep]
+            values = [None if v is None else str(v) for v in values]
+        data[c.name] = pa.array(values, pa.string())
+    return pa.table(data), problems
+
+
+def header_positions(sheet: Sheet, header: list, file: str, first_row: int = 2) -> tuple[dict[str, int], list[Problem]]:
+    """Contract column -> its position in the header row, and the header's problems."""
     problems: list[Problem] = []
     positions: dict[str, int] = {}
     known = {header_key(c.name): c.name for c in sheet.columns}
@@ -73,16 +88,7 @@ def text_table(
             problems.append(
                 Problem(file, sheet.name, first_row - 1, c.name, "", "column is missing from the header row")
             )
-    keep = [i for i, r in enumerate(rows) if any(v is not None and str(v).strip() for v in r)]
-    data = {"_row": pa.array([first_row + i for i in keep], pa.int64())}
-    for c in sheet.columns:
-        pos = positions.get(c.name)
-        values = [None] * len(keep)
-        if pos is not None:
-            values = [rows[i][pos] if pos < len(rows[i]) else None for i in keep]
-            values = [None if v is None else str(v) for v in values]
-        data[c.name] = pa.array(values, pa.string())
-    return pa.table(data), problems
+    return positions, problems
 
 
 def read_csv(sheet: Sheet, content: bytes, file: str) -> pa.Table:
