@@ -200,6 +200,9 @@ def _dispatch(args, con) -> int:
         if args.action == "import":
             for name, rows in reference.import_files(con, args.files, _user(args)).items():
                 print(f"Replaced {Path(name).stem} with {rows} rows from {name}")
+            warning = reference.spend_without_grant(con)
+            if warning:
+                print(f"Warning: {warning}", file=sys.stderr)
         elif args.action == "export":
             for path in reference.export_files(con, args.directory):
                 print(f"Wrote {path}")

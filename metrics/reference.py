@@ -168,6 +168,21 @@ def replace_table(con, sheet: Sheet, typed: pa.Table, user: str | None = None, s
     return typed.num_rows
 
 
+def spend_without_grant(con) -> str | None:
+    """A warning when loaded spend lines fall in no single grant of the budget (their actuals then
+    count nowhere): say after a budget change, which cannot be refused, since naming a new grant in a
+    return needs that grant in the budget first."""
+    rows = con.execute(
+        'SELECT reporting_month, budget_line FROM stg_spend WHERE "grant" IS NULL ORDER BY ALL'
+    ).fetchall()
+    if not rows:
+        return None
+    months = sorted({f"{month} {line}" for month, line in rows})
+    shown = ", ".join(months[:6]) + (f" and {len(months) - 6} more" if len(months) > 6 else "")
+    return (f"{len(rows)} loaded spend line(s) now fall in no single grant ({shown}) and count in no actual "
+            "spend: upload those months again naming the grant of each line (see Data quality)")
+
+
 def import_files(con, paths: list[str | Path], user: str | None = None) -> dict[str, int]:
     """Check every file first, then replace the tables: one bad file changes nothing."""
     checked, problems = [], []

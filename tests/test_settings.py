@@ -257,3 +257,35 @@ def test_an_exported_folder_imports_back_settings_and_all(con, tmp_path):
     assert reference.cost_benefit(con) == (2.5, "A study, with a comma")
     again = reference.export_files(con, tmp_path / "again")
     assert [p.read_bytes() for p in again] == [p.read_bytes() for p in exported]
+
+
+def test_a_budget_that_drops_loaded_spend_out_of_every_grant_is_saved_with_a_warning(sample_db, tmp_path, capsys):
+    """June 2019's spend names no grant: an extension sharing June leaves its salary line in neither
+    grant. The budget must still be saveable (a return can only name a grant the budget has), so the
+    manager is warned, and told how to put it right."""
+    from metrics import cli
+    from metrics.periods import Period
+    from metrics.report import report
+
+    shared = tmp_path / "budget.csv"
+    shared.write_text(
+        "grant,budget_line,amount_gbp,start_date,end_date\n"
+        "Pilot 2018-19,Salary,26000,2018-06-13,2019-06-13\nPilot 2018-19,On-costs,8000,2018-06-13,2019-06-13\n"
+        "Extension 2019-20,Salary,27000,2019-06-14,2020-06-13\n"
+    )
+    assert cli.run(["settings", "import", str(shared), "--db", str(sample_db)]) == 0
+    assert capsys.readouterr().err == (
+        "Warning: 1 loaded spend line(s) now fall in no single grant (2019-06 Salary) and count in no actual "
+        "spend: upload those months again naming the grant of each line (see Data quality)\n")
+    from metrics import db, reference
+
+    con = db.connect(sample_db)
+    try:
+        # June's salary line no longer counts in any grant's actual spend.
+        assert round(report(con, Period("2019-06", "2019-06"))["spend"]["by_line"]["Salary"]["actual"], 2) == 0.0
+        later = shared.read_text().replace("2019-06-14,2020-06-13", "2019-07-01,2020-06-30")
+        shared.write_text(later)
+        reference.import_files(con, [shared], user="tester")
+        assert reference.spend_without_grant(con) is None
+    finally:
+        con.close()

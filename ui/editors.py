@@ -93,7 +93,9 @@ def saved(sheet: Sheet, typed: pa.Table, source: str) -> None:
     with state.writing():
         count = reference.replace_table(state.cursor(), sheet, typed, state.user_name(), source)
     st.session_state[f"settings_round_{sheet.name}"] = _round(sheet) + 1
-    st.session_state["settings_done"] = f"Saved {sheet.name}: {count} row{'s' * (count != 1)} ({source})."
+    warning = reference.spend_without_grant(state.cursor())
+    st.session_state["settings_done"] = (f"Saved {sheet.name}: {count} row{'s' * (count != 1)} ({source})."
+                                         + (f" Warning: {warning}." if warning else ""))
     st.rerun()
 
 
