@@ -97,9 +97,12 @@ def check_file(content: bytes, file: str, max_bytes: int = MAX_UPLOAD_BYTES) -> 
         raise _file_problem(file, "is damaged or incomplete: it cannot be opened as a workbook") from None
 
 
-def read_sheets(content: bytes, file: str) -> tuple[dict[str, pa.Table], list[Problem]]:
+def read_sheets(
+    content: bytes, file: str, marked: set[str] | None = None
+) -> tuple[dict[str, pa.Table], list[Problem]]:
     """Every readable sheet of the return that the contract names, as all-text tables (row i = row
-    i+1), and the problems of the sheets that are missing or cannot be read."""
+    i+1), and the problems of the sheets that are missing or cannot be read. `marked` collects the
+    sheets that show a sign of an error cell or formula (see unreadable_cells)."""
     import fastexcel
 
     too_costly = shared_strings_problem(content, file)  # before fastexcel reads every shared string
@@ -122,7 +125,7 @@ def read_sheets(content: bytes, file: str) -> tuple[dict[str, pa.Table], list[Pr
                 Problem(file, sheet.name, None, "", "", "is more than one sheet: " + ", ".join(map(repr, twins)))
             )
             continue
-        too_far = extent_problem(content, file, sheet.name)  # before fastexcel allocates the sheet's grid
+        too_far = extent_problem(content, file, sheet.name, marked)  # before fastexcel allocates the sheet's grid
         if too_far is not None:
             problems.append(too_far)
             continue
@@ -243,7 +246,8 @@ def check_return(content: bytes, file: str, con=None, max_bytes: int = MAX_UPLOA
     """Check a workbook completely; raise Rejected listing every problem at once."""
     check_file(content, file, max_bytes)
     # A missing or unreadable sheet is one problem; the other sheets are still checked in full.
-    sheets, problems = read_sheets(content, file)
+    marked: set[str] = set()
+    sheets, problems = read_sheets(content, file, marked)
 
     about, last_day = {}, None
     if ABOUT.name in sheets:
@@ -272,7 +276,7 @@ def check_return(content: bytes, file: str, con=None, max_bytes: int = MAX_UPLOA
     if con is not None and SPEND.name in typed and last_day is not None:
         problems += _check_grants(con, typed[SPEND.name], last_day, file)
     # fastexcel reads an error cell or an unsaved formula as blank: report the cell itself, once.
-    unreadable = unreadable_cells(content, file, sheets)
+    unreadable = unreadable_cells(content, file, sheets, marked)
     flagged = {(p.sheet, p.row, p.column) for p in unreadable}
     problems = unreadable + [p for p in problems if (p.sheet, p.row, p.column) not in flagged]
     if problems:
