@@ -250,6 +250,12 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("UPDATE schema_version SET views_hash = ?", [wanted_hash])
 
 
+def data_version(con) -> str:
+    """Changes whenever the data does: every upload, rollback and settings change writes the audit log."""
+    rows = con.execute("SELECT count(*), max(logged_at) FROM audit_log").fetchall()
+    return f"{rows[0][0]}:{rows[0][1]}"
+
+
 def audit(con: duckdb.DuckDBPyConnection, actor: str | None, action: str, detail: str = "") -> None:
     con.execute(
         "INSERT INTO audit_log VALUES (current_localtimestamp(), ?, ?, ?)", [actor or "unknown", action, detail]

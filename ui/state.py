@@ -51,8 +51,9 @@ def reset_connections() -> None:
 
 
 def data_version() -> tuple:
-    rows = cursor().execute("SELECT count(*), max(logged_at) FROM audit_log").fetchall()
-    return (str(database()[0]),) + tuple(str(v) for v in rows[0])
+    from metrics.store import data_version as stored_version
+
+    return (str(database()[0]), stored_version(cursor()))
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
