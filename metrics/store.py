@@ -321,10 +321,10 @@ def load_return(
             f"SELECT $upload_id, _row, {spend_columns} FROM incoming_spend",
             {"upload_id": upload_id},
         )
-        if activity:
-            con.executemany(
-                f"INSERT INTO {ACTIVITY.table} VALUES (?, ?, ?)",
-                [[upload_id, measure, count] for measure, count in activity.items()],
+        if activity:  # one statement, not one per measure (executemany costs about 3 ms here)
+            con.execute(
+                f"INSERT INTO {ACTIVITY.table} SELECT $upload_id, unnest($measures), unnest($counts)",
+                {"upload_id": upload_id, "measures": list(activity), "counts": list(activity.values())},
             )
         refresh_after_upload(con, service, [upload_id] + ([replaced] if replaced else []))
         audit(

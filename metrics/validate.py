@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from typing import NamedTuple
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from metrics.contract import EARLIEST_DATE, Column, Problem, Sheet
 
@@ -121,16 +123,25 @@ def bound_params(columns: tuple[Column, ...]) -> dict:
     return params
 
 
-# Cross-column rules per sheet: (column reported, SQL condition over typed columns, message).
+class Duplicate(NamedTuple):
+    """A rule: the row's key (every part of it given) appears in another row of the sheet too."""
+
+    keys: tuple[str, ...]  # SQL over typed columns
+
+    def given(self) -> str:
+        return " AND ".join(f"{key} IS NOT NULL" for key in self.keys)
+
+    def window(self) -> str:
+        """The rule as a condition over the whole checked relation."""
+        return f"{self.given()} AND count(*) OVER (PARTITION BY {', '.join(self.keys)}) > 1"
+
+
+# Cross-column rules per sheet: (column reported, SQL condition over typed columns or a Duplicate, message).
 # $month_end is the last day of the reporting month of the workbook (NULL for reference CSVs).
 # A duplicate check skips NULL keys: cells that failed typing would otherwise all count as one value.
-CROSS_RULES: dict[str, tuple[tuple[str, str, str], ...]] = {
+CROSS_RULES: dict[str, tuple[tuple[str, str | Duplicate, str], ...]] = {
     "Cases": (
-        (
-            "case_ref",
-            "case_ref IS NOT NULL AND count(*) OVER (PARTITION BY lower(case_ref)) > 1",
-            "appears more than once in the sheet",
-        ),
+        ("case_ref", Duplicate(("lower(case_ref)",)), "appears more than once in the sheet"),
         ("referral_date", "referral_date > $month_end", "is after the end of the reporting month"),
         ("first_contact_date", "first_contact_date < referral_date", "is before referral_date"),
         ("first_contact_date", "first_contact_date > $month_end", "is after the end of the reporting month"),
@@ -148,16 +159,11 @@ CROSS_RULES: dict[str, tuple[tuple[str, str, str], ...]] = {
     ),
     "budget": (
         ("end_date", "end_date < start_date", "is before start_date"),
-        (
-            "budget_line",
-            '"grant" IS NOT NULL AND budget_line IS NOT NULL'
-            ' AND count(*) OVER (PARTITION BY lower("grant"), budget_line) > 1',
-            "appears more than once for this grant",
-        ),
+        ("budget_line", Duplicate(('lower("grant")', "budget_line")), "appears more than once for this grant"),
     ),
     "kpi_targets": (
         ("amber_band", "amber_band < 0", "must not be negative"),
-        ("measure", "measure IS NOT NULL AND count(*) OVER (PARTITION BY measure) > 1", "appears more than once"),
+        ("measure", Duplicate(("measure",)), "appears more than once"),
         (
             "measure",
             "measure IS NOT NULL AND NOT list_contains($graded_measures, measure)",
@@ -165,10 +171,20 @@ CROSS_RULES: dict[str, tuple[tuple[str, str, str], ...]] = {
         ),
     ),
     "nrm_referrals": (("period_end", "period_end < period_start", "is before period_start"),),
-    "bank_holidays": (
-        ("date", "date IS NOT NULL AND count(*) OVER (PARTITION BY date) > 1", "appears more than once"),
-    ),
+    "bank_holidays": (("date", Duplicate(("date",)), "appears more than once"),),
 }
+
+
+def _bound(sql: str, sheet: Sheet, month_end: dt.date | None) -> dict:
+    """The values the checking SQL of a sheet binds."""
+    params = bound_params(sheet.columns)
+    if "$month_end" in sql:
+        params["month_end"] = month_end
+    if "$graded_measures" in sql:
+        from metrics.measures import graded  # imported here: measures needs only the contract
+
+        params["graded_measures"] = [m.name for m in graded()]
+    return params
 
 
 def check_table(
@@ -186,36 +202,80 @@ def check_table(
     con = _checker()
     try:
         con.register("input_rows", rows)
-        cleaned = ", ".join(f"nullif(trim(CAST({_q(c.name)} AS VARCHAR)), '') AS {_q(c.name)}" for c in sheet.columns)
-        typed = ", ".join(f"{typed_sql(c, _q('raw_' + c.name))} AS {_q(c.name)}" for c in sheet.columns)
-        raw_aliases = ", ".join(f"{_q(c.name)} AS {_q('raw_' + c.name)}" for c in sheet.columns)
-        cell_errors = [
-            f"{error_sql(c, _q('raw_' + c.name), _q(c.name))} AS {_q('err_' + c.name)}" for c in sheet.columns
-        ]
-        rule_errors = [
-            f"CASE WHEN {cond} THEN true END AS rule{i}"
-            for i, (_, cond, _) in enumerate(CROSS_RULES.get(sheet.name, ()))
-        ]
-        sql = f"""
-            WITH cleaned AS (SELECT _row, {cleaned} FROM input_rows),
-            raw AS (SELECT _row, {raw_aliases} FROM cleaned),
-            typed AS (SELECT *, {typed} FROM raw),
-            checked AS (SELECT *, {", ".join(cell_errors + rule_errors)} FROM typed)
-            SELECT * FROM checked ORDER BY _row
-        """
-        params = bound_params(sheet.columns)
-        if "$month_end" in sql:
-            params["month_end"] = month_end
-        if "$graded_measures" in sql:
-            from metrics.measures import graded  # imported here: measures needs only the contract
-
-            params["graded_measures"] = [m.name for m in graded()]
-        result = con.sql(sql, params=params).to_arrow_table()
+        # Most sheets are clean: the first query returns only the typed columns and whether each row
+        # has a problem (a window over every column, the text cells and a flag per check cost about as
+        # much again); only a sheet with a problem is checked again in full to say what and where.
+        typed = _typed_and_faulty(con, sheet, month_end)
+        if not pc.any(typed.column("_faulty")).as_py():
+            return typed.select(["_row", *sheet.names]), []
+        result = _checked_in_full(con, sheet, month_end)
     finally:
         con.close()
     problems = _collect(result, sheet, file, row_label)
     typed_rows = result.select(["_row", *sheet.names])
     return typed_rows, problems
+
+
+def _cleaned_sql(sheet: Sheet) -> str:
+    return ", ".join(f"nullif(trim(CAST({_q(c.name)} AS VARCHAR)), '') AS {_q('raw_' + c.name)}" for c in sheet.columns)
+
+
+def _typed_sql(sheet: Sheet, columns: tuple[Column, ...] | None = None) -> str:
+    return ", ".join(f"{typed_sql(c, _q('raw_' + c.name))} AS {_q(c.name)}" for c in columns or sheet.columns)
+
+
+def _typed_and_faulty(con: duckdb.DuckDBPyConnection, sheet: Sheet, month_end: dt.date | None) -> pa.Table:
+    """The typed rows in sheet order and `_faulty`: whether any cell or rule of the row has a problem."""
+    flags = [f"{error_sql(c, _q('raw_' + c.name), _q(c.name))} IS NOT NULL" for c in sheet.columns]
+    duplicates = []
+    for i, (_, rule, _) in enumerate(CROSS_RULES.get(sheet.name, ())):
+        if isinstance(rule, Duplicate):
+            # The keys that repeat, from the key columns alone (one small GROUP BY), not a window over every column.
+            key = rule.keys[0] if len(rule.keys) == 1 else f"[{', '.join(rule.keys)}]"
+            duplicates.append(
+                f"repeated{i} AS (SELECT {key} AS key FROM (SELECT {_typed_sql(sheet, _key_columns(sheet, rule))}"
+                f" FROM cleaned) WHERE {rule.given()} GROUP BY ALL HAVING count(*) > 1)"
+            )
+            flags.append(f"coalesce({rule.given()} AND {key} IN (SELECT key FROM repeated{i}), false)")
+        else:
+            flags.append(f"coalesce({rule}, false)")
+    sql = f"""
+        WITH cleaned AS (SELECT _row, {_cleaned_sql(sheet)} FROM input_rows),
+        typed AS (SELECT *, {_typed_sql(sheet)} FROM cleaned)
+        {"".join(", " + d for d in duplicates)}
+        SELECT _row, {", ".join(_q(c.name) for c in sheet.columns)}, {" OR ".join(flags)} AS _faulty FROM typed
+    """
+    result = con.sql(sql, params=_bound(sql, sheet, month_end)).to_arrow_table()
+    if duplicates:  # the IN join may change the order: back to sheet order (_row is unique)
+        result = result.sort_by("_row")
+    return result
+
+
+def _key_columns(sheet: Sheet, rule: Duplicate) -> tuple[Column, ...]:
+    """The sheet's columns a duplicate rule's keys name."""
+    return tuple(c for c in sheet.columns if any(_mentions(key, c.name) for key in rule.keys))
+
+
+def _mentions(sql: str, name: str) -> bool:
+    import re
+
+    return re.search(rf'(?<![\w"]){re.escape(name)}(?![\w"])|"{re.escape(name)}"', sql) is not None
+
+
+def _checked_in_full(con: duckdb.DuckDBPyConnection, sheet: Sheet, month_end: dt.date | None) -> pa.Table:
+    """Every row with its cleaned text (raw_*), typed columns, a problem kind per cell and a flag per rule."""
+    cell_errors = [f"{error_sql(c, _q('raw_' + c.name), _q(c.name))} AS {_q('err_' + c.name)}" for c in sheet.columns]
+    rule_errors = [
+        f"CASE WHEN {rule.window() if isinstance(rule, Duplicate) else rule} THEN true END AS rule{i}"
+        for i, (_, rule, _) in enumerate(CROSS_RULES.get(sheet.name, ()))
+    ]
+    sql = f"""
+        WITH cleaned AS (SELECT _row, {_cleaned_sql(sheet)} FROM input_rows),
+        typed AS (SELECT *, {_typed_sql(sheet)} FROM cleaned),
+        checked AS (SELECT *, {", ".join(cell_errors + rule_errors)} FROM typed)
+        SELECT * FROM checked ORDER BY _row
+    """
+    return con.sql(sql, params=_bound(sql, sheet, month_end)).to_arrow_table()
 
 
 # A sheet of junk would give a million problems and take gigabytes to list: the first rows with
@@ -264,15 +324,24 @@ def _collect(result: pa.Table, sheet: Sheet, file: str, row_label: str | None) -
 
 def check_fields(sheet: Sheet, values: dict[str, tuple[int, str | None]], file: str) -> tuple[dict, list[Problem]]:
     """Type and check a key/value sheet: `values` maps field -> (row number, text)."""
-    selects, params = [], bound_params(sheet.columns)
+    params = bound_params(sheet.columns)
     for c in sheet.columns:
         params[f"v_{c.name}"] = (values.get(c.name) or (None, None))[1]
-        raw = f"nullif(trim(CAST($v_{c.name} AS VARCHAR)), '')"
-        typed = typed_sql(c, raw)
-        selects.append(f"{typed} AS {_q(c.name)}, {error_sql(c, raw, typed)} AS {_q('err_' + c.name)}")
+    # As in check_table, each step reads the one before by name: written out in one expression, a date
+    # repeats its text a dozen times and the query takes milliseconds to plan.
+    cleaned = ", ".join(
+        f"nullif(trim(CAST($v_{c.name} AS VARCHAR)), '') AS {_q('raw_' + c.name)}" for c in sheet.columns
+    )
+    checked = ", ".join(
+        f"{_q(c.name)}, {error_sql(c, _q('raw_' + c.name), _q(c.name))} AS {_q('err_' + c.name)}" for c in sheet.columns
+    )
+    sql = (
+        f"WITH cleaned AS (SELECT {cleaned}), typed AS (SELECT *, {_typed_sql(sheet)} FROM cleaned)"
+        f" SELECT {checked} FROM typed"
+    )
     con = _checker()
     try:
-        cursor = con.execute("SELECT " + ", ".join(selects), params)
+        cursor = con.execute(sql, params)
         names = [d[0] for d in cursor.description]
         record = dict(zip(names, cursor.fetchall()[0]))
     finally:
