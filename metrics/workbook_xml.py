@@ -180,12 +180,13 @@ def _may_reach_far(archive: zipfile.ZipFile, part: str) -> bool:
     return _quick_look(archive, part)[0]
 
 
-def _exact_extent(archive: zipfile.ZipFile, part: str) -> tuple[int, int]:
-    """The rows and columns of the grid calamine would build, placing cells as it does.
+def _placed_cells(archive: zipfile.ZipFile, part: str):
+    """(row, column, element) for each cell of a sheet, placed as calamine places them.
 
-    Stops as soon as the grid is too large, so that a sheet of millions of cells costs little.
+    A cell is yielded when its element is complete; rows already seen are dropped from memory,
+    so a sheet of millions of cells costs little to walk.
     """
-    rows = columns = row = column = 0
+    row = column = 0
     sheet_data = None
     with archive.open(part) as stream:
         for event, element in ElementTree.iterparse(stream, events=("start", "end")):
@@ -199,12 +200,20 @@ def _exact_extent(archive: zipfile.ZipFile, part: str) -> tuple[int, int]:
                     ref = _REF.fullmatch(element.get("r") or "")
                     column = column_index(ref.group(1).upper()) if ref else column + 1
                     row = int(ref.group(2)) if ref else row
-            elif name == "c" and len(element):  # it holds a value or a formula
-                rows, columns = max(rows, row), max(columns, column)
-                if rows > MAX_DATA_ROWS + 1 or columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
-                    break
+            elif name == "c":
+                yield row, column, element
             elif name == "row" and sheet_data is not None:
                 sheet_data.clear()  # rows already seen are not needed again
+
+
+def _exact_extent(archive: zipfile.ZipFile, part: str) -> tuple[int, int]:
+    """The rows and columns of the grid calamine would build; stops as soon as it is too large."""
+    rows = columns = 0
+    for row, column, element in _placed_cells(archive, part):
+        if len(element):  # it holds a value or a formula
+            rows, columns = max(rows, row), max(columns, column)
+            if rows > MAX_DATA_ROWS + 1 or columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
+                break
     return rows, columns
 
 
@@ -272,33 +281,15 @@ def _flagged_cells(archive: zipfile.ZipFile, member: str, looked: bool = False):
                 return
         finally:
             chunks.close()
-    row = column = 0
-    sheet_data = None
-    with archive.open(member) as stream:
-        for event, element in ElementTree.iterparse(stream, events=("start", "end")):
-            name = _local(element.tag)
-            if event == "start":
-                if name == "sheetData":
-                    sheet_data = element
-                elif name == "row":
-                    row = int(element.get("r") or row + 1)
-                    column = 0
-                elif name == "c":
-                    ref = re.fullmatch(r"([A-Z]{1,3})([0-9]{1,7})", element.get("r") or "")
-                    column = column_index(ref.group(1)) if ref else column + 1
-                    row = int(ref.group(2)) if ref else row
-                continue
-            if name == "c":
-                children = {_local(child.tag): child for child in element}
-                kind = element.get("t", "n")
-                value = children.get("v")
-                saved = value is not None and (value.text or kind in ("str", "inlineStr"))
-                if kind == "e":
-                    yield row, column, "error", (value.text if value is not None else None) or "#error"
-                elif "f" in children and not saved:
-                    yield row, column, "formula", "=" + (children["f"].text or "")
-            elif name == "row" and sheet_data is not None:
-                sheet_data.clear()  # rows already seen are not needed again
+    for row, column, element in _placed_cells(archive, member):
+        children = {_local(child.tag): child for child in element}
+        kind = element.get("t", "n")
+        value = children.get("v")
+        saved = value is not None and (value.text or kind in ("str", "inlineStr"))
+        if kind == "e":
+            yield row, column, "error", (value.text if value is not None else None) or "#error"
+        elif "f" in children and not saved:
+            yield row, column, "formula", "=" + (children["f"].text or "")
 
 
 def _column_name(sheet: Sheet, raw: pa.Table, row: int, column: int) -> str | None:
