@@ -8,7 +8,6 @@ transaction (metrics.store.load_return).
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import hashlib
 import io
@@ -33,6 +32,7 @@ from metrics.contract import (
     Sheet,
     header_key,
 )
+from metrics.periods import month_end
 from metrics.reference import header_positions, text_table
 from metrics.validate import check_fields, check_table
 from metrics.workbook_xml import extent_problem, shared_strings_problem, unreadable_cells
@@ -235,11 +235,6 @@ def _check_keyvalue(sheet: Sheet, raw: pa.Table, file: str) -> tuple[dict, list[
     typed, found = check_fields(sheet, fields, file)
     shape_is_wrong = raw.num_columns < 2 or raw.num_rows == 0
     return typed, problems if shape_is_wrong else problems + found
-
-
-def month_end(month: str) -> dt.date:
-    year, number = int(month[:4]), int(month[5:7])
-    return dt.date(year, number, calendar.monthrange(year, number)[1])
 
 
 def check_return(content: bytes, file: str, con=None, max_bytes: int = MAX_UPLOAD_BYTES) -> CheckedReturn:

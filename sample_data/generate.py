@@ -18,7 +18,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from metrics.contract import ACTIVITY_MEASURES, CASES, OUTCOME_AREAS, SPEND  # noqa: E402
-from metrics.ingest import month_end  # noqa: E402
+from metrics.periods import month_end, months_between  # noqa: E402
 
 SERVICE = "Connect Gwent MSHT Advocate"
 GRANT = "Pilot 2018-19"
@@ -157,15 +157,6 @@ KPI_TARGETS = [
 ]
 
 
-def months(first: str, last: str) -> list[str]:
-    year, month = int(first[:4]), int(first[5:])
-    out = []
-    while f"{year:04d}-{month:02d}" <= last:
-        out.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
-
-
 def _weighted(rng: random.Random, options: dict[str, float]) -> str:
     return rng.choices(list(options), weights=list(options.values()))[0]
 
@@ -175,7 +166,7 @@ def make_cases(
 ) -> list[dict]:
     """Invent the life of every case: referral, contact, support, closure and outcomes."""
     cases = []
-    for index, month in enumerate(months(first, last)):
+    for index, month in enumerate(months_between(first, last)):
         start = max(dt.date.fromisoformat(month + "-01"), GRANT_START if month == FIRST_MONTH else dt.date.min)
         end = month_end(month)
         low, high = per_month
@@ -321,7 +312,7 @@ def returns(
     rng = random.Random(seed)
     cases = make_cases(rng, first, last, prefix, per_month)
     out = {}
-    for index, month in enumerate(months(first, last)):
+    for index, month in enumerate(months_between(first, last)):
         submitted = month_end(month) + dt.timedelta(days=rng.randint(5, 12))
         if month == "2019-01":
             submitted = month_end(month) + dt.timedelta(days=27)  # a late return, for the data-quality page
@@ -432,7 +423,7 @@ def main(argv: list[str] | None = None) -> None:
     write_reference(out)
     for month, data in returns(args.seed).items():
         write_workbook(out / "returns" / f"{month}.xlsx", data)
-    print(f"Wrote the reference CSVs and {len(months(FIRST_MONTH, LAST_MONTH))} monthly returns to {out}")
+    print(f"Wrote the reference CSVs and {len(months_between(FIRST_MONTH, LAST_MONTH))} monthly returns to {out}")
 
 
 if __name__ == "__main__":
