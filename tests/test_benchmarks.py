@@ -104,6 +104,27 @@ def test_the_derived_tables_follow_loads_replacements_rollbacks_and_settings(tmp
         assert con.execute(
             "SELECT reporting_month FROM cases_latest WHERE service = ? AND case_ref = ?", [service, dropped]
         ).fetchall() == [("2019-04",)]
+        # A corrected March under April: April's snapshots stay the latest.
+        march = returns["2019-03"]
+        for row in march["cases"]:
+            row["nationality_group"] = "Unknown"
+        store.load_return(con, **data.monthly_tables(march), file_name="march-fixed.xlsx", sha256="x", user="test")
+        assert _stale_derived_tables(con) == []
+        in_april = [row for row in data.service_returns(0, TINY)["2019-04"]["cases"] if row["case_ref"] == dropped]
+        assert con.execute(
+            "SELECT reporting_month, nationality_group FROM cases_latest WHERE service = ? AND case_ref = ?",
+            [service, dropped],
+        ).fetchall() == [("2019-04", in_april[0]["nationality_group"])]  # April lists it again after the rollback
+        # A corrected April listing every case again: its rows replace the latest snapshots as they are.
+        april = data.service_returns(0, TINY)["2019-04"]
+        for row in april["cases"]:
+            row["support_level"] = "Low"
+        store.load_return(con, **data.monthly_tables(april), file_name="april-again.xlsx", sha256="x", user="test")
+        assert _stale_derived_tables(con) == []
+        assert con.execute(
+            "SELECT DISTINCT support_level FROM cases_latest WHERE service = ? AND reporting_month = '2019-04'",
+            [service],
+        ).fetchall() == [("Low",)]
         # A second grant sharing April: April's spend rows, which name no grant, no longer have one.
         budget = data.budget_csv(TINY.first, TINY.last) + b"Extra,Salary,100,2019-04-15,2019-05-31\n"
         reference.replace_table(con, BUDGET, reference.read_csv(BUDGET, budget, "budget.csv"))
