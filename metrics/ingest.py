@@ -175,10 +175,15 @@ def _table_rows(sheet: Sheet, raw: pa.Table, file: str) -> tuple[pa.Table, list[
     texts = [column.cast(pa.string()) for column in cells]
     joined = pc.binary_join_element_wise(*texts, "", null_handling="replace", null_replacement="")
     keep = pc.indices_nonzero(pc.match_substring_regex(joined, pattern=_NOT_WHITESPACE))
+    every_row = len(keep) == len(joined)  # the usual sheet, with no blank row: nothing to take out
+
+    def kept(column: pa.ChunkedArray) -> pa.ChunkedArray:
+        return column if every_row else column.take(keep)
+
     data = {"_row": pc.add(keep.cast(pa.int64()), 2)}
     for c in sheet.columns:
         pos = positions.get(c.name)
-        data[c.name] = pa.nulls(len(keep), pa.string()) if pos is None else _arrow_texts(cells[pos]).take(keep)
+        data[c.name] = pa.nulls(len(keep), pa.string()) if pos is None else kept(_arrow_texts(cells[pos]))
     return pa.table(data), problems
 
 
