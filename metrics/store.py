@@ -292,13 +292,6 @@ def audit(con: duckdb.DuckDBPyConnection, actor: str | None, action: str, detail
     )
 
 
-def active_upload(con, service: str, month: str) -> int | None:
-    rows = con.execute(
-        "SELECT upload_id FROM active_uploads WHERE service = ? AND reporting_month = ?", [service, month]
-    ).fetchall()
-    return rows[0][0] if rows else None
-
-
 @serialised
 def load_return(
     con: duckdb.DuckDBPyConnection,
@@ -315,28 +308,28 @@ def load_return(
     service, month = about["service"], about["reporting_month"]
     con.execute("BEGIN TRANSACTION")
     try:
-        replaced = active_upload(con, service, month)
-        upload_id = con.execute("SELECT nextval('upload_ids')").fetchall()[0][0]
-        con.execute(
+        # The new upload's number and the one it replaces, in one statement.
+        upload_id, replaced = con.execute(
             """INSERT INTO uploads (upload_id, uploaded_at, uploaded_by, file_name, sha256, service,
                    reporting_month, prepared_by, submitted_on, cases_rows, activity_rows, spend_rows,
                    replaced_upload_id)
-               VALUES (?, current_localtimestamp(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [
-                upload_id,
-                user,
-                file_name,
-                sha256,
-                service,
-                month,
-                about["prepared_by"],
-                about["submitted_on"],
-                cases.num_rows,
-                len(activity),
-                spend.num_rows,
-                replaced,
-            ],
-        )
+               SELECT nextval('upload_ids'), current_localtimestamp(), $user, $file_name, $sha256, $service,
+                   $month, $prepared_by, $submitted_on, $cases_rows, $activity_rows, $spend_rows,
+                   (SELECT upload_id FROM active_uploads WHERE service = $service AND reporting_month = $month)
+               RETURNING upload_id, replaced_upload_id""",
+            {
+                "user": user,
+                "file_name": file_name,
+                "sha256": sha256,
+                "service": service,
+                "month": month,
+                "prepared_by": about["prepared_by"],
+                "submitted_on": about["submitted_on"],
+                "cases_rows": cases.num_rows,
+                "activity_rows": len(activity),
+                "spend_rows": spend.num_rows,
+            },
+        ).fetchall()[0]
         con.register("incoming_cases", cases)
         con.register("incoming_spend", spend)
         case_columns = ", ".join(f'"{n}"' for n in CASES.names)
