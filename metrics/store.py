@@ -329,7 +329,8 @@ def load_return(
                    replaced_upload_id)
                SELECT nextval('upload_ids'), current_localtimestamp(), $user, $file_name, $sha256, $service,
                    $month, $prepared_by, $submitted_on, $cases_rows, $activity_rows, $spend_rows,
-                   (SELECT upload_id FROM active_uploads WHERE service = $service AND reporting_month = $month)
+                   (SELECT max(upload_id) FROM uploads  -- active_uploads' row, without its window
+                    WHERE service = $service AND reporting_month = $month AND rolled_back_at IS NULL)
                RETURNING upload_id, replaced_upload_id""",
             {
                 "user": user,

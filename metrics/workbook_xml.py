@@ -336,6 +336,8 @@ def unreadable_cells(
     `marked`, when given, names the sheets whose quick look (extent_problem) showed a sign of one:
     the others are not looked at again.
     """
+    if marked is not None and not marked:
+        return []  # no sheet showed a sign of one
     by_name = {s.name: s for s in RETURN_SHEETS}
     problems = []
     try:
