@@ -53,6 +53,12 @@ def connect(path: str | os.PathLike | None = None, *, create: bool = True) -> du
                 "try again in a moment, or upload through the dashboard"
             ) from exc
         raise DatabaseUnreadable(f"cannot open {target} as a database: {exc}") from exc
+    # One thread per query: the store's statements are small (one service, one month's rows), and on
+    # the project's 2-core machine handing a query's work between DuckDB's threads costs more than it
+    # gives (measured in turn: a 5,000-case upload 140 ms -> 124 ms, the report of a service's year
+    # 28.6 ms -> 27.1 ms). Sessions still run side by side, each on its own cursor. Set, not passed as
+    # a connection option, so that other connections to the same file need no matching option.
+    con.execute("SET threads = 1")
     try:
         store.ensure_schema(con)
     except duckdb.CatalogException as exc:

@@ -35,7 +35,7 @@ def _checker() -> duckdb.DuckDBPyConnection:
     global _scratch
     with _scratch_lock:
         if _scratch is None:
-            _scratch = duckdb.connect()
+            _scratch = duckdb.connect(config={"threads": 1})  # as the store's (metrics.db.connect): small queries
             # See _arrow: the copy it warns of is the cheaper way here.
             warnings.filterwarnings("ignore", "Arrow output on a DB-API result", UserWarning, r"metrics\.validate")
         return _scratch.cursor()
