@@ -6,7 +6,9 @@ Every public function takes the service (default: the only one loaded) and the a
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -227,15 +229,37 @@ def compute(
     return _compute(con, periods, service, audience, at or as_at(con, service))
 
 
+@contextlib.contextmanager
+def _case_figures_aside(con, service: str, periods: dict[str, Period], at: dt.date | None):
+    """Start _case_figures in a second thread, on a cursor of its own; yields the function that waits for them.
+
+    The case measures are one query and most of a report's work: it runs while this thread asks for
+    activity and spend (DuckDB lets go of the GIL and runs each query on one thread, see
+    metrics.db.connect), about a quarter off the report of a service's year.
+    """
+    with contextlib.closing(con.cursor()) as cursor, ThreadPoolExecutor(max_workers=1) as pool:
+        yield pool.submit(_case_figures, cursor, service, periods, at).result
+
+
 def _compute(
-    con, periods: dict[str, Period], service: str, audience: str, at: dt.date | None, spend_rows: list | None = None
+    con,
+    periods: dict[str, Period],
+    service: str,
+    audience: str,
+    at: dt.date | None,
+    spend_rows: list | None = None,
+    cases=None,
 ) -> dict[str, dict[str, Figure]]:
-    """compute() for a resolved service and as-at date, reusing the periods' spend rows when given."""
+    """compute() for a resolved service and as-at date, reusing the periods' spend rows and the function
+    that returns their case figures (_case_figures_aside) when given."""
     check_audience(audience)
-    cases = _case_figures(con, service, periods, at)
-    activity = _activity_figures(con, service, periods)
-    spent = _spend_figures_of(_spend_rows(con, service, periods) if spend_rows is None else spend_rows, periods)
-    ratio, _ = cost_benefit(con)
+    with contextlib.ExitStack() as stack:
+        if cases is None:
+            cases = stack.enter_context(_case_figures_aside(con, service, periods, at))
+        activity = _activity_figures(con, service, periods)
+        spent = _spend_figures_of(_spend_rows(con, service, periods) if spend_rows is None else spend_rows, periods)
+        ratio, _ = cost_benefit(con)
+        cases = cases()
     out = {}
     for key in periods:
         figures = cases[key] | activity[key] | spent[key]
@@ -366,9 +390,11 @@ def report(con, period: Period, service: str | None = None, audience: str = "int
     """Every measure for the period, as the JSON object of `python -m metrics report --json`."""
     service = resolve_service(con, service)
     at = as_at(con, service)
-    # One query for the spend lines serves both the figures and the spend block.
-    spend_rows = _spend_rows(con, service, {"current": period})
-    figs = _compute(con, {"current": period}, service, audience, at, spend_rows)["current"]
+    periods = {"current": period}
+    with _case_figures_aside(con, service, periods, at) as cases:
+        # One query for the spend lines serves both the figures and the spend block.
+        spend_rows = _spend_rows(con, service, periods)
+        figs = _compute(con, periods, service, audience, at, spend_rows, cases)["current"]
 
     def value(name):
         v = figs[name].value
