@@ -1,7 +1,8 @@
-"""Check rows against the data contract and type them, in one DuckDB pass per sheet.
+"""Check rows against the data contract and type them in DuckDB.
 
 Every cell arrives as text (or NULL). For each contract column the checker derives a typed
-expression and an error expression; rows come back typed, problems come back as one list.
+expression and an error expression; rows come back typed, problems come back as one list. A
+clean sheet takes one query (two side by side for a wide one); a sheet with a problem one more.
 SQL identifiers come only from the contract; every value (codes, patterns, dates) is bound.
 """
 
