@@ -99,12 +99,9 @@ def check_file(content: bytes, file: str, max_bytes: int = MAX_UPLOAD_BYTES) -> 
 
 
 def _open_workbook(content: bytes, file: str):
-    """fastexcel's reader of the workbook, once its shared strings are known to be affordable."""
+    """fastexcel's reader of a workbook whose shared strings are known to be affordable (check_return)."""
     import fastexcel
 
-    too_costly = shared_strings_problem(content, file)  # before fastexcel reads every shared string
-    if too_costly is not None:
-        raise Rejected([too_costly])
     try:
         reader = fastexcel.read_excel(content)
         reader.sheet_names  # noqa: B018 (a damaged workbook fails here, not later)
@@ -295,6 +292,9 @@ def _small_sheets(content: bytes, file: str, con) -> _SmallSheets:
 def check_return(content: bytes, file: str, con=None, max_bytes: int = MAX_UPLOAD_BYTES) -> CheckedReturn:
     """Check a workbook completely; raise Rejected listing every problem at once."""
     check_file(content, file, max_bytes)
+    too_costly = shared_strings_problem(content, file)  # before fastexcel reads every shared string
+    if too_costly is not None:
+        raise Rejected([too_costly])
     reader = _open_workbook(content, file)
     # A missing or unreadable sheet is one problem; the other sheets are still checked in full.
     # The About, Activity and Spend sheets are read and checked in a second thread while this one
