@@ -323,6 +323,11 @@ class Problem:
     value: object
     problem: str
 
+    @classmethod
+    def whole(cls, file: str, sheet: str, problem: str) -> Problem:
+        """A problem with a whole sheet (or, with sheet "", the whole file) rather than one cell."""
+        return cls(file, sheet, None, "", "", problem)
+
     def __str__(self) -> str:
         where = self.sheet
         if self.row is not None:

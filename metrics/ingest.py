@@ -62,7 +62,7 @@ class CheckedReturn:
 
 
 def _file_problem(file: str, message: str) -> Rejected:
-    return Rejected([Problem(file, "", None, "", "", message)])
+    return Rejected([Problem.whole(file, "", message)])
 
 
 def _too_large(file: str, size: int, max_bytes: int) -> Rejected:
@@ -118,9 +118,9 @@ def read_sheet(
     unreadable_cells)."""
     twins = [name for name in reader.sheet_names if header_key(name) == header_key(sheet.name)]
     if not twins:
-        return None, Problem(file, sheet.name, None, "", "", "sheet is missing")
+        return None, Problem.whole(file, sheet.name, "sheet is missing")
     if len(twins) > 1:  # which one is the return? Reading either could load the wrong rows
-        return None, Problem(file, sheet.name, None, "", "", "is more than one sheet: " + ", ".join(map(repr, twins)))
+        return None, Problem.whole(file, sheet.name, "is more than one sheet: " + ", ".join(map(repr, twins)))
     too_far = extent_problem(content, file, sheet.name, marked)  # before fastexcel allocates the sheet's grid
     if too_far is not None:
         return None, too_far
@@ -130,10 +130,10 @@ def read_sheet(
             twins[0], header_row=None, dtypes="string", skip_rows=0, n_rows=MAX_DATA_ROWS + 2
         ).to_arrow()
     except Exception as exc:
-        return None, Problem(file, sheet.name, None, "", "", f"cannot be read ({type(exc).__name__})")
+        return None, Problem.whole(file, sheet.name, f"cannot be read ({type(exc).__name__})")
     if loaded.num_rows > MAX_DATA_ROWS + 1:
-        return None, Problem(
-            file, sheet.name, None, "", "", f"has more than {MAX_DATA_ROWS:,} rows: is this the right workbook?"
+        return None, Problem.whole(
+            file, sheet.name, f"has more than {MAX_DATA_ROWS:,} rows: is this the right workbook?"
         )
     return pa.Table.from_batches([loaded]) if isinstance(loaded, pa.RecordBatch) else loaded, None
 
@@ -409,7 +409,7 @@ def ingest_paths(con, paths: list[str | Path], user: str | None = None) -> list[
         except Rejected as exc:
             problems.extend(exc.problems)
         except OSError as exc:
-            problems.append(Problem(path.name, "", None, "", "", f"cannot be read: {exc.strerror}"))
+            problems.append(Problem.whole(path.name, "", f"cannot be read: {exc.strerror}"))
     if problems:
         audit_rejection(con, user, problems)
         raise Rejected(problems)

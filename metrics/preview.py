@@ -28,7 +28,7 @@ def sha256(content: bytes) -> str:
 def check_file(con, name: str, content: bytes) -> CheckedReturn | list[Problem]:
     """One uploaded file checked completely: the checked return, or every problem with it."""
     if Path(name).suffix.lower() != ".xlsx":
-        return [Problem(name, "", None, "", "", "is not an Excel workbook (.xlsx): upload the monthly return template")]
+        return [Problem.whole(name, "", "is not an Excel workbook (.xlsx): upload the monthly return template")]
     try:
         return check_return(content, name, con)
     except Rejected as exc:

@@ -37,11 +37,8 @@ def sheet_for_file(name: str) -> Sheet:
     if sheet is None:
         raise Rejected(
             [
-                Problem(
+                Problem.whole(
                     Path(name).name,
-                    "",
-                    None,
-                    "",
                     "",
                     "is not a known settings file: name it one of " + ", ".join([*BY_FILE, SETTINGS_FILE]),
                 )
@@ -96,10 +93,10 @@ def read_csv(sheet: Sheet, content: bytes, file: str) -> pa.Table:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise Rejected([Problem(file, sheet.name, None, "", "", "is not UTF-8 text")]) from None
+        raise Rejected([Problem.whole(file, sheet.name, "is not UTF-8 text")]) from None
     rows = list(csv.reader(io.StringIO(text)))
     if not rows:
-        raise Rejected([Problem(file, sheet.name, None, "", "", "is empty")])
+        raise Rejected([Problem.whole(file, sheet.name, "is empty")])
     table, problems = text_table(sheet, rows[0], rows[1:], file)
     if problems:
         raise Rejected(problems)
@@ -114,7 +111,7 @@ def read_settings_csv(content: bytes, file: str) -> tuple[float, str]:
     try:
         rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     except UnicodeDecodeError:
-        raise Rejected([Problem(file, "settings", None, "", "", "is not UTF-8 text")]) from None
+        raise Rejected([Problem.whole(file, "settings", "is not UTF-8 text")]) from None
     if not rows or [header_key(cell) for cell in rows[0]] != ["key", "value"]:
         raise Rejected([Problem(file, "settings", 1, "", "", "header should be 'key' and 'value'")])
     problems, found = [], {}
@@ -197,7 +194,7 @@ def import_files(con, paths: list[str | Path], user: str | None = None) -> dict[
         except Rejected as exc:
             problems.extend(exc.problems)
         except OSError as exc:
-            problems.append(Problem(path.name, "", None, "", "", f"cannot be read: {exc.strerror}"))
+            problems.append(Problem.whole(path.name, "", f"cannot be read: {exc.strerror}"))
     if problems:
         raise Rejected(problems)
     replaced = {}

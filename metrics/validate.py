@@ -384,7 +384,7 @@ def _collect(result: pa.Table, sheet: Sheet, file: str, row_label: str | None) -
     problems.sort(key=lambda p: (p.row or 0, sheet.names.index(p.column)))
     if more > 0:
         message = f"and {more:,} more rows have problems: fix the ones listed and upload the workbook again"
-        problems.append(Problem(file, row_label or sheet.name, None, "", "", message))
+        problems.append(Problem.whole(file, row_label or sheet.name, message))
     return problems
 
 

@@ -131,17 +131,14 @@ def shared_strings_problem(content: bytes, file: str) -> Problem | None:
                 for index, chunk in enumerate(_chunks(archive, member)):
                     bare = bare + 1 if len(chunk) >= _CHUNK and b"<si" not in chunk and b":si" not in chunk else 0
                     if bare >= _TEXT_LIMIT_CHUNKS:
-                        return Problem(file, "", None, "", "", _TOO_LONG)
+                        return Problem.whole(file, "", _TOO_LONG)
                     block = chunk[_OVERLAP - 3 :] if index else chunk  # a tag cut by the last chunk, once
                     count += sum(block.count(tag) for tag in (b"<si>", b"<si ", b":si>", b":si "))
     except (zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError):
-        return Problem(file, "", None, "", "", "is damaged: its text cannot be read")
+        return Problem.whole(file, "", "is damaged: its text cannot be read")
     if count > MAX_SHARED_STRINGS:
-        return Problem(
+        return Problem.whole(
             file,
-            "",
-            None,
-            "",
             "",
             f"holds {count:,} different texts, more than a monthly return can: is this the right workbook?",
         )
@@ -251,26 +248,20 @@ def extent_problem(content: bytes, file: str, sheet: str, marked: set[str] | Non
                     part_rows, part_columns = _exact_extent(archive, part)
                     rows, columns = max(rows, part_rows), max(columns, part_columns)
     except _TooLong:
-        return Problem(file, sheet, None, "", "", _TOO_LONG)
+        return Problem.whole(file, sheet, _TOO_LONG)
     except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, OSError, EOFError, ValueError):
-        return Problem(file, sheet, None, "", "", "is damaged: it cannot be read")
+        return Problem.whole(file, sheet, "is damaged: it cannot be read")
     if rows > MAX_DATA_ROWS + 1:
-        return Problem(
+        return Problem.whole(
             file,
             sheet,
-            None,
-            "",
-            "",
             f"has cells below row {MAX_DATA_ROWS + 1:,}, more than {MAX_DATA_ROWS:,} rows: delete the rows below "
             "the table (or is this the wrong workbook?)",
         )
     if columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
-        return Problem(
+        return Problem.whole(
             file,
             sheet,
-            None,
-            "",
-            "",
             f"reaches cell {_letters(columns)}{rows} or beyond: delete everything right of and below the table, "
             "then upload it again",
         )
@@ -358,5 +349,5 @@ def unreadable_cells(
                     )
                     problems.append(Problem(file, name, row, column_name, value, message))
     except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, OSError, EOFError, ValueError):
-        return [Problem(file, "", None, "", "", "is damaged: its sheets cannot be read")]
+        return [Problem.whole(file, "", "is damaged: its sheets cannot be read")]
     return problems
