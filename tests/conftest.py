@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -32,3 +35,30 @@ def empty_db(tmp_path) -> Path:
     path = tmp_path / "empty.duckdb"
     db.connect(path).close()
     return path
+
+
+_HOLD = """
+import sys
+from metrics import db
+con = db.connect(sys.argv[1])
+print("holding", flush=True)
+sys.stdin.read()  # until the test closes our input
+con.close()
+"""
+
+
+@pytest.fixture
+def held(empty_db) -> Path:
+    """empty_db held open by another process, as the dashboard holds it."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLD, str(empty_db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert holder.stdout.readline() == "holding\n"
+    yield empty_db
+    holder.stdin.close()
+    holder.wait(30)

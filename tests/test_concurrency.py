@@ -159,33 +159,6 @@ def test_settings_and_rollback_wait_for_the_lock_too(empty_db, monkeypatch):
     con.close()
 
 
-_HOLD = """
-import sys
-from metrics import db
-con = db.connect(sys.argv[1])
-print("holding", flush=True)
-sys.stdin.read()  # until the test closes our input
-con.close()
-"""
-
-
-@pytest.fixture
-def held(empty_db):
-    """The database held open by another process, as the dashboard holds it."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", _HOLD, str(empty_db)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    assert holder.stdout.readline() == "holding\n"
-    yield empty_db
-    holder.stdin.close()
-    holder.wait(30)
-
-
 def test_a_second_process_is_told_the_database_is_busy(held, tmp_path):
     month = tmp_path / "2019-01.xlsx"
     month.write_bytes(_month("2019-01"))
