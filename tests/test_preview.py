@@ -10,32 +10,15 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from workbooks import TEST_SERVICE as SERVICE
+from workbooks import case_row as case
+from workbooks import month_return as workbook
+from workbooks import spend_row as spend
 
 from metrics import db, ingest, preview, store
 from metrics.contract import ACTIVITY_MEASURES, Problem
-from sample_data.generate import workbook_bytes
 
-SERVICE = "Test Advocate Service"
 D = dt.date
-
-
-def case(ref: str, referral: dt.date, full: bool = False, **fields) -> dict:
-    """A case row with every required field filled in; `full` fills the three optional fields asked of every case."""
-    optional = {"first_contact_date": referral + dt.timedelta(days=1), "support_level": "Short-term",
-                "intelligence_shared": "No"} if full else {}
-    return {"case_ref": ref, "referral_date": referral, "referral_source": "Police", "exploitation_type": "Labour",
-            "nationality_group": "UK", "age_band": "25-34", "gender": "Male", "trafficking_indicated": "No",
-            "nrm_status": "Referred to NRM", "duty_to_notify": "No", **optional, **fields}
-
-
-def spend(line: str, detail: str, amount: float) -> dict:
-    return {"budget_line": line, "detail": detail, "amount_gbp": amount}
-
-
-def workbook(month: str, submitted: dt.date, cases: list[dict], lines: list[dict], count: int = 1) -> bytes:
-    about = {"service": SERVICE, "reporting_month": month, "prepared_by": "Test", "submitted_on": submitted}
-    activity = {name: count for name, _ in ACTIVITY_MEASURES}
-    return workbook_bytes({"about": about, "cases": cases, "activity": activity, "spend": lines})
 
 
 JANUARY = workbook("2019-01", D(2019, 2, 10), [

@@ -20,6 +20,7 @@ import datetime as dt
 import io
 from collections.abc import Callable
 
+from metrics.contract import ACTIVITY_MEASURES
 from sample_data.generate import workbook_bytes
 
 SERVICE = "Connect Gwent MSHT Advocate"
@@ -108,6 +109,30 @@ def valid_return(month: str = MONTH, service: str = SERVICE) -> dict:
         "activity": dict(_ACTIVITY),
         "spend": copy.deepcopy(_SPEND),
     }
+
+
+# Returns built row by row for a small history of several months (the preview and data-quality tests).
+TEST_SERVICE = "Test Advocate Service"
+
+
+def case_row(ref: str, referral: dt.date, full: bool = False, **fields) -> dict:
+    """A case row with every required field filled in; `full` fills the three optional fields asked of every case."""
+    optional = {"first_contact_date": referral + dt.timedelta(days=1), "support_level": "Short-term",
+                "intelligence_shared": "No"} if full else {}
+    return {"case_ref": ref, "referral_date": referral, "referral_source": "Police", "exploitation_type": "Labour",
+            "nationality_group": "UK", "age_band": "25-34", "gender": "Male", "trafficking_indicated": "No",
+            "nrm_status": "Referred to NRM", "duty_to_notify": "No", **optional, **fields}
+
+
+def spend_row(line: str, detail: str, amount: float, grant: str | None = None) -> dict:
+    return {"budget_line": line, "detail": detail, "amount_gbp": amount, "grant": grant}
+
+
+def month_return(month: str, submitted: dt.date, cases: list[dict], lines: list[dict], count: int = 1) -> bytes:
+    """TEST_SERVICE's return for the month as .xlsx bytes, every activity measure `count`."""
+    about = {"service": TEST_SERVICE, "reporting_month": month, "prepared_by": "Test", "submitted_on": submitted}
+    activity = {name: count for name, _ in ACTIVITY_MEASURES}
+    return workbook_bytes({"about": about, "cases": cases, "activity": activity, "spend": lines})
 
 
 def xlsx(data: dict) -> bytes:
