@@ -248,18 +248,18 @@ def _compute(
     audience: str,
     at: dt.date | None,
     spend_rows: list | None = None,
-    cases=None,
+    cases_later=None,
 ) -> dict[str, dict[str, Figure]]:
     """compute() for a resolved service and as-at date, reusing the periods' spend rows and the function
     that returns their case figures (_case_figures_aside) when given."""
     check_audience(audience)
     with contextlib.ExitStack() as stack:
-        if cases is None:
-            cases = stack.enter_context(_case_figures_aside(con, service, periods, at))
+        if cases_later is None:
+            cases_later = stack.enter_context(_case_figures_aside(con, service, periods, at))
         activity = _activity_figures(con, service, periods)
         spent = _spend_figures_of(_spend_rows(con, service, periods) if spend_rows is None else spend_rows, periods)
         ratio, _ = cost_benefit(con)
-        cases = cases()
+        cases = cases_later()
     out = {}
     for key in periods:
         figures = cases[key] | activity[key] | spent[key]
@@ -391,10 +391,10 @@ def report(con, period: Period, service: str | None = None, audience: str = "int
     service = resolve_service(con, service)
     at = as_at(con, service)
     periods = {"current": period}
-    with _case_figures_aside(con, service, periods, at) as cases:
+    with _case_figures_aside(con, service, periods, at) as cases_later:
         # One query for the spend lines serves both the figures and the spend block.
         spend_rows = _spend_rows(con, service, periods)
-        figs = _compute(con, periods, service, audience, at, spend_rows, cases)["current"]
+        figs = _compute(con, periods, service, audience, at, spend_rows, cases_later)["current"]
 
     def value(name):
         v = figs[name].value

@@ -242,9 +242,9 @@ def _month_if_latest_of_every_case_listed(con, service: str, upload_ids: list[in
            FROM uploads WHERE service = $service AND rolled_back_at IS NULL""",
         {"service": service, "loaded": loaded},
     ).fetchall()[0]
-    others = [upload_id for upload_id in upload_ids if upload_id != loaded]
     if month is None or month != latest:
         return None
+    others = [upload_id for upload_id in upload_ids if upload_id != loaded]
     orphaned = (
         others
         and con.execute(
