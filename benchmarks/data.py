@@ -6,7 +6,7 @@ mixed services up would give different figures. The budget is one grant per cale
 the spend rows follow it, so that any 12-month period spans two grants.
 
 Two ways to load it, which give the same database: `load_with_store` calls
-`metrics.store.load_return` once per service-month (as an upload would); `bulk_load` inserts
+`metrics.store.loading.load_return` once per service-month (as an upload would); `bulk_load` inserts
 everything in one transaction from Arrow tables, which is what the full-size benchmark uses.
 """
 
@@ -20,9 +20,11 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from metrics import reference, store
+from metrics.admin import reference
 from metrics.contract import ACTIVITY, BUDGET, CASES, SPEND
 from metrics.periods import month_end, months_between
+from metrics.store import loading, logs, schema
+from metrics.store.connection import write
 from sample_data.generate import returns
 
 GRANT_SALARY, GRANT_ONCOSTS = 26000, 8000
@@ -123,11 +125,11 @@ def set_budget(con, size: Size) -> None:
 
 
 def load_with_store(con, data: dict[str, dict[str, dict]]) -> None:
-    """Load every return through metrics.store.load_return, one transaction per service-month."""
+    """Load every return through metrics.store.loading.load_return, one transaction per service-month."""
     for months in data.values():
         for month_data in months.values():
             about = month_data["about"]
-            store.load_return(
+            loading.load_return(
                 con,
                 **monthly_tables(month_data),
                 file_name=_file_name(about),
@@ -179,8 +181,7 @@ def bulk_load(con, data: dict[str, dict[str, dict]]) -> int:
     case_columns = ", ".join(f'"{n}"' for n in CASES.names)
     spend_columns = ", ".join(f'"{n}"' for n in SPEND.names)
     upload_columns = ", ".join(uploads)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with write(con):
         for name, table in (
             ("bulk_uploads", bulk_uploads),
             ("bulk_cases", bulk_cases),
@@ -201,15 +202,10 @@ def bulk_load(con, data: dict[str, dict[str, dict]]) -> int:
             f"SELECT upload_id, _row, {spend_columns} FROM bulk_spend"
         )
         con.execute(f"INSERT INTO {ACTIVITY.table} SELECT upload_id, measure, count FROM bulk_activity")
-        store.rebuild_derived(con)  # as load_return keeps them current, upload by upload
-        store.audit(con, "benchmark", "upload", f"bulk load of {len(items)} returns")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        for name in ("bulk_uploads", "bulk_cases", "bulk_spend", "bulk_activity"):
-            con.unregister(name)
+        schema.rebuild_marts(con)  # as load_return keeps them current, upload by upload
+        logs.audit(con, "benchmark", "upload", f"bulk load of {len(items)} returns")
+    for name in ("bulk_uploads", "bulk_cases", "bulk_spend", "bulk_activity"):
+        con.unregister(name)
     return bulk_cases.num_rows
 
 

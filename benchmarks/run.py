@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import data, pandas_reference  # noqa: E402
-from metrics import db  # noqa: E402
+from metrics.admin import setup  # noqa: E402
 from metrics.periods import Period  # noqa: E402
 
 # name: (comparison, limit): each figure of the JSON that has a target.
@@ -73,7 +73,7 @@ def build_database(path: Path, size: data.Size) -> dict:
     """Generate every service's returns and bulk-load them; returns the sizes."""
     start = time.perf_counter()
     returns = data.build(size)
-    con = db.connect(path)
+    con = setup.open_database(path)
     try:
         data.set_budget(con, size)
         rows = data.bulk_load(con, returns)
@@ -87,10 +87,10 @@ def build_database(path: Path, size: data.Size) -> dict:
 def bench_report(path: Path, size: data.Size) -> dict:
     """The report of one service for 12 months, beside the pandas reference; both checked for every service."""
     period = Period(*size.period)
-    con = db.connect(path)
+    con = setup.open_database(path)
     try:
-        from metrics.report import report
-        from metrics.store import services
+        from metrics.answers.report import report
+        from metrics.store.logs import services
 
         frames = pandas_reference.load_frames(con)  # every service's rows, to check them all
         mismatches = {}
@@ -151,10 +151,10 @@ def _own_peak_mb() -> float:
 
 def _measure_own_peak(path: str, service: str, first: str, last: str) -> None:
     """Run in the child process: print its peak memory before and after the reports, in MB."""
-    from metrics.report import report
+    from metrics.answers.report import report
 
     before = _own_peak_mb()
-    con = db.connect(path)
+    con = setup.open_database(path)
     try:
         for _ in range(5):
             report(con, Period(first, last), service)
@@ -220,7 +220,8 @@ def bench_ingest(path: Path, size: data.Size) -> dict:
     """One monthly workbook checked and loaded into the large database, beside openpyxl's read of it."""
     import pandas as pd
 
-    from metrics import ingest
+    from metrics.admin import setup
+    from metrics.returns import ingest
     from sample_data.generate import workbook_bytes
 
     content = workbook_bytes(data.ingest_month(size))
@@ -232,7 +233,7 @@ def bench_ingest(path: Path, size: data.Size) -> dict:
         reader = fastexcel.read_excel(content)
         return [reader.load_sheet(sheet).to_arrow() for sheet in reader.sheet_names]
 
-    con = db.connect(path)
+    con = setup.open_database(path)
     try:
         ingest.ingest_bytes(con, content, name, "benchmark")  # the month's first upload: the runs replace it
         medians = median_times(

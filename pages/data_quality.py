@@ -4,9 +4,10 @@ import datetime as dt
 
 import streamlit as st
 
-from metrics import backup
+from metrics.answers import quality
 from metrics.contract import CASES
-from metrics.quality import LATE_AFTER_DAYS, blank_fields
+from metrics.store import backup, logs
+from metrics.store.marts import LATE_AFTER_DAYS, blank_fields
 from ui import shell, state, uploads
 
 SHORT = {"first_contact_date": "First contact", "intelligence_shared": "Intelligence", "voice_captured": "Voice"}
@@ -25,7 +26,7 @@ if shell.page("Data quality", needs_period=False):
     if service is None:
         st.info("No monthly returns are loaded yet: once the first is uploaded, this page checks every month.")
     else:
-        overview = state.ask("quality", "overview", service, state.audience())
+        overview = state.ask(quality.overview, service, state.audience())
         st.caption(f"{service} · returns from {overview['first_month']} to {overview['latest_month']}")
         columns = st.columns(5)
         columns[0].metric("Months loaded", overview["loaded"])
@@ -38,7 +39,7 @@ if shell.page("Data quality", needs_period=False):
         st.subheader("Months")
         st.caption(f"Every month from the first return to the latest. A return is **late** when it was submitted "
                    f"more than {LATE_AFTER_DAYS} days after its month ended; a **missing** month has no return.")
-        months = state.ask("quality", "months", service)
+        months = state.ask(quality.months, service)
         st.dataframe(months.style.map(lambda status: STATUS_COLOURS.get(status, ""), subset=["status"]),
                      hide_index=True, width="stretch", height=rows_tall(len(months)), column_config={
             "reporting_month": "Month", "status": "Status", "submitted_on": st.column_config.DateColumn(
@@ -52,7 +53,7 @@ if shell.page("Data quality", needs_period=False):
         st.caption("Listed as open in one month's return, but absent from the next month's return although that "
                    "month is loaded. Each should be listed until it closes: add it to the later return with its "
                    "closed_date, or correct its reference. Case-level rows: internal use only.")
-        vanished = state.ask("quality", "vanished_cases", service, state.audience())
+        vanished = state.ask(quality.vanished_cases, service, state.audience())
         if vanished.empty:
             st.success("None: every open case is listed again in the next month's return.", icon="✅")
         else:
@@ -65,12 +66,12 @@ if shell.page("Data quality", needs_period=False):
         st.caption("The share of each month's case rows left blank in each optional field. The six outcomes "
                    "(safer … justice) and voice captured are asked at closure, so their share is of the month's "
                    "closed cases (None when no case closed).")
-        blanks = state.ask("quality", "optional_blanks", service)
+        blanks = state.ask(quality.optional_blanks, service)
         st.dataframe(blanks, hide_index=True, width="stretch", height=rows_tall(len(blanks)),
                      column_config={"reporting_month": "Month", "cases": "Case rows", "closed": "Closed", **SHARE})
 
         st.subheader("Spend lines without a grant")
-        unresolved = state.ask("quality", "unresolved_spend", service)
+        unresolved = state.ask(quality.unresolved_spend, service)
         if unresolved.empty:
             st.success("None: every spend line is charged to a grant of the budget.", icon="✅")
         else:
@@ -83,7 +84,7 @@ if shell.page("Data quality", needs_period=False):
                 "grant_entered": "Grant given", "problem": st.column_config.TextColumn("Problem", width="large")})
 
     st.subheader("Upload log")
-    uploads.upload_log(state.ask("store", "upload_log"))
+    uploads.upload_log(state.ask(logs.upload_log))
 
     if state.role() == "manager":
         st.subheader("Backup")
@@ -91,6 +92,6 @@ if shell.page("Data quality", needs_period=False):
                    "accounts, with password hashes only) as a zip of Parquet files; restore it with "
                    "`python -m metrics restore FILE.zip`. Keep it as carefully as the returns themselves.")
         st.download_button("Download a backup (.zip)",
-                           data=lambda: backup.backup_zip(state.cursor(), state.user_name()),
+                           data=state.later(backup.backup_zip, state.user_name()),
                            file_name=f"msht-dashboard-backup-{dt.date.today():%Y-%m-%d}.zip", mime="application/zip",
                            on_click="ignore", icon=":material/download:")

@@ -3,13 +3,14 @@
 import streamlit as st
 
 from metrics import charts
+from metrics.answers import demand, spend
 from ui import shell, state
 
 if shell.page("Demand and value"):
     period, service, audience = state.period(), state.service(), state.audience()
-    mix = state.ask("trends", "support_mix", period, service, audience)
-    demand = state.ask("trends", "demand_comparison", period, service, audience)
-    value = state.ask("trends", "value_for_money", period, service, audience)
+    mix = state.ask(demand.support_mix, period, service, audience)
+    demand = state.ask(demand.demand_comparison, period, service, audience)
+    value = state.ask(spend.value_for_money, period, service, audience)
 
     st.subheader("Who needs what kind of support")
     st.markdown("The national demand funnel (table on the right) says how many victims want support and what kind. "

@@ -3,8 +3,9 @@
 import streamlit as st
 
 from metrics import charts
+from metrics.answers import growth
+from metrics.answers.series import slice_label
 from metrics.periods import Period
-from metrics.trends import slice_label
 from ui import shell, state
 
 CUSTOM = "Choose the months"
@@ -23,7 +24,7 @@ def month_pair(label: str, months: list[str], default: Period, key: str) -> Peri
 
 if shell.page("Referral growth", needs_period=False):
     service = state.service()
-    choices = state.ask("trends", "growth_choices", service) if service else {}
+    choices = state.ask(growth.growth_choices, service) if service else {}
     if not choices:
         st.info("No monthly returns are loaded yet: growth needs referrals in two periods.")
         st.stop()
@@ -32,7 +33,7 @@ if shell.page("Referral growth", needs_period=False):
                 "figures usually come by calendar year, so comparing whole calendar years shows every area.")
     choice = st.radio("Compare", [*choices, CUSTOM], horizontal=True, key="growth_choice")
     if choice == CUSTOM:
-        months = state.ask("trends", "growth_months", service)
+        months = state.ask(growth.growth_months, service)
         default_base, default_compare = next(iter(choices.values()))
         base_col, compare_col = st.columns(2)
         with base_col:
@@ -43,7 +44,7 @@ if shell.page("Referral growth", needs_period=False):
         base, compare = choices[choice]
     base_label, compare_label = slice_label(base), slice_label(compare)
 
-    result = state.ask("trends", "growth_comparison", base, compare, service, state.audience())
+    result = state.ask(growth.growth_comparison, base, compare, service, state.audience())
     st.markdown(f"## {result['headline']}")
     st.caption(f"Referrals received in {base_label} (base) against {compare_label} (compare). Growth is "
                "(compare − base) ÷ base; an area's count is the sum of its reference rows lying wholly inside the "

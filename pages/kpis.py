@@ -3,12 +3,14 @@
 import pandas as pd
 import streamlit as st
 
-from ui import components, shell, state
+from metrics.answers import summary
+from metrics.measures.grading import GRADE_BADGES
+from ui import shell, state
 
 if shell.page("Advocate KPIs"):
-    rows = state.ask("scorecard", "scorecard", state.period(), state.service(), state.audience())
+    rows = state.ask(summary.scorecard, state.period(), state.service(), state.audience())
     table = pd.DataFrame(rows)
-    table["grade"] = table["grade"].map(components.GRADE_WORDS).fillna("")
+    table["grade"] = table["grade"].map(GRADE_BADGES).fillna("")
     st.dataframe(
         table[["label", "shown", "previous_shown", "change", "target_shown", "grade", "spark", "reading"]],
         column_config={

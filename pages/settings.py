@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from metrics import reference
+from metrics.admin import reference
 from metrics.contract import BANK_HOLIDAYS, BUDGET, KPI_TARGETS, NRM_REFERRALS, Rejected
+from metrics.store import settings
 from ui import editors, shell, state
 
 TABLES = (  # contract sheet, tab title, the noun in messages, what the table is for
@@ -37,7 +38,7 @@ if shell.page("Settings", needs_period=False):
             editors.table_editor(sheet, title, noun)
 
     with tabs[-1]:
-        ratio, source = state.ask("reference", "cost_benefit")
+        ratio, source = state.ask(settings.cost_benefit)
         st.markdown("The estimated public-money saving is actual spend × this ratio. The Spend and Demand pages "
                     "state the source given here.")
         with st.form("cost_benefit"):
@@ -50,7 +51,7 @@ if shell.page("Settings", needs_period=False):
                 st.error("**Not saved.** Say where the ratio comes from: the pages quote the source beside it.")
             else:
                 try:
-                    reference.set_cost_benefit(state.cursor(), new_ratio, new_source.strip(), state.user_name())
+                    reference.set_cost_benefit(state.con(), new_ratio, new_source.strip(), state.user_name())
                 except Rejected as exc:
                     editors.show_problems(exc.problems, "the cost-benefit ratio")
                 else:

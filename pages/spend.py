@@ -3,7 +3,9 @@
 import streamlit as st
 
 from metrics import charts
-from metrics.trends import TOTAL, signed_money
+from metrics.answers import spend
+from metrics.answers.spend import TOTAL
+from metrics.measures.formatting import signed_money
 from ui import shell, state
 
 MONEY = "£%,.2f"
@@ -11,9 +13,9 @@ CHANGE = "%+,.2f"  # pounds with the sign first: "£-23.69" reads badly
 
 if shell.page("Spend vs budget"):
     period, service, audience = state.period(), state.service(), state.audience()
-    table = state.ask("trends", "spend_table", period, service, audience)
-    profile = state.ask("trends", "spend_profile", period, service, audience)
-    value = state.ask("trends", "value_for_money", period, service, audience)
+    table = state.ask(spend.spend_table, period, service, audience)
+    profile = state.ask(spend.spend_profile, period, service, audience)
+    value = state.ask(spend.value_for_money, period, service, audience)
     total = table.set_index("budget_line").loc[TOTAL]
 
     spent, forecast, per_victim, saving = st.columns(4)

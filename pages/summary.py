@@ -2,13 +2,14 @@
 
 import streamlit as st
 
+from metrics.answers import growth, summary
 from ui import components, present, shell, state
 
 if shell.page("Summary"):
     period, service, audience = state.period(), state.service(), state.audience()
-    summary = state.ask("scorecard", "summary", period, service, audience)
+    summary = state.ask(summary.summary, period, service, audience)
     if present.presenting():
-        growth = state.ask("trends", "growth_comparison", period.previous(), period, service, audience)
+        growth = state.ask(growth.growth_comparison, period.previous(), period, service, audience)
         present.present(summary, growth)
     else:
         present.downloads(period, service, audience)

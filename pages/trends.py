@@ -4,8 +4,9 @@ outcomes and activity. Aggregates only; for the partnership every small number i
 import streamlit as st
 
 from metrics import charts
-from metrics.measures import BREAKDOWNS
-from metrics.trends import ACTIVITY, CASELOAD, GRAINS, MYTHS, OUTCOMES, pivot_shown
+from metrics.answers import referrals, series
+from metrics.answers.series import ACTIVITY, CASELOAD, GRAINS, MYTHS, OUTCOMES, pivot_shown
+from metrics.measures.registry import BREAKDOWNS
 from ui import shell, state
 
 
@@ -18,7 +19,7 @@ def show(chart, frame, index="label", columns="measure_label") -> None:
 
 if shell.page("Trends"):
     service, audience = state.service(), state.audience()
-    period = state.ask("trends", "trend_period", state.period(), service)
+    period = state.ask(series.trend_period, state.period(), service)
     if period != state.period():
         st.info(f"A trend needs more than one month: showing **{period.label}**, the months up to the end of the "
                 "period picked in the sidebar. Pick a longer period there to change it.")
@@ -35,30 +36,30 @@ if shell.page("Trends"):
     grain_title = "Month" if grain == "month" else "Quarter"
 
     st.subheader("Referrals")
-    by_dimension = state.ask("trends", "referrals_by", period, dimension, service, audience, grain)
+    by_dimension = state.ask(referrals.referrals_by, period, dimension, service, audience, grain)
     show(charts.referrals_breakdown(by_dimension, BREAKDOWNS[dimension], grain_title), by_dimension,
          columns="category")
-    rolling = state.ask("trends", "rolling_referrals", period, service, audience)
+    rolling = state.ask(referrals.rolling_referrals, period, service, audience)
     st.altair_chart(charts.rolling_referrals(rolling), width="stretch")
 
     st.subheader("Myths busted")
     st.markdown("Thames Valley found that the largest group of clients were **UK citizens**, and that **fewer than "
                 "half** had experienced any form of **trafficking**: modern slavery and trafficking are not the same "
                 "thing. Here are the same two shares for this service's referrals.")
-    myths = state.ask("trends", "measure_series", period, MYTHS, service, audience, grain)
+    myths = state.ask(series.measure_series, period, MYTHS, service, audience, grain)
     show(charts.measure_lines(myths, "Referrals who are UK nationals, and with trafficking indicated", grain_title,
                               reference=(0.5, "half")), myths)
 
     st.subheader("Caseload and closures")
-    caseload = state.ask("trends", "measure_series", period, CASELOAD, service, audience, grain)
+    caseload = state.ask(series.measure_series, period, CASELOAD, service, audience, grain)
     show(charts.measure_lines(caseload, f"Open cases at the end of each {grain}, and cases closed", grain_title),
          caseload)
 
     st.subheader("Outcomes at closure")
-    outcomes = state.ask("trends", "measure_series", period, OUTCOMES, service, audience, grain)
+    outcomes = state.ask(series.measure_series, period, OUTCOMES, service, audience, grain)
     show(charts.panels(outcomes, "Of cases closed: planned closures, each cope-and-recover outcome improved, and "
                        "the victim's voice captured", grain_title), outcomes)
 
     st.subheader("Activity")
-    activity = state.ask("trends", "measure_series", period, ACTIVITY, service, audience, grain)
+    activity = state.ask(series.measure_series, period, ACTIVITY, service, audience, grain)
     show(charts.activity(activity, grain_title), activity)

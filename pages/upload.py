@@ -3,7 +3,8 @@
 import streamlit as st
 
 from metrics.contract import MAX_UPLOAD_BYTES
-from metrics.template import build_template
+from metrics.returns.template import build_template
+from metrics.store import logs
 from ui import shell, state, uploads
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -40,7 +41,7 @@ if shell.page("Upload returns", needs_period=False):
                 uploads.load(checked, account)
 
     st.subheader("Upload log")
-    uploads.upload_log(state.ask("store", "upload_log"))
+    uploads.upload_log(state.ask(logs.upload_log))
 
     if state.service():
         st.subheader("Roll back a month")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from metrics import db
+from metrics.admin import setup
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="session")
 def sample_db_file(tmp_path_factory) -> Path:
     """A database holding the thirteen committed sample returns, built once per test run."""
-    return db.build_sample_database(tmp_path_factory.mktemp("sample") / "sample.duckdb")
+    return setup.build_sample_database(tmp_path_factory.mktemp("sample") / "sample.duckdb")
 
 
 @pytest.fixture
@@ -33,14 +33,14 @@ def sample_db(sample_db_file, tmp_path) -> Path:
 def empty_db(tmp_path) -> Path:
     """The path of a new database holding the default reference data and no returns."""
     path = tmp_path / "empty.duckdb"
-    db.connect(path).close()
+    setup.open_database(path).close()
     return path
 
 
 _HOLD = """
 import sys
-from metrics import db
-con = db.connect(sys.argv[1])
+from metrics.admin import setup
+con = setup.open_database(sys.argv[1])
 print("holding", flush=True)
 sys.stdin.read()  # until the test closes our input
 con.close()

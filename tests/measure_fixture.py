@@ -34,10 +34,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from metrics import db, ingest, reference
+from metrics.admin import reference, setup
 from metrics.contract import BUDGET, OUTCOME_AREAS
 from metrics.periods import month_end
+from metrics.returns import ingest
 from sample_data.generate import workbook_bytes
+from tests import workbooks
 
 SERVICE = "Fixture MSHT Advocate"
 MONTHS = ("2019-04", "2019-05", "2019-06")
@@ -76,26 +78,13 @@ def case_row(
     outcomes=(None,) * 6,
     voice=None,
 ):
-    """One case's latest state as a Cases row."""
-    return {
-        "case_ref": ref,
-        "referral_date": referred,
-        "referral_source": source,
-        "exploitation_type": exploitation,
-        "nationality_group": nationality,
-        "age_band": age,
-        "gender": gender,
-        "trafficking_indicated": trafficking,
-        "nrm_status": nrm,
-        "duty_to_notify": ms1,
-        "first_contact_date": contact,
-        "support_level": support,
-        "intelligence_shared": None,
-        "closed_date": closed,
-        "closure_reason": reason,
-        **dict(zip(_OUTCOME_COLUMNS, outcomes)),
-        "voice_captured": voice,
-    }
+    """One case's latest state as a Cases row (workbooks.case_row, with this fixture's names for its fields)."""
+    return workbooks.case_row(
+        ref, referred, referral_source=source, exploitation_type=exploitation, nationality_group=nationality,
+        age_band=age, gender=gender, trafficking_indicated=trafficking, nrm_status=nrm, duty_to_notify=ms1,
+        first_contact_date=contact, support_level=support, intelligence_shared=None, closed_date=closed,
+        closure_reason=reason, **dict(zip(_OUTCOME_COLUMNS, outcomes)), voice_captured=voice,
+    )
 
 
 IMP, NOC, NK = "Improved", "No change", "Not known"
@@ -222,7 +211,7 @@ def set_budget(con, text: str = BUDGET_CSV) -> None:
 
 def build(path: Path) -> Path:
     """A fresh database at `path` holding the fixture's budget and three returns."""
-    con = db.connect(path)
+    con = setup.open_database(path)
     try:
         set_budget(con)
         for month, data in returns().items():

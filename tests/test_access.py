@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from metrics import access, db, store
+from metrics.admin import access, setup
+from metrics.store import logs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -162,14 +163,14 @@ def test_expired_at_exactly_the_timeout():
 
 
 def test_session_timeout_setting(empty_db):
-    con = db.connect(empty_db)
+    con = setup.open_database(empty_db)
     try:
         assert access.session_timeout(con) == dt.timedelta(minutes=30)
         access.set_session_timeout(con, 45, "jo.bloggs")
         assert access.session_timeout(con) == dt.timedelta(minutes=45)
         with pytest.raises(ValueError, match="from 1 to 1440 minutes"):
             access.set_session_timeout(con, 0, "jo.bloggs")
-        newest = store.audit_entries(con, 1)
+        newest = logs.audit_entries(con, 1)
         assert newest[["actor", "action", "detail"]].values.tolist() == [
             ["jo.bloggs", "settings", "session timeout set to 45 minutes"]
         ]

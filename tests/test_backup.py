@@ -11,9 +11,12 @@ import hostile
 import pandas as pd
 import pytest
 
-from metrics import backup, cli, db, ingest, store
+from metrics import cli
+from metrics.admin import setup
+from metrics.answers.report import report
 from metrics.periods import Period
-from metrics.report import report
+from metrics.returns import ingest
+from metrics.store import backup, connection, logs
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = Period("2018-06", "2019-06")
@@ -37,12 +40,12 @@ EXPORT = [
 
 def _state(path: Path) -> tuple[dict, pd.DataFrame, list, dict]:
     """The whole year's report, the upload log, the audit log and every other table of a database."""
-    con = db.connect(path)
+    con = setup.open_database(path)
     try:
         tables = hostile.dump_tables(con)
         del tables["sequences"]  # compared on their own: what matters is the next number
         audit = con.execute("SELECT * FROM audit_log ORDER BY ALL").fetchall()
-        return report(con, YEAR), store.upload_log(con), audit, tables
+        return report(con, YEAR), logs.upload_log(con), audit, tables
     finally:
         con.close()
 
@@ -50,7 +53,7 @@ def _state(path: Path) -> tuple[dict, pd.DataFrame, list, dict]:
 @pytest.fixture
 def sample_backup(sample_db, tmp_path) -> Path:
     """A backup folder of the sample database."""
-    con = db.connect(sample_db)
+    con = setup.open_database(sample_db)
     try:
         backup.backup(con, tmp_path / "backup")
     finally:
@@ -91,7 +94,7 @@ def test_the_next_upload_is_numbered_after_every_restored_one(sample_backup, tmp
     schema.write_text(text.replace("START 14 ", "START 1 "))
     restored = tmp_path / "restored.duckdb"
     backup.restore(sample_backup, restored)
-    con = db.connect(restored)
+    con = setup.open_database(restored)
     try:
         loaded = ingest.ingest_bytes(con, hostile.workbook(), "2019-03.xlsx", user="after restore")
         assert (loaded["upload_id"], loaded["replaced_upload_id"]) == (14, 10)
@@ -100,7 +103,7 @@ def test_the_next_upload_is_numbered_after_every_restored_one(sample_backup, tmp
 
 
 def test_a_zip_backup_restores_the_same(sample_db, tmp_path):
-    con = db.connect(sample_db)
+    con = setup.open_database(sample_db)
     try:
         content = backup.backup_zip(con)
     finally:
@@ -113,7 +116,7 @@ def test_a_zip_backup_restores_the_same(sample_db, tmp_path):
 
 
 def test_restore_refuses_to_replace_returns_unless_forced(sample_db, empty_db, tmp_path):
-    con = db.connect(empty_db)
+    con = setup.open_database(empty_db)
     try:
         backup.backup(con, tmp_path / "empty-backup")
     finally:
@@ -129,9 +132,9 @@ def test_restore_refuses_to_replace_returns_unless_forced(sample_db, empty_db, t
     assert after[0] == before[0] and after[2:] == before[2:]
     assert sorted(p.name for p in sample_db.parent.iterdir() if "restoring" in p.name) == []
     assert backup.restore(tmp_path / "empty-backup", sample_db, force=True)["uploads"] == 0
-    con = db.connect(sample_db)
+    con = setup.open_database(sample_db)
     try:
-        assert store.upload_log(con).empty
+        assert logs.upload_log(con).empty
     finally:
         con.close()
 
@@ -143,7 +146,7 @@ def test_restore_into_a_database_without_returns_needs_no_force(sample_backup, e
 def test_backup_refuses_a_folder_that_is_not_empty(sample_db, tmp_path):
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "notes.txt").write_text("mine")
-    con = db.connect(sample_db)
+    con = setup.open_database(sample_db)
     try:
         with pytest.raises(backup.BackupError) as refused:
             backup.backup(con, tmp_path / "full")
@@ -224,7 +227,7 @@ def test_cli_backup_and_restore(sample_db, tmp_path, capsys):
 
 def test_restore_over_a_database_in_use_is_refused(sample_backup, held):
     size = held.stat().st_size
-    with pytest.raises(db.DatabaseBusy) as busy:
+    with pytest.raises(connection.DatabaseBusy) as busy:
         backup.restore(sample_backup, held, force=True)
     assert str(busy.value) == (
         f"the database {held} is in use by another process (is the dashboard running?): stop it, then restore"

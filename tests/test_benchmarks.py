@@ -13,10 +13,11 @@ import duckdb
 import pytest
 
 from benchmarks import data, pandas_reference
-from metrics import db, reference, store
+from metrics.admin import reference, setup
+from metrics.answers.report import report
 from metrics.contract import BANK_HOLIDAYS, BUDGET
 from metrics.periods import Period
-from metrics.report import report
+from metrics.store import loading, marts
 from tests.conftest import ROOT
 
 TINY = replace(data.QUICK, services=2, first="2019-01", last="2019-04", per_month=(5, 8))
@@ -27,16 +28,16 @@ QUICK_PERIODS = [
     Period("2018-01", "2019-12"),  # everything
 ]
 VIEWS = {
-    "stg_cases": "SELECT * FROM stg_cases",
+    "case_snapshots": "SELECT * FROM case_snapshots",
     "cases_latest": "SELECT * FROM cases_latest",
-    "stg_activity": "SELECT * FROM stg_activity",
-    "stg_spend": "SELECT * FROM stg_spend",
-    "active_uploads": "SELECT upload_id, service, reporting_month, cases_rows, spend_rows FROM active_uploads",
+    "activity_counts": "SELECT * FROM activity_counts",
+    "spend_charged": "SELECT * FROM spend_charged",
+    "current_uploads": "SELECT upload_id, service, reporting_month, cases_rows, spend_rows FROM current_uploads",
 }
 
 
 def _database(path, size, load) -> duckdb.DuckDBPyConnection:
-    con = db.connect(path)
+    con = setup.open_database(path)
     data.set_budget(con, size)
     load(con, data.build(size))
     return con
@@ -50,7 +51,7 @@ def _stale_derived_tables(con) -> list[str]:
     """The derived tables whose rows differ from their definition computed afresh from the stored rows."""
     return [
         table
-        for table, sql in store.DERIVED.items()
+        for table, sql in marts.MART_TABLES.items()
         if con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
         != con.execute(f"SELECT * FROM ({sql}) ORDER BY ALL").fetchall()
     ]
@@ -71,9 +72,9 @@ def test_bulk_load_gives_the_same_views_as_loading_each_return(tmp_path):
         expected = _views(one_by_one)
         assert _views(bulk) == expected
         returns = data.build(TINY)
-        assert len(expected["active_uploads"]) == 8  # 2 services x 4 months
-        assert len(expected["stg_cases"]) == sum(len(m["cases"]) for s in returns.values() for m in s.values())
-        assert len(expected["stg_spend"]) == 8 * 4  # salary, pension, management, travel
+        assert len(expected["current_uploads"]) == 8  # 2 services x 4 months
+        assert len(expected["case_snapshots"]) == sum(len(m["cases"]) for s in returns.values() for m in s.values())
+        assert len(expected["spend_charged"]) == 8 * 4  # salary, pension, management, travel
     finally:
         bulk.close()
         one_by_one.close()
@@ -92,14 +93,14 @@ def test_the_derived_tables_follow_loads_replacements_rollbacks_and_settings(tmp
         for row in april["cases"]:
             row["nationality_group"] = "Unknown"
         tables = data.monthly_tables(april)
-        store.load_return(con, **tables, file_name="april-fixed.xlsx", sha256="x", user="test")
+        loading.load_return(con, **tables, file_name="april-fixed.xlsx", sha256="x", user="test")
         latest = con.execute(
             "SELECT reporting_month, nationality_group FROM cases_latest WHERE service = ? AND case_ref = ?",
             [service, dropped],
         ).fetchall()
         assert latest == [("2019-03", in_march[0]["nationality_group"])]  # its March snapshot is the latest again
         assert _stale_derived_tables(con) == []
-        store.rollback(con, "2019-04", service, "test")
+        loading.rollback(con, "2019-04", service, "test")
         assert _stale_derived_tables(con) == []
         assert con.execute(
             "SELECT reporting_month FROM cases_latest WHERE service = ? AND case_ref = ?", [service, dropped]
@@ -108,7 +109,7 @@ def test_the_derived_tables_follow_loads_replacements_rollbacks_and_settings(tmp
         march = returns["2019-03"]
         for row in march["cases"]:
             row["nationality_group"] = "Unknown"
-        store.load_return(con, **data.monthly_tables(march), file_name="march-fixed.xlsx", sha256="x", user="test")
+        loading.load_return(con, **data.monthly_tables(march), file_name="march-fixed.xlsx", sha256="x", user="test")
         assert _stale_derived_tables(con) == []
         in_april = [row for row in data.service_returns(0, TINY)["2019-04"]["cases"] if row["case_ref"] == dropped]
         assert con.execute(
@@ -119,7 +120,7 @@ def test_the_derived_tables_follow_loads_replacements_rollbacks_and_settings(tmp
         april = data.service_returns(0, TINY)["2019-04"]
         for row in april["cases"]:
             row["support_level"] = "Low"
-        store.load_return(con, **data.monthly_tables(april), file_name="april-again.xlsx", sha256="x", user="test")
+        loading.load_return(con, **data.monthly_tables(april), file_name="april-again.xlsx", sha256="x", user="test")
         assert _stale_derived_tables(con) == []
         assert con.execute(
             "SELECT DISTINCT support_level FROM cases_latest WHERE service = ? AND reporting_month = '2019-04'",
@@ -130,7 +131,7 @@ def test_the_derived_tables_follow_loads_replacements_rollbacks_and_settings(tmp
         reference.replace_table(con, BUDGET, reference.read_csv(BUDGET, budget, "budget.csv"))
         assert _stale_derived_tables(con) == []
         assert con.execute(
-            """SELECT reporting_month, count(*) FROM stg_spend WHERE budget_line = 'Salary' AND "grant" IS NULL
+            """SELECT reporting_month, count(*) FROM spend_charged WHERE budget_line = 'Salary' AND "grant" IS NULL
                GROUP BY ALL"""
         ).fetchall() == [("2019-04", 2)]  # one salary row for each service
         holidays = b"date,name\n2019-04-01,An invented holiday\n"
@@ -141,7 +142,7 @@ def test_the_derived_tables_follow_loads_replacements_rollbacks_and_settings(tmp
 
 
 def test_working_days_follow_a_new_bank_holidays_table(tmp_path):
-    con = db.connect(tmp_path / "t.duckdb")
+    con = setup.open_database(tmp_path / "t.duckdb")
     try:
         # Friday 2019-03-01 is not a bank holiday: a referral that day is due on Tuesday 5 March.
         due = "SELECT w2.day FROM working_days w1 JOIN working_days w2 ON w2.n = w1.n + 2 WHERE w1.day = ?"
@@ -155,7 +156,7 @@ def test_working_days_follow_a_new_bank_holidays_table(tmp_path):
 
 
 def test_a_service_report_ignores_every_other_service(tmp_path, quick_con):
-    alone = db.connect(tmp_path / "alone.duckdb")
+    alone = setup.open_database(tmp_path / "alone.duckdb")
     try:
         data.set_budget(alone, data.QUICK)
         data.bulk_load(alone, {data.service_name(0): data.service_returns(0, data.QUICK)})

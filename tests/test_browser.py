@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from metrics import db, ingest, users
+from metrics.admin import setup, users
+from metrics.returns import ingest
 from tests.conftest import ROOT
 from ui.navigation import PAGE_FILES
 
@@ -43,7 +44,7 @@ def server(tmp_path_factory):
     """`streamlit run dashboard.py` on a real database holding the sample year and one manager."""
     folder = tmp_path_factory.mktemp("browser")
     path = folder / "dashboard.duckdb"
-    con = db.connect(path)
+    con = setup.open_database(path)
     returns = sorted((ROOT / "sample_data" / "returns").glob("*.xlsx"))
     ingest.ingest_paths(con, returns[:-1], user="mary.manager")  # the last month is uploaded in the browser
     users.add_user(con, "mary.manager", "manager", PASSWORD, actor="test")
@@ -69,7 +70,7 @@ def server(tmp_path_factory):
     else:
         process.kill()
         pytest.fail("streamlit did not start:\n" + log.read_text(errors="replace"))
-    yield url, returns[-1]
+    yield url, returns[-1], path
     process.terminate()
     try:
         process.wait(timeout=30)
@@ -125,7 +126,7 @@ def shoot(page, name: str) -> None:
 
 
 def test_sign_in_visit_every_page_and_upload(server, page):
-    url, last_month = server
+    url, last_month, _ = server
     page.goto(url)
     page.get_by_role("textbox", name="Name").fill("mary.manager")
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
@@ -158,3 +159,27 @@ def test_sign_in_visit_every_page_and_upload(server, page):
 def _clean_screens():
     shutil.rmtree(SCREENS, ignore_errors=True)
     yield
+
+
+def test_the_command_line_works_while_the_dashboard_runs(server, page, tmp_path):
+    """The dashboard holds the database only while a rerun uses it: report, pack, backup and ingest on the same
+    file all work with the server up and a signed-in browser on it, and the browser goes on working after."""
+    url, last_month, path = server
+    env = os.environ | {"PYTHONPATH": str(ROOT)}
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "metrics", *args, "--db", str(path)], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    open_page(page, "Trends")  # a rerun that queries, just before
+    done = [cli("report", "--from", "2018-06", "--to", "2019-06", "--json"),
+            cli("pack", "--from", "2019-04", "--to", "2019-06", "--out", str(tmp_path / "pack.pdf")),
+            cli("backup", str(tmp_path / "backup")),
+            cli("ingest", str(last_month), "--user", "mary.manager")]
+    assert [d.returncode for d in done] == [0, 0, 0, 0], [d.stderr for d in done]
+    assert '"as_at": "2019-06-30"' in done[0].stdout
+    assert (tmp_path / "pack.pdf").stat().st_size > 10_000
+    assert "replacing upload" in done[3].stdout  # June again, as a correction
+    open_page(page, "Summary")  # after the command line's upload the dashboard reads the database again
+    page.get_by_text("Jun 2019 · figures as at 30 June 2019").first.wait_for(timeout=60_000)
+    assert page.locator('[data-testid="stException"]').count() == 0

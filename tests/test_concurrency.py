@@ -13,10 +13,12 @@ from pathlib import Path
 import hostile
 import pytest
 
-from metrics import db, ingest, store
+from metrics.admin import setup
+from metrics.answers.report import report
 from metrics.contract import Rejected
 from metrics.periods import Period
-from metrics.report import report
+from metrics.returns import ingest
+from metrics.store import connection, loading, logs
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUNDS = 10
@@ -40,14 +42,14 @@ def _month(month: str) -> bytes:
 def _torn_reads(cursor) -> list:
     """Uploads whose rows a reader sees only in part (none, if writes are atomic)."""
     return cursor.execute(
-        """SELECT u.upload_id FROM active_uploads u
-           WHERE u.cases_rows <> (SELECT count(*) FROM stg_cases c WHERE c.upload_id = u.upload_id)
+        """SELECT u.upload_id FROM current_uploads u
+           WHERE u.cases_rows <> (SELECT count(*) FROM case_snapshots c WHERE c.upload_id = u.upload_id)
               OR u.spend_rows <> (SELECT count(*) FROM raw_spend s WHERE s.upload_id = u.upload_id)"""
     ).fetchall()
 
 
 def test_two_uploads_at_once_both_land_while_pages_read(empty_db):
-    con = db.connect(empty_db)
+    con = setup.open_database(empty_db)
     months = ["2018-10", "2018-11", "2018-12", "2019-01", "2019-02"]
     files = {month: _month(month) for month in months}
     stop, reads, errors = threading.Event(), [0], []
@@ -57,7 +59,7 @@ def test_two_uploads_at_once_both_land_while_pages_read(empty_db):
         try:
             while not stop.is_set():
                 assert _torn_reads(cursor) == []
-                if cursor.execute("SELECT count(*) FROM active_uploads").fetchall()[0][0]:
+                if cursor.execute("SELECT count(*) FROM current_uploads").fetchall()[0][0]:
                     report(cursor, Period("2018-10", "2019-02"))
                 reads[0] += 1
         except Exception as exc:  # noqa: BLE001 - any failure of a reader fails the test below
@@ -93,22 +95,22 @@ def test_two_uploads_at_once_both_land_while_pages_read(empty_db):
     assert reads[0] > 0
     assert len(landed) == 2 * ROUNDS
     # Every upload is in the log; each month's versions form one chain, each replacing the one before.
-    log = store.upload_log(con)
+    log = logs.upload_log(con)
     assert sorted(log.upload_id) == sorted(r["upload_id"] for r in landed) == list(range(1, 2 * ROUNDS + 1))
     for month in months:
         versions = log[log.reporting_month == month].sort_values("upload_id")
         assert list(versions.replaced_upload_id.fillna(0).astype(int)) == [0, *versions.upload_id[:-1]]
         assert list(versions.state) == ["replaced"] * (len(versions) - 1) + ["current"]
     assert _torn_reads(con) == []
-    assert con.execute("SELECT reporting_month, count(*) FROM stg_cases GROUP BY ALL ORDER BY 1").fetchall() == [
+    assert con.execute("SELECT reporting_month, count(*) FROM case_snapshots GROUP BY ALL ORDER BY 1").fetchall() == [
         (month, 6) for month in months
     ]
     con.close()
 
 
 def test_an_upload_that_waits_too_long_is_told_to_try_again(empty_db, monkeypatch):
-    con = db.connect(empty_db)
-    monkeypatch.setattr(store, "WRITE_WAIT_SECONDS", 0.1)
+    con = setup.open_database(empty_db)
+    monkeypatch.setattr(connection, "WRITE_WAIT_SECONDS", 0.1)
     before = hostile.dump_tables(con)
     outcome = []
 
@@ -116,12 +118,12 @@ def test_an_upload_that_waits_too_long_is_told_to_try_again(empty_db, monkeypatc
         cursor = con.cursor()
         try:
             ingest.ingest_bytes(cursor, _month("2019-01"), "2019-01.xlsx", user="second")
-        except db.DatabaseBusy as exc:
+        except connection.DatabaseBusy as exc:
             outcome.append(str(exc))
         finally:
             cursor.close()
 
-    with store.write_lock:  # a long upload in another session
+    with connection.write_lock:  # a long upload in another session
         second = threading.Thread(target=upload)
         second.start()
         second.join(10)
@@ -133,24 +135,24 @@ def test_an_upload_that_waits_too_long_is_told_to_try_again(empty_db, monkeypatc
 
 
 def test_settings_and_rollback_wait_for_the_lock_too(empty_db, monkeypatch):
-    from metrics import reference
+    from metrics.admin import reference
 
-    con = db.connect(empty_db)
-    monkeypatch.setattr(store, "WRITE_WAIT_SECONDS", 0.05)
+    con = setup.open_database(empty_db)
+    monkeypatch.setattr(connection, "WRITE_WAIT_SECONDS", 0.05)
     failures = []
 
     def attempt(write):
         try:
             write()
-        except db.DatabaseBusy as exc:
+        except connection.DatabaseBusy as exc:
             failures.append(str(exc))
-        except (Rejected, store.NothingToRollBack) as exc:  # pragma: no cover - would mean it ran
+        except (Rejected, loading.NothingToRollBack) as exc:  # pragma: no cover - would mean it ran
             failures.append(repr(exc))
 
-    with store.write_lock:
+    with connection.write_lock:
         for write in (
             lambda: reference.set_cost_benefit(con.cursor(), 3.0, "test"),
-            lambda: store.rollback(con.cursor(), "2019-01", "Connect Gwent MSHT Advocate"),
+            lambda: loading.rollback(con.cursor(), "2019-01", "Connect Gwent MSHT Advocate"),
         ):
             thread = threading.Thread(target=attempt, args=(write,))
             thread.start()
@@ -163,11 +165,11 @@ def test_a_second_process_is_told_the_database_is_busy(held, tmp_path):
     month = tmp_path / "2019-01.xlsx"
     month.write_bytes(_month("2019-01"))
     message = (
-        f"Error: the database {held} is in use by another process (is the dashboard running?): "
-        "try again in a moment, or upload through the dashboard\n"
+        "Error: the database is busy: another program is using it (the dashboard saving a change, or a "
+        "command-line upload, backup or pack). Try again in a moment.\n"
     )
-    with pytest.raises(db.DatabaseBusy):
-        db.connect(held)
+    with pytest.raises(connection.DatabaseBusy):
+        setup.open_database(held)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     started = time.monotonic()
     for command in (["uploads"], ["ingest", str(month)]):
@@ -179,4 +181,4 @@ def test_a_second_process_is_told_the_database_is_busy(held, tmp_path):
             env=env,
         )
         assert (done.returncode, done.stdout, done.stderr) == (1, "", message)
-    assert time.monotonic() - started < 30  # told at once, not left hanging
+    assert time.monotonic() - started < 30  # told after a short wait (5 s each), not left hanging

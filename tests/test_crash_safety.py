@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from metrics import db, ingest, store
+from metrics.admin import setup
+from metrics.returns import ingest
+from metrics.store import logs
 
 ROOT = Path(__file__).resolve().parent.parent
 MONTHS = ("2019-01", "2019-02", "2019-03", "2019-04")
@@ -23,29 +25,29 @@ KILLS = 30
 
 def _ingest(path: str) -> None:
     """A victim: check the four files, then load the four months, each in its own transaction."""
-    con = db.connect(path)
+    con = setup.open_database(path)
     ingest.ingest_paths(con, FILES, user="crash test")
     con.close()
 
 
 def _load(path: str, checked: list) -> None:
     """A victim that spends all its time writing: load four months already checked."""
-    con = db.connect(path)
+    con = setup.open_database(path)
     for month in checked:
         ingest.load_checked(con, month, user="crash test")
     con.close()
 
 
 def _build_sample(path: str, returns: str) -> None:
-    db.SAMPLE_RETURNS = Path(returns)  # in this child only: a short demo of a few months
-    db.build_sample_database(path)
+    setup.SAMPLE_RETURNS = Path(returns)  # in this child only: a short demo of a few months
+    setup.build_sample_database(path)
 
 
 @pytest.fixture(scope="module")
 def forkserver():
     """A multiprocessing context whose children fork from a process that has imported metrics."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["metrics.db", "metrics.ingest", "metrics.store", "metrics.reference"])
+    context.set_forkserver_preload(["metrics.store.connection", "metrics.returns.ingest", "metrics.admin.setup"])
     return context
 
 
@@ -63,7 +65,7 @@ def expected(checked) -> dict[str, tuple[int, int, int]]:
 
 def consistent_months(path: Path, expected: dict) -> tuple[list[str], int]:
     """Open the database, check that it is consistent; return the months it holds and its uploads."""
-    con = db.connect(path)
+    con = setup.open_database(path)
     try:
         # Every upload has exactly the rows it says it has; no row belongs to no upload.
         stored = con.execute(
@@ -82,21 +84,21 @@ def consistent_months(path: Path, expected: dict) -> tuple[list[str], int]:
         ).fetchall()
         assert orphans == [(0,)]
         # Each month held has all its rows.
-        months = [r[0] for r in con.execute("SELECT reporting_month FROM active_uploads ORDER BY 1").fetchall()]
-        per_month = dict(con.execute("SELECT reporting_month, count(*) FROM stg_cases GROUP BY ALL").fetchall())
+        months = [r[0] for r in con.execute("SELECT reporting_month FROM current_uploads ORDER BY 1").fetchall()]
+        per_month = dict(con.execute("SELECT reporting_month, count(*) FROM case_snapshots GROUP BY ALL").fetchall())
         assert per_month == {month: expected[month][0] for month in months}
         # The latest snapshot of each case agrees with the rows it is derived from.
         assert (
             con.execute("SELECT count(*) FROM cases_latest").fetchall()
             == con.execute(
-                """SELECT count(*) FROM (SELECT 1 FROM stg_cases QUALIFY row_number() OVER
+                """SELECT count(*) FROM (SELECT 1 FROM case_snapshots QUALIFY row_number() OVER
                (PARTITION BY service, case_ref ORDER BY reporting_month DESC) = 1)"""
             ).fetchall()
         )
         # The reference data a new database starts with is there (a crash while creating it must not lose it).
         assert con.execute("SELECT count(*) FROM budget").fetchall() == [(2,)]
         # The upload log lists every upload, with one current version per month held.
-        log = store.upload_log(con)
+        log = logs.upload_log(con)
         assert len(log) == len(stored)
         assert sorted(log.loc[log.state == "current", "reporting_month"]) == months
         return months, len(stored)
@@ -152,9 +154,9 @@ def test_ingest_killed_at_random_moments_leaves_each_month_whole_or_absent(forks
 
 
 def _demo_months(path: Path) -> list[tuple]:
-    con = db.connect(path)
+    con = setup.open_database(path)
     try:
-        return con.execute("SELECT reporting_month FROM active_uploads ORDER BY 1").fetchall()
+        return con.execute("SELECT reporting_month FROM current_uploads ORDER BY 1").fetchall()
     finally:
         con.close()
 

@@ -14,8 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from metrics import db, ingest
+from metrics.admin import setup
 from metrics.contract import ABOUT, ACTIVITY, CASES, SPEND, Column, Rejected
+from metrics.returns import ingest
 
 SHEETS = {"About": ABOUT, "Cases": CASES, "Activity": ACTIVITY, "Spend": SPEND}
 FILE = "fuzz.xlsx"
@@ -72,7 +73,7 @@ def edits(draw) -> list[tuple[str, int, int, object]]:
 @pytest.fixture(scope="module")
 def con():
     """An in-memory database with the default reference data."""
-    connection = db.connect(":memory:")
+    connection = setup.open_database(":memory:")
     yield connection
     connection.close()
 
@@ -119,7 +120,8 @@ def test_random_cells_never_crash_the_checks_and_what_loads_reads_back(con, chan
     assert _stored(con, "raw_cases", CASES, upload_id) == typed_cases
     names = ", ".join(f'"{n}"' for n in CASES.names)
     assert (
-        con.execute(f"SELECT row_number, {names} FROM stg_cases WHERE upload_id = ? ORDER BY 1", [upload_id]).fetchall()
+        con.execute(f"SELECT row_number, {names} FROM case_snapshots WHERE upload_id = ? ORDER BY 1",
+                    [upload_id]).fetchall()
         == typed_cases
     )
     typed_spend = [tuple(r.values()) for r in checked.spend.select(["_row", *SPEND.names]).to_pylist()]

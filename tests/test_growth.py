@@ -8,11 +8,12 @@ import json
 import pytest
 from measure_fixture import SERVICE, case_row, returns
 
-from metrics import db, ingest, reference
+from metrics.admin import reference, setup
 from metrics.cli import run
 from metrics.contract import NRM_REFERRALS
+from metrics.measures.growth import growth
 from metrics.periods import Period
-from metrics.report import growth
+from metrics.returns import ingest
 from sample_data.generate import workbook_bytes
 
 # Nine referrals in 2016 and twenty in 2017, all still open in the December 2017 return.
@@ -54,7 +55,7 @@ def growth_db(tmp_path_factory):
     """A database of one December 2017 return listing 29 referrals, and the NRM rows above."""
     path = tmp_path_factory.mktemp("growth") / "growth.duckdb"
     cases = [case_row(f"TV-{n:02d}", day, None, support=None) for n, day in enumerate(REFERRALS, 1)]
-    con = db.connect(path)
+    con = setup.open_database(path)
     try:
         data = returns(cases, ("2017-12",))["2017-12"]
         ingest.ingest_bytes(con, workbook_bytes(data), "2017-12.xlsx", user="test")
@@ -66,7 +67,7 @@ def growth_db(tmp_path_factory):
 
 
 def test_growth_reads_122_percent_locally_against_63_nationally(growth_db):
-    con = db.connect(growth_db)
+    con = setup.open_database(growth_db)
     try:
         result = growth(con, Period("2016-01", "2016-12"), Period("2017-01", "2017-12"), SERVICE)
     finally:
@@ -75,7 +76,7 @@ def test_growth_reads_122_percent_locally_against_63_nationally(growth_db):
 
 
 def test_growth_from_a_period_with_no_referrals_is_undefined(growth_db):
-    con = db.connect(growth_db)
+    con = setup.open_database(growth_db)
     try:
         result = growth(con, Period("2015-01", "2015-12"), Period("2016-01", "2016-12"))
     finally:
@@ -92,7 +93,7 @@ def test_growth_from_a_period_with_no_referrals_is_undefined(growth_db):
 
 
 def test_quarters_of_reference_data_add_up_inside_a_shorter_period(growth_db):
-    con = db.connect(growth_db)
+    con = setup.open_database(growth_db)
     try:
         result = growth(con, Period("2016-01", "2016-06"), Period("2017-01", "2017-06"))
     finally:

@@ -17,8 +17,9 @@ from pathlib import Path
 import hostile
 import pytest
 
-from metrics import db, ingest
+from metrics.admin import setup
 from metrics.contract import Rejected
+from metrics.returns import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 NOT_AN_XLSX = "is not an Excel workbook (.xlsx); use the template from the dashboard"
@@ -175,25 +176,25 @@ LOADED = {
     "renamed-sheets.xlsx": {},
     "hidden-rows.xlsx": {},  # hidden rows are rows of the return all the same
     "cached-formulas.xlsx": {
-        "SELECT referral_source FROM stg_cases WHERE case_ref = 'CG-1903-001'": [("Police",)],
-        "SELECT count FROM stg_activity WHERE measure = 'partnership_meetings'": [(4,)],
-        "SELECT amount_gbp FROM stg_spend WHERE row_number = 3": [(Decimal("33.33"),)],
+        "SELECT referral_source FROM case_snapshots WHERE case_ref = 'CG-1903-001'": [("Police",)],
+        "SELECT count FROM activity_counts WHERE measure = 'partnership_meetings'": [(4,)],
+        "SELECT amount_gbp FROM spend_charged WHERE row_number = 3": [(Decimal("33.33"),)],
     },
     "unicode.xlsx": {
-        "SELECT prepared_by FROM active_uploads": [("Siân Llŷr-Jones 👩\u200d💼",)],
-        "SELECT detail FROM stg_spend WHERE row_number = 5": [("Teithio: Caerdydd → Casnewydd ✓ «سفر» 旅行",)],
+        "SELECT prepared_by FROM current_uploads": [("Siân Llŷr-Jones 👩\u200d💼",)],
+        "SELECT detail FROM spend_charged WHERE row_number = 5": [("Teithio: Caerdydd → Casnewydd ✓ «سفر» 旅行",)],
     },
     "numbers-as-text.xlsx": {
-        "SELECT measure, count FROM stg_activity WHERE count IN (4, 2, 10) ORDER BY measure": [
+        "SELECT measure, count FROM activity_counts WHERE count IN (4, 2, 10) ORDER BY measure": [
             ("partnership_meetings", 4),
             ("professionals_trained", 10),
             ("training_sessions", 2),
         ],
-        "SELECT row_number, amount_gbp FROM stg_spend WHERE row_number <= 3 ORDER BY 1": [
+        "SELECT row_number, amount_gbp FROM spend_charged WHERE row_number <= 3 ORDER BY 1": [
             (2, Decimal("1234.50")),
             (3, Decimal("99.00")),
         ],
-        "SELECT referral_date FROM stg_cases WHERE case_ref = 'CG-1903-001'": [(dt.date(2019, 3, 4),)],
+        "SELECT referral_date FROM case_snapshots WHERE case_ref = 'CG-1903-001'": [(dt.date(2019, 3, 4),)],
     },
 }
 
@@ -201,7 +202,7 @@ LOADED = {
 @pytest.fixture(scope="module")
 def con(tmp_path_factory):
     """A database holding a valid March 2019 return, into which every hostile file is uploaded."""
-    connection = db.connect(tmp_path_factory.mktemp("hostile") / "hostile.duckdb")
+    connection = setup.open_database(tmp_path_factory.mktemp("hostile") / "hostile.duckdb")
     ingest.ingest_bytes(connection, hostile.workbook(), "valid.xlsx", user="setup")
     yield connection
     connection.close()
@@ -245,8 +246,8 @@ def test_a_sheet_of_junk_lists_its_first_thousand_faulty_rows_and_counts_the_res
 def test_odd_but_valid_file_loads_with_every_row(con, name):
     loaded = ingest.ingest_bytes(con, hostile.corpus()[name], name, user="hostile")
     assert (loaded["reporting_month"], loaded["cases_rows"], loaded["spend_rows"]) == ("2019-03", 6, 4)
-    assert con.execute("SELECT upload_id FROM active_uploads").fetchall() == [(loaded["upload_id"],)]
-    assert [r[0] for r in con.execute("SELECT case_ref FROM stg_cases ORDER BY case_ref").fetchall()] == BASE_CASES
+    assert con.execute("SELECT upload_id FROM current_uploads").fetchall() == [(loaded["upload_id"],)]
+    assert [r[0] for r in con.execute("SELECT case_ref FROM case_snapshots ORDER BY case_ref").fetchall()] == BASE_CASES
     for sql, expected in LOADED[name].items():
         assert con.execute(sql).fetchall() == expected, sql
 
@@ -266,7 +267,7 @@ def test_error_cell_in_an_ignored_column_is_not_reported(con):
 _MEASURE = r"""
 import json, re, sys
 from pathlib import Path
-from metrics import ingest
+from metrics.returns import ingest
 from metrics.contract import Rejected
 
 

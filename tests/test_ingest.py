@@ -11,8 +11,10 @@ from decimal import Decimal
 import pytest
 import workbooks
 
-from metrics import db, ingest, store
+from metrics.admin import setup
 from metrics.contract import Rejected
+from metrics.returns import ingest
+from metrics.store import loading, logs
 
 FILE = "2019-03.xlsx"
 NOT_A_DATE = "is not a date (use a date cell, YYYY-MM-DD or DD/MM/YYYY)"
@@ -23,7 +25,7 @@ BAD_REF = "is not a valid reference: use only letters, digits, '-' and '/', at m
 @pytest.fixture(scope="module")
 def con(tmp_path_factory):
     """A database holding the valid March 2019 return, shared by the tests that only get rejections."""
-    connection = db.connect(tmp_path_factory.mktemp("ingest") / "rejections.duckdb")
+    connection = setup.open_database(tmp_path_factory.mktemp("ingest") / "rejections.duckdb")
     ingest.ingest_bytes(connection, workbooks.xlsx(workbooks.valid_return()), FILE, user="setup")
     yield connection
     connection.close()
@@ -32,7 +34,7 @@ def con(tmp_path_factory):
 @pytest.fixture
 def fresh(empty_db):
     """A connection to a new database: default reference data, no returns."""
-    connection = db.connect(empty_db)
+    connection = setup.open_database(empty_db)
     yield connection
     connection.close()
 
@@ -524,7 +526,7 @@ def test_blank_rows_in_the_middle_are_ignored_and_rows_keep_their_numbers(con):
 
 
 def test_a_month_shared_by_two_grants_needs_the_grant(fresh, tmp_path):
-    from metrics import reference
+    from metrics.admin import reference
 
     budget = tmp_path / "budget.csv"
     budget.write_text(
@@ -544,7 +546,8 @@ def test_a_month_shared_by_two_grants_needs_the_grant(fresh, tmp_path):
     ingest.ingest_bytes(
         fresh, changed(_both(_spend(0, grant="pilot 2018-19"), _spend(1, grant="Extension 2019-20"))), FILE
     )
-    assert fresh.execute('SELECT budget_line, amount_gbp, "grant" FROM stg_spend ORDER BY row_number').fetchall() == [
+    sql = 'SELECT budget_line, amount_gbp, "grant" FROM spend_charged ORDER BY row_number'
+    assert fresh.execute(sql).fetchall() == [
         ("Salary", Decimal("2166.67"), "Pilot 2018-19"),
         ("On-costs", Decimal("120.50"), "Extension 2019-20"),
     ]
@@ -570,28 +573,28 @@ def _month_figures(con, month: str = "2019-03") -> dict:
     """What the measures read for a month: its cases, activity and spend."""
     return {
         "cases": con.execute(
-            f"SELECT {CASE_COLUMNS} FROM stg_cases WHERE reporting_month = ? ORDER BY case_ref", [month]
+            f"SELECT {CASE_COLUMNS} FROM case_snapshots WHERE reporting_month = ? ORDER BY case_ref", [month]
         ).fetchall(),
         "activity": dict(
-            con.execute("SELECT measure, count FROM stg_activity WHERE reporting_month = ?", [month]).fetchall()
+            con.execute("SELECT measure, count FROM activity_counts WHERE reporting_month = ?", [month]).fetchall()
         ),
         "spend": con.execute(
-            "SELECT sum(amount_gbp), count(*) FROM stg_spend WHERE reporting_month = ?", [month]
+            "SELECT sum(amount_gbp), count(*) FROM spend_charged WHERE reporting_month = ?", [month]
         ).fetchall(),
     }
 
 
 def _report_figures(con) -> tuple:
     """March's caseload at month end, victims supported and estimated saving, as the report gives them."""
+    from metrics.answers.report import report
     from metrics.periods import Period
-    from metrics.report import report
 
     result = report(con, Period("2019-03", "2019-03"))
     return result["caseload_end"], result["victims_supported"], result["estimated_saving"]
 
 
 def _log(con) -> list[tuple]:
-    frame = store.upload_log(con)
+    frame = logs.upload_log(con)
     columns = ["upload_id", "file_name", "reporting_month", "cases_rows", "activity_rows", "spend_rows", "state"]
     return [tuple(row) for row in frame[columns].itertuples(index=False)]
 
@@ -613,7 +616,7 @@ def test_a_valid_month_loads_with_its_upload_log(fresh):
         "activity": workbooks.valid_return()["activity"],
         "spend": [(Decimal("2287.17"), 2)],
     }
-    log = store.upload_log(fresh).to_dict("records")[0]
+    log = logs.upload_log(fresh).to_dict("records")[0]
     assert before <= log.pop("uploaded_at").to_pydatetime() <= dt.datetime.now()
     assert {k: v for k, v in log.items() if k not in ("replaced_upload_id", "rolled_back_at")} == {
         "upload_id": 1,
@@ -636,7 +639,7 @@ def test_a_valid_month_loads_with_its_upload_log(fresh):
 def test_codes_are_stored_canonically(fresh):
     ingest.ingest_bytes(fresh, changed(case(0, referral_source="POLICE", support_level="short-TERM")), FILE)
     assert fresh.execute(
-        "SELECT referral_source, support_level FROM stg_cases WHERE case_ref = 'CG-1903-001'"
+        "SELECT referral_source, support_level FROM case_snapshots WHERE case_ref = 'CG-1903-001'"
     ).fetchall() == [("Police", "Short-term")]
 
 
@@ -657,14 +660,14 @@ def test_loading_a_month_again_replaces_it_and_rollback_restores_it(fresh):
         "activity": correction["activity"],
         "spend": [(Decimal("2266.17"), 2)],
     }
-    assert fresh.execute("SELECT count(*), count(DISTINCT case_ref) FROM stg_cases").fetchall() == [(2, 2)]
+    assert fresh.execute("SELECT count(*), count(DISTINCT case_ref) FROM case_snapshots").fetchall() == [(2, 2)]
     assert _report_figures(fresh) == (1, 2, 7591.67)  # CG-1812-003 gone; £2,266.17 x 3.35
     assert _log(fresh) == [
         (2, "2019-03 corrected.xlsx", "2019-03", 2, 7, 2, "current"),
         (1, FILE, "2019-03", 3, 7, 2, "replaced"),
     ]
 
-    assert store.rollback(fresh, "2019-03", user="manager") == {
+    assert loading.rollback(fresh, "2019-03", user="manager") == {
         "service": "Connect Gwent MSHT Advocate",
         "reporting_month": "2019-03",
         "withdrawn": 2,
@@ -680,18 +683,18 @@ def test_loading_a_month_again_replaces_it_and_rollback_restores_it(fresh):
         (2, "2019-03 corrected.xlsx", "2019-03", 2, 7, 2, "rolled back"),
         (1, FILE, "2019-03", 3, 7, 2, "current"),
     ]
-    with pytest.raises(store.NothingToRollBack, match="^Connect Gwent MSHT Advocate 2019-03 has no earlier version"):
-        store.rollback(fresh, "2019-03")
+    with pytest.raises(loading.NothingToRollBack, match="^Connect Gwent MSHT Advocate 2019-03 has no earlier version"):
+        loading.rollback(fresh, "2019-03")
 
 
 def test_rollback_without_an_earlier_version_is_refused(fresh):
     ingest.ingest_bytes(fresh, VALID, FILE)
     before = workbooks.database_state(fresh)
-    with pytest.raises(store.NothingToRollBack) as caught:
-        store.rollback(fresh, "2019-03")
+    with pytest.raises(loading.NothingToRollBack) as caught:
+        loading.rollback(fresh, "2019-03")
     assert str(caught.value) == "Connect Gwent MSHT Advocate 2019-03 has no earlier version to go back to"
-    with pytest.raises(store.NothingToRollBack) as caught:
-        store.rollback(fresh, "2019-04")
+    with pytest.raises(loading.NothingToRollBack) as caught:
+        loading.rollback(fresh, "2019-04")
     assert str(caught.value) == "Connect Gwent MSHT Advocate has no return loaded for 2019-04"
     assert workbooks.database_state(fresh) == before
 
@@ -699,7 +702,8 @@ def test_rollback_without_an_earlier_version_is_refused(fresh):
 def test_another_month_is_kept_beside_the_first(fresh):
     ingest.ingest_bytes(fresh, VALID, FILE)
     ingest.ingest_bytes(fresh, changed(_set("about", "reporting_month", "2019-04")), "2019-04.xlsx")
-    assert fresh.execute("SELECT reporting_month, count(*) FROM stg_cases GROUP BY ALL ORDER BY ALL").fetchall() == [
+    sql = "SELECT reporting_month, count(*) FROM case_snapshots GROUP BY ALL ORDER BY ALL"
+    assert fresh.execute(sql).fetchall() == [
         ("2019-03", 3),
         ("2019-04", 3),
     ]

@@ -12,10 +12,13 @@ from __future__ import annotations
 import pytest
 from measure_fixture import AS_AT, SERVICE, build
 
-from metrics import db
-from metrics.measures import CASE_FACTS_SQL, MEASURES
+from metrics.admin import setup
+from metrics.answers.report import report
+from metrics.measures.compute import Figure, breakdown, compute
+from metrics.measures.facts import CASE_FACTS
+from metrics.measures.grading import grade, reading
+from metrics.measures.registry import MEASURES
 from metrics.periods import Period
-from metrics.report import Figure, breakdown, comparison, grade, monthly_series, reading, report
 
 RATE_TARGETS = {"target": 0.8, "better": "higher", "amber_band": 0.1}
 
@@ -23,14 +26,14 @@ RATE_TARGETS = {"target": 0.8, "better": "higher", "amber_band": 0.1}
 @pytest.fixture(scope="module")
 def con(tmp_path_factory):
     """A connection to the fixture database, built once for this module."""
-    connection = db.connect(build(tmp_path_factory.mktemp("measures") / "fixture.duckdb"))
+    connection = setup.open_database(build(tmp_path_factory.mktemp("measures") / "fixture.duckdb"))
     yield connection
     connection.close()
 
 
 def test_the_fixture_loads_as_three_months_as_at_the_end_of_june(con):
     rows = con.execute(
-        "SELECT reporting_month, cases_rows, spend_rows FROM active_uploads WHERE service = ? ORDER BY 1", [SERVICE]
+        "SELECT reporting_month, cases_rows, spend_rows FROM current_uploads WHERE service = ? ORDER BY 1", [SERVICE]
     ).fetchall()
     # April: G-01 G-02 G-03 G-04 G-12 G-13; May: G-02..G-07 G-12 G-13; June: G-03..G-06 G-08..G-13.
     assert rows == [("2019-04", 6, 4), ("2019-05", 8, 5), ("2019-06", 10, 6)]
@@ -49,7 +52,7 @@ def test_the_latest_snapshot_of_a_corrected_case_wins(con):
 
 def test_spend_rows_of_the_shared_month_belong_to_the_grant_they_name(con):
     rows = con.execute(
-        """SELECT reporting_month, "grant", budget_line, sum(amount_gbp) FROM stg_spend
+        """SELECT reporting_month, "grant", budget_line, sum(amount_gbp) FROM spend_charged
            GROUP BY ALL ORDER BY 1, 2, 3 DESC"""
     ).fetchall()
     assert [(m, g, line, float(total)) for m, g, line, total in rows] == [
@@ -65,7 +68,7 @@ def test_spend_rows_of_the_shared_month_belong_to_the_grant_they_name(con):
 
 
 def test_deadlines_are_the_second_working_day_after_referral(con):
-    sql = CASE_FACTS_SQL + "SELECT case_ref, strftime(deadline, '%a %Y-%m-%d'), contact_status FROM case_facts"
+    sql = CASE_FACTS + "SELECT case_ref, strftime(deadline, '%a %Y-%m-%d'), contact_status FROM case_facts"
     quarter = Period("2019-04", "2019-06")
     params = {"period_keys": ["q"], "period_starts": [quarter.start], "period_ends": [quarter.end]}
     params |= {"service": SERVICE, "as_at": AS_AT}
@@ -494,33 +497,30 @@ def test_a_period_before_any_case_has_every_case_rate_undefined(con):
 # --- comparison, series and breakdowns --------------------------------------------------------------
 
 
-def test_comparison_sets_the_quarter_beside_the_quarter_before(con):
-    frame = comparison(con, Period("2019-04", "2019-06")).set_index("measure")
-    picked = frame.loc[
-        ["referrals_received", "victims_supported", "closures", "timely_contact_rate"],
-        ["value", "previous", "change"],
-    ]
-    assert picked.to_dict("index") == {
-        "referrals_received": {"value": 11, "previous": 2, "change": 9},
-        "victims_supported": {"value": 10, "previous": 2, "change": 8},
-        "closures": {"value": 6, "previous": 0, "change": 6},
-        "timely_contact_rate": {"value": 0.6, "previous": 1.0, "change": pytest.approx(-0.4)},
+def test_the_quarter_beside_the_quarter_before(con):
+    quarter = Period("2019-04", "2019-06")
+    both = compute(con, {"current": quarter, "previous": quarter.previous()})
+    picked = {name: (both["current"][name].value, both["previous"][name].value)
+              for name in ("referrals_received", "victims_supported", "closures", "timely_contact_rate")}
+    assert picked == {
+        "referrals_received": (11, 2),
+        "victims_supported": (10, 2),
+        "closures": (6, 0),
+        "timely_contact_rate": (0.6, 1.0),
     }
-    # the quarter before had no closures: its rate and the change are undefined (NaN in the frame)
-    assert frame.loc["planned_closure_rate", "value"] == 0.5
-    assert frame.loc[["planned_closure_rate"], ["previous", "change"]].isna().all(axis=None)
-    assert frame.loc["spend_actual", "previous"] == 0.0
-    assert frame.loc["spend_actual", "change"] == pytest.approx(8280.59)
-    assert list(frame.index) == list(MEASURES)  # every measure of the registry, in its order
+    # the quarter before had no closures: its planned-closure rate is undefined
+    planned = both["current"]["planned_closure_rate"], both["previous"]["planned_closure_rate"]
+    assert (planned[0].value, planned[1].value) == (0.5, None)
+    assert both["previous"]["spend_actual"].value == 0.0
+    assert both["current"]["spend_actual"].value == pytest.approx(8280.59)
+    assert list(both["current"]) == list(MEASURES)  # every measure of the registry, in its order
 
 
-def test_monthly_series_gives_each_month_on_its_own(con):
-    frame = monthly_series(
-        con,
-        Period("2019-04", "2019-06"),
-        names=["referrals_received", "victims_supported", "closures", "caseload_end", "timely_contact_rate"],
-    )
-    assert frame.pivot(index="measure", columns="month", values="value").to_dict("index") == {
+def test_each_month_on_its_own(con):
+    names = ["referrals_received", "victims_supported", "closures", "caseload_end", "timely_contact_rate"]
+    months = {m: Period(m, m) for m in ("2019-04", "2019-05", "2019-06")}
+    computed = compute(con, months, names=names)
+    assert {name: {m: computed[m][name].value for m in months} for name in names} == {
         "referrals_received": {"2019-04": 4, "2019-05": 3, "2019-06": 4},
         # April: G-01 G-02 G-03 G-12 G-13 (G-04 first contacted in May); May: G-02 G-03 G-04 G-05 G-06 G-12
         # G-13 (G-07 declined); June: as the June report
@@ -534,28 +534,19 @@ def test_monthly_series_gives_each_month_on_its_own(con):
 
 
 def test_breakdown_by_exploitation_type_uses_the_corrected_value(con):
-    frame = breakdown(con, Period("2019-04", "2019-06"), "exploitation_type")
-    assert frame.to_dict("split")["data"] == [
-        ["2019-04", "Criminal", 1],  # G-13
-        ["2019-04", "Labour", 2],  # G-03 and G-04 (Not yet known in April's return, Labour since May)
-        ["2019-04", "Sexual", 1],  # G-02
-        ["2019-05", "Domestic servitude", 1],  # G-05
-        ["2019-05", "Labour", 1],  # G-06
-        ["2019-05", "Multiple", 1],  # G-07
-        ["2019-06", "Criminal", 1],  # G-10
-        ["2019-06", "Labour", 1],  # G-11
-        ["2019-06", "Not yet known", 1],  # G-09
-        ["2019-06", "Sexual", 1],  # G-08
-    ]
+    months = {m: Period(m, m) for m in ("2019-04", "2019-05", "2019-06")}
+    assert breakdown(con, months, "referred", "exploitation_type") == {
+        "2019-04": {"Criminal": 1, "Labour": 2, "Sexual": 1},  # G-13; G-03 and G-04 (Not yet known in April's
+        # return, Labour since May); G-02
+        "2019-05": {"Domestic servitude": 1, "Labour": 1, "Multiple": 1},  # G-05, G-06, G-07
+        "2019-06": {"Criminal": 1, "Labour": 1, "Not yet known": 1, "Sexual": 1},  # G-10, G-11, G-09, G-08
+    }
 
 
 def test_breakdown_names_a_blank_support_level(con):
-    frame = breakdown(con, Period("2019-05", "2019-05"), "support_level")
-    assert frame.to_dict("split")["data"] == [
-        ["2019-05", "Advice and signposting", 1],  # G-05
-        ["2019-05", "Declined support", 1],  # G-07
-        ["2019-05", "Not recorded", 1],  # G-06, blank
-    ]
+    assert breakdown(con, {"may": Period("2019-05", "2019-05")}, "referred", "support_level") == {
+        "may": {"Advice and signposting": 1, "Declined support": 1, "Not recorded": 1},  # G-05, G-07, G-06 (blank)
+    }
 
 
 # --- grades at their boundaries, and readings ------------------------------------------------------

@@ -13,10 +13,16 @@ import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from metrics import cli, db, pack, pack_pdf, pack_xlsx
-from metrics.measures import MEASURES
+from metrics import cli
+from metrics.admin import setup
+from metrics.answers.report import report
+from metrics.measures import disclosure
+from metrics.measures.registry import MEASURES
+from metrics.pack import contents as pack_contents
+from metrics.pack import model, pdf_layout, tables
+from metrics.pack import pdf as pack_pdf
+from metrics.pack import xlsx as pack_xlsx
 from metrics.periods import Period
-from metrics.report import report
 from tests.conftest import ROOT
 
 YEAR = Period("2018-06", "2019-06")
@@ -48,7 +54,7 @@ def _values(data: bytes) -> dict[str, list[list]]:
 
 def _built(con, period, audience="internal", service=None) -> tuple[bytes, bytes, float]:
     started = time.perf_counter()
-    contents = pack.contents(con, period, service, audience)
+    contents = pack_contents.contents(con, period, service, audience)
     built = pack_pdf.render(contents), pack_xlsx.render(contents)
     return *built, time.perf_counter() - started
 
@@ -56,7 +62,7 @@ def _built(con, period, audience="internal", service=None) -> tuple[bytes, bytes
 @pytest.fixture(scope="module")
 def year(sample_db_file):
     """The internal pack for the whole sample year, and the report it must agree with."""
-    con = db.connect(sample_db_file)
+    con = setup.open_database(sample_db_file)
     try:
         pdf, xlsx, seconds = _built(con, YEAR)
         print(f"\nWhole-year internal pack (PDF and Excel): {seconds:.1f} s")
@@ -69,10 +75,10 @@ def year(sample_db_file):
 @pytest.fixture(scope="module")
 def small(tmp_path_factory):
     """Internal and partnership packs for Apr-Jun 2019 of the sample returns less three May referrals (May: 2)."""
-    from metrics import ingest
+    from metrics.returns import ingest
     from sample_data import generate
 
-    con = db.connect(tmp_path_factory.mktemp("small") / "small.duckdb")
+    con = setup.open_database(tmp_path_factory.mktemp("small") / "small.duckdb")
     try:
         for month, data in generate.returns().items():
             data["cases"] = [c for c in data["cases"] if c["case_ref"] not in ("CG-1905-001", "CG-1905-002",
@@ -80,7 +86,7 @@ def small(tmp_path_factory):
             ingest.ingest_bytes(con, generate.workbook_bytes(data), f"{month}.xlsx", "test")
         out = {"case_refs": {r[0] for r in con.execute("SELECT DISTINCT case_ref FROM raw_cases").fetchall()}}
         for audience in ("internal", "partnership"):
-            out[audience] = pack.contents(con, QUARTER, None, audience)
+            out[audience] = pack_contents.contents(con, QUARTER, None, audience)
             out[audience + "_pdf"] = pack_pdf.render(out[audience])
             out[audience + "_xlsx"] = pack_xlsx.render(out[audience])
         return out
@@ -182,7 +188,7 @@ def _small_counts_in_count_positions(pdf: bytes, xlsx: bytes) -> list[str]:
     for line in monthly:
         if re.match(r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} [\d<*n]", line):
             cells = line.replace("not shown", "not-shown").split()[2:]
-            assert len(cells) == len(pack.MONTHLY), line  # one token a column, or the positions below drift
+            assert len(cells) == len(tables.MONTHLY_HEADINGS), line  # one token a column, or the positions below drift
             people = [cells[i] for i in (0, 1, 2, 3, 5, 6)]  # all but the rate and the two amounts
             found += [f"monthly {line[:8]}: {v}" for v in people if v in SMALL]
             month_rows += 1
@@ -198,8 +204,8 @@ def _small_counts_in_count_positions(pdf: bytes, xlsx: bytes) -> list[str]:
         if row[0] in PEOPLE:
             found += [f"xlsx figures {row[0]}: {v}" for v in row[1:3] if v in (1, 2, 3, 4)]
     header, *rows = sheets["Monthly"]
-    people_columns = [i for i, h in enumerate(header) if h in pack.MONTHLY_HEADINGS.values()
-                      and MEASURES[[k for k, v in pack.MONTHLY_HEADINGS.items() if v == h][0]].people]
+    people_columns = [i for i, h in enumerate(header) if h in tables.MONTHLY_HEADINGS.values()
+                      and MEASURES[[k for k, v in tables.MONTHLY_HEADINGS.items() if v == h][0]].people]
     for row in rows:
         found += [f"xlsx monthly {row[0]}: {row[i]}" for i in people_columns if row[i] in (1, 2, 3, 4)]
     for row in sheets["Growth"][1:]:
@@ -256,12 +262,12 @@ def test_partnership_pack_holds_no_case_reference(small):
 
 def test_hide_recoverable_hides_the_next_smallest_month():
     months = ["2019-04", "2019-05", "2019-06"]
-    assert pack.hide_recoverable(dict(zip(months, [8, 2, 5])), months, [months]) == {"2019-05", "2019-06"}
-    assert pack.hide_recoverable(dict(zip(months, [8, 2, 3])), months, [months]) == {"2019-05", "2019-06"}
-    assert pack.hide_recoverable(dict(zip(months, [8, 0, 5])), months, [months]) == set()
+    assert disclosure.hide_recoverable(dict(zip(months, [8, 2, 5])), months, [months]) == {"2019-05", "2019-06"}
+    assert disclosure.hide_recoverable(dict(zip(months, [8, 2, 3])), months, [months]) == {"2019-05", "2019-06"}
+    assert disclosure.hide_recoverable(dict(zip(months, [8, 0, 5])), months, [months]) == set()
     # a month outside the table is unseen already: one small month is enough
     shown = months[1:]
-    assert pack.hide_recoverable(dict(zip(months, [8, 2, 5])), shown, [months]) == {"2019-05"}
+    assert disclosure.hide_recoverable(dict(zip(months, [8, 2, 5])), shown, [months]) == {"2019-05"}
 
 
 # --- injection, empty periods, the command ------------------------------------------------------
@@ -269,11 +275,11 @@ def test_hide_recoverable_hides_the_next_smallest_month():
 
 def test_injection_payloads_read_back_as_plain_text(sample_db):
     """NRM reference areas named with formula payloads: each reads back as the same text, never a formula."""
-    con = db.connect(sample_db)
+    con = setup.open_database(sample_db)
     try:
         for payload in PAYLOADS:
             con.execute("INSERT INTO nrm_referrals VALUES (?, DATE '2019-01-01', DATE '2019-12-31', 40)", [payload])
-        contents = pack.contents(con, QUARTER)
+        contents = pack_contents.contents(con, QUARTER)
         contents.charts = []  # the areas' names are in the tables; rendering charts would only take time
         xlsx, pdf = pack_xlsx.render(contents), pack_pdf.render(contents)
     finally:
@@ -290,7 +296,7 @@ def test_injection_payloads_read_back_as_plain_text(sample_db):
 
 
 def test_a_period_with_no_data_says_so(sample_db_file):
-    con = db.connect(sample_db_file)
+    con = setup.open_database(sample_db_file)
     try:
         pdf, xlsx, _ = _built(con, Period("2020-01", "2020-03"))
     finally:
@@ -308,7 +314,7 @@ def test_a_period_with_no_data_says_so(sample_db_file):
 
 
 def test_an_empty_database_gives_a_pack_that_says_so(empty_db):
-    con = db.connect(empty_db)
+    con = setup.open_database(empty_db)
     try:
         pdf, _, _ = _built(con, Period("2019-01", "2019-01"))
     finally:
@@ -323,9 +329,9 @@ def test_pack_command_writes_pdf_and_excel(sample_db, tmp_path, capsys):
     assert cli.run([*args, "--out", str(out)]) == 0
     assert capsys.readouterr().out.startswith(f"Wrote the partnership scrutiny pack to {out} in ")
     assert load_workbook(out)["About"]["B9"].value == "OFFICIAL"
-    con = db.connect(sample_db)
+    con = setup.open_database(sample_db)
     try:
-        from metrics.store import audit_entries
+        from metrics.store.logs import audit_entries
 
         latest = audit_entries(con, 1).iloc[0]
     finally:
@@ -343,7 +349,7 @@ def test_pack_command_writes_pdf_and_excel(sample_db, tmp_path, capsys):
 def summary_page(tmp_path, sample_db, monkeypatch):
     """The app in demo mode on a private copy of the sample database (a download writes the audit log)."""
     monkeypatch.setenv("DASHBOARD_DB", str(tmp_path / "none.duckdb"))
-    monkeypatch.setattr("metrics.db.SAMPLE_DB", sample_db)
+    monkeypatch.setattr("metrics.store.connection.SAMPLE_DB", sample_db)
 
     def as_role(role: str) -> AppTest:
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
@@ -373,10 +379,11 @@ def test_partnership_download_is_the_partnership_pack(summary_page, monkeypatch)
     assert sorted(registered) == ["scrutiny-pack-2019-06-partnership.pdf", "scrutiny-pack-2019-06-partnership.xlsx"]
     about = {row[0]: row[1] for row in _values(registered["scrutiny-pack-2019-06-partnership.xlsx"]())["About"][1:]}
     assert (about["Audience"], about["Protective marking"], about["Period"]) == (
-        pack.AUDIENCE_LABELS["partnership"], "OFFICIAL", "Jun 2019")
+        model.AUDIENCE_LABELS["partnership"], "OFFICIAL", "Jun 2019")
     from ui import state
 
-    logged = state.cursor().execute("SELECT actor, action FROM audit_log ORDER BY logged_at DESC LIMIT 1").fetchall()
+    with state.using() as con:
+        logged = con.execute("SELECT actor, action FROM audit_log ORDER BY logged_at DESC LIMIT 1").fetchall()
     assert logged == [("demo partnership", "pack exported")]
 
 
@@ -402,13 +409,13 @@ def test_presenting_mode_moves_between_sections(summary_page):
 
 
 def test_pdf_falls_back_to_a_core_font_without_dejavu(sample_db_file, tmp_path, monkeypatch):
-    con = db.connect(sample_db_file)
+    con = setup.open_database(sample_db_file)
     try:
-        contents = pack.contents(con, Period("2020-01", "2020-01"))
+        contents = pack_contents.contents(con, Period("2020-01", "2020-01"))
     finally:
         con.close()
     contents.service = "Connect Gwent – MSHT −£5"
-    monkeypatch.setattr(pack_pdf, "FONT_DIR", tmp_path)  # no DejaVu here
+    monkeypatch.setattr(pdf_layout, "FONT_DIR", tmp_path)  # no DejaVu here
     text = "\n".join(_pdf_pages(pack_pdf.render(contents)))
     assert "Connect Gwent - MSHT -£5" in text
     assert "pounds (£)" in text

@@ -15,8 +15,10 @@ from workbooks import case_row as case
 from workbooks import month_return as workbook
 from workbooks import spend_row as spend
 
-from metrics import db, ingest, preview, store
+from metrics.admin import setup
 from metrics.contract import ACTIVITY_MEASURES, Problem
+from metrics.returns import ingest, preview
+from metrics.store import loading
 
 D = dt.date
 
@@ -47,7 +49,7 @@ FEBRUARY_AGAIN = workbook("2019-02", D(2019, 3, 20), [  # A-1's support changes,
 
 
 def load(path, *files: tuple[str, bytes]):
-    connection = db.connect(path)
+    connection = setup.open_database(path)
     for name, content in files:
         ingest.ingest_bytes(connection, content, name, user="tester")
     return connection
@@ -188,7 +190,7 @@ def test_rollback_choices_name_the_upload_withdrawn_and_the_one_restored(tmp_pat
                         "restore_upload", "restore_file"]].to_dict("records") == [
             {"reporting_month": "2019-02", "withdraw_upload": 3, "withdraw_file": "2019-02 corrected.xlsx",
              "withdraw_uploaded_by": "tester", "restore_upload": 2, "restore_file": "2019-02.xlsx"}]
-        store.rollback(connection, "2019-02", SERVICE, user="tester")
+        loading.rollback(connection, "2019-02", SERVICE, user="tester")
         assert preview.rollback_choices(connection, SERVICE).empty
     finally:
         connection.close()

@@ -9,11 +9,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from measure_fixture import SERVICE, case_row
 
-from metrics import db, ingest, reference
+from metrics.admin import reference, setup
+from metrics.answers.report import report
 from metrics.contract import ACTIVITY_MEASURES, CASES, NRM_REFERRALS
-from metrics.disclosure import is_small, suppress_grid
+from metrics.measures.disclosure import is_small, suppress_grid
+from metrics.measures.growth import growth
+from metrics.measures.growth import rate as _growth
 from metrics.periods import Period
-from metrics.report import _growth, growth, report
+from metrics.returns import ingest
 from sample_data.generate import workbook_bytes
 
 # Each example writes a workbook and loads it into DuckDB: keep the count modest.
@@ -36,7 +39,7 @@ def test_growth_is_undefined_exactly_when_a_count_is_missing_or_the_base_is_zero
 def property_db(tmp_path_factory):
     """A database whose June 2019 return each example replaces."""
     path = tmp_path_factory.mktemp("properties") / "properties.duckdb"
-    db.connect(path).close()
+    setup.open_database(path).close()
     return path
 
 
@@ -49,7 +52,7 @@ def test_growth_of_reference_rows_never_raises(property_db, base, compare, split
     else:
         rows.append(f"Area,2016-01-01,2016-12-31,{base}")
     rows.append(f"Area,2017-01-01,2017-12-31,{compare}")
-    con = db.connect(property_db)
+    con = setup.open_database(property_db)
     try:
         reference.replace_table(
             con, NRM_REFERRALS, reference.read_csv(NRM_REFERRALS, "\n".join(rows).encode(), "nrm_referrals.csv")
@@ -110,7 +113,7 @@ def test_every_rate_in_a_report_is_undefined_or_within_0_and_1(property_db, case
         "activity": NO_ACTIVITY,
         "spend": [],
     }
-    con = db.connect(property_db)
+    con = setup.open_database(property_db)
     try:
         ingest.ingest_bytes(con, workbook_bytes(data), "2019-06.xlsx", user="hypothesis")
         result = report(con, period, SERVICE)

@@ -20,8 +20,11 @@ from workbooks import case_row as case
 from workbooks import month_return as workbook
 from workbooks import spend_row as spend
 
-from metrics import db, ingest, quality, reference
+from metrics.admin import reference, setup
+from metrics.answers import quality
 from metrics.contract import BUDGET
+from metrics.returns import ingest
+from metrics.store import loading, marts
 
 D = dt.date
 
@@ -56,7 +59,7 @@ NEW_BUDGET = (b"grant,budget_line,amount_gbp,start_date,end_date\n"
 @pytest.fixture(scope="module")
 def con(tmp_path_factory):
     """The three returns loaded into a new database, then the budget changed under them."""
-    connection = db.connect(tmp_path_factory.mktemp("quality") / "quality.duckdb")
+    connection = setup.open_database(tmp_path_factory.mktemp("quality") / "quality.duckdb")
     for month, content in RETURNS.items():
         ingest.ingest_bytes(connection, content, f"{month}.xlsx", user="tester")
     reference.replace_table(connection, BUDGET, reference.read_csv(BUDGET, NEW_BUDGET, "budget.csv"), "tester")
@@ -106,7 +109,7 @@ def test_blanks_by_month_count_closure_fields_over_closed_rows(con):
     assert quality.blank_fields() == ["first_contact_date", "support_level", "intelligence_shared", "outcome_safer",
                                       "outcome_health", "outcome_cope", "outcome_informed", "outcome_access",
                                       "outcome_justice", "voice_captured"]
-    closure_blank = dict.fromkeys(quality.AT_CLOSURE)
+    closure_blank = dict.fromkeys(marts.AT_CLOSURE)
     assert records(quality.optional_blanks(con, SERVICE)) == [
         {"reporting_month": "2019-01", "cases": 3, "closed": 1, "first_contact_date": round(1 / 3, 4),
          "support_level": round(1 / 3, 4), "intelligence_shared": round(2 / 3, 4), "outcome_safer": 0.0,
@@ -143,9 +146,9 @@ def test_overview_counts(con):
 
 def test_a_replaced_month_is_judged_by_its_current_version(tmp_path):
     """February uploaded again, now listing A-2: nothing vanishes; rolled back, A-2 vanishes again."""
-    from metrics import store
 
-    connection = db.connect(tmp_path / "replaced.duckdb")
+
+    connection = setup.open_database(tmp_path / "replaced.duckdb")
     try:
         for month, content in RETURNS.items():
             ingest.ingest_bytes(connection, content, f"{month}.xlsx", user="tester")
@@ -157,7 +160,7 @@ def test_a_replaced_month_is_judged_by_its_current_version(tmp_path):
         assert quality.vanished_cases(connection, SERVICE).empty
         assert records(quality.months(connection, SERVICE), ["reporting_month", "status", "upload_id"])[1] == {
             "reporting_month": "2019-02", "status": "on time", "upload_id": 4}
-        store.rollback(connection, "2019-02", SERVICE, user="tester")
+        loading.rollback(connection, "2019-02", SERVICE, user="tester")
         assert list(quality.vanished_cases(connection, SERVICE)["case_ref"]) == ["A-2"]
     finally:
         connection.close()

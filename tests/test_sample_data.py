@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from metrics import db, ingest
+from metrics.admin import setup
+from metrics.returns import ingest
 from sample_data import generate
 
 SAMPLE = Path(generate.__file__).resolve().parent
@@ -31,7 +32,7 @@ def generated(tmp_path_factory) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def checked(tmp_path_factory):
     """Each committed sample return, checked against a new database's default budget."""
-    con = db.connect(tmp_path_factory.mktemp("sample") / "check.duckdb")
+    con = setup.open_database(tmp_path_factory.mktemp("sample") / "check.duckdb")
     try:
         yield {
             path.stem: ingest.check_return(path.read_bytes(), path.name, con)

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 import workbooks
 
-from metrics import db, reference
+from metrics.admin import reference, setup
 from metrics.cli import run
 from metrics.contract import DEFAULT_COST_BENEFIT_SOURCE, Rejected
+from metrics.store import connection, settings
 
-SAMPLE = Path(reference.__file__).resolve().parent.parent / "sample_data"
+SAMPLE = connection.PROJECT_ROOT / "sample_data"
 REFERENCE_FILES = ["budget.csv", "kpi_targets.csv", "nrm_referrals.csv", "bank_holidays.csv"]
 NOT_A_DATE = "is not a date (use a date cell, YYYY-MM-DD or DD/MM/YYYY)"
 TWO_GRANTS = (
@@ -27,7 +28,7 @@ TWO_GRANTS = (
 
 @pytest.fixture
 def con(empty_db):
-    connection = db.connect(empty_db)
+    connection = setup.open_database(empty_db)
     yield connection
     connection.close()
 
@@ -64,14 +65,14 @@ def test_a_new_database_has_the_default_reference_data_and_no_returns(con):
     assert con.execute("SELECT * FROM kpi_targets WHERE measure = 'timely_contact_rate'").fetchall() == [
         ("timely_contact_rate", 0.9, "higher", 0.1)
     ]
-    assert reference.cost_benefit(con) == (3.35, DEFAULT_COST_BENEFIT_SOURCE)
+    assert settings.cost_benefit(con) == (3.35, DEFAULT_COST_BENEFIT_SOURCE)
 
 
 def test_the_cli_on_a_new_path_creates_such_a_database(tmp_path, capsys):
     path = tmp_path / "deeper" / "real.duckdb"
     assert run(["uploads", "--db", str(path)]) == 0
     assert capsys.readouterr().out == "No uploads yet.\n"
-    con = db.connect(path)
+    con = setup.open_database(path)
     try:
         assert con.execute("SELECT count(*) FROM budget").fetchall() == [(2,)]
     finally:
@@ -254,7 +255,7 @@ def test_an_exported_folder_imports_back_settings_and_all(con, tmp_path):
         "bank_holidays.csv": 83,
         "settings.csv": 2,
     }
-    assert reference.cost_benefit(con) == (2.5, "A study, with a comma")
+    assert settings.cost_benefit(con) == (2.5, "A study, with a comma")
     again = reference.export_files(con, tmp_path / "again")
     assert [p.read_bytes() for p in again] == [p.read_bytes() for p in exported]
 
@@ -264,8 +265,8 @@ def test_a_budget_that_drops_loaded_spend_out_of_every_grant_is_saved_with_a_war
     grant. The budget must still be saveable (a return can only name a grant the budget has), so the
     manager is warned, and told how to put it right."""
     from metrics import cli
+    from metrics.answers.report import report
     from metrics.periods import Period
-    from metrics.report import report
 
     shared = tmp_path / "budget.csv"
     shared.write_text(
@@ -277,9 +278,9 @@ def test_a_budget_that_drops_loaded_spend_out_of_every_grant_is_saved_with_a_war
     assert capsys.readouterr().err == (
         "Warning: 1 loaded spend line(s) now fall in no single grant (2019-06 Salary) and count in no actual "
         "spend: upload those months again naming the grant of each line (see Data quality)\n")
-    from metrics import db, reference
+    from metrics.admin import reference
 
-    con = db.connect(sample_db)
+    con = setup.open_database(sample_db)
     try:
         # June's salary line no longer counts in any grant's actual spend.
         assert round(report(con, Period("2019-06", "2019-06"))["spend"]["by_line"]["Salary"]["actual"], 2) == 0.0

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from metrics import db, ingest, users
+from metrics.admin import setup, users
+from metrics.returns import ingest
 from tests.conftest import ROOT
 from ui.navigation import PAGE_FILES
 
@@ -17,7 +18,7 @@ PEOPLE = {"mary.manager": "manager", "chris.commissioner": "commissioner", "pat.
 def real_db(tmp_path_factory):
     """A real database: one sample month loaded as a real upload, and one account per role."""
     path = tmp_path_factory.mktemp("real") / "dashboard.duckdb"
-    con = db.connect(path)
+    con = setup.open_database(path)
     ingest.ingest_paths(con, [ROOT / "sample_data" / "returns" / "2019-03.xlsx"], user="mary.manager")
     for name, role in PEOPLE.items():
         users.add_user(con, name, role, PASSWORD, actor="test")
@@ -81,7 +82,7 @@ def test_each_user_sees_exactly_their_pages(real_db, name):
     assert not at.exception
     assert at.session_state["signed_in_role"] == role
     assert any(f"Signed in as **{name}**" in m.value for m in at.sidebar.markdown)
-    from metrics import access
+    from metrics.admin import access
 
     for title, path in PAGE_FILES.items():
         if access.allowed(role, title):

@@ -1,12 +1,12 @@
 """The sample database builds and reports."""
 
-from metrics import db
+from metrics.admin import setup
+from metrics.answers.report import report
 from metrics.periods import Period
-from metrics.report import report
 
 
 def test_sample_database_reports_the_whole_year(sample_db_file):
-    con = db.connect(sample_db_file)
+    con = setup.open_database(sample_db_file)
     try:
         result = report(con, Period("2018-06", "2019-06"))
     finally:

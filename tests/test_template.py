@@ -9,9 +9,10 @@ import workbooks
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from metrics import db, ingest
+from metrics.admin import setup
 from metrics.cli import run
 from metrics.contract import ABOUT, ACTIVITY, CASES, SPEND
+from metrics.returns import ingest
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +129,7 @@ def test_a_template_filled_in_with_openpyxl_loads(template_path, empty_db):
     filled = empty_db.parent / "March 2019.xlsx"
     wb.save(filled)
 
-    con = db.connect(empty_db)
+    con = setup.open_database(empty_db)
     try:
         loaded = ingest.ingest_paths(con, [filled], user="manager")
         assert loaded == [
@@ -143,7 +144,7 @@ def test_a_template_filled_in_with_openpyxl_loads(template_path, empty_db):
             }
         ]
         assert con.execute(
-            "SELECT case_ref, referral_date, closed_date FROM stg_cases ORDER BY row_number"
+            "SELECT case_ref, referral_date, closed_date FROM case_snapshots ORDER BY row_number"
         ).fetchall() == [
             ("CG-1903-001", dt.date(2019, 3, 4), None),
             ("CG-1902-002", dt.date(2019, 2, 11), dt.date(2019, 3, 20)),

@@ -22,9 +22,13 @@ import math
 import pandas as pd
 import pytest
 
-from metrics import db, ingest, reference, report, trends
+from metrics.admin import reference, setup
+from metrics.answers import demand, growth, referrals, series, spend
 from metrics.contract import BUDGET, NRM_REFERRALS
+from metrics.measures import compute, disclosure, formatting
 from metrics.periods import Period, month_end
+from metrics.returns import ingest
+from metrics.store import settings
 from sample_data.generate import workbook_bytes
 
 SERVICE = "Tiny MSHT Advocate"
@@ -122,7 +126,7 @@ def _return(month: str) -> dict:
 @pytest.fixture(scope="module")
 def con(tmp_path_factory):
     """A connection to the tiny database, built once for this module."""
-    connection = db.connect(tmp_path_factory.mktemp("trends") / "tiny.duckdb")
+    connection = setup.open_database(tmp_path_factory.mktemp("trends") / "tiny.duckdb")
     for sheet, text, name in ((BUDGET, BUDGET_CSV, "budget.csv"), (NRM_REFERRALS, NRM_CSV, "nrm_referrals.csv")):
         reference.replace_table(connection, sheet, reference.read_csv(sheet, text.encode(), name), "test", "fixture")
     for month in MONTHS:
@@ -148,26 +152,26 @@ def records(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
 
 
 def test_time_slices_and_labels():
-    assert trends.time_periods(Period("2019-02", "2019-05"), "quarter") == {
+    assert series.time_periods(Period("2019-02", "2019-05"), "quarter") == {
         "2019-Q1": Period("2019-02", "2019-03"), "2019-Q2": Period("2019-04", "2019-05")}
-    assert list(trends.time_periods(Period("2019-02", "2019-03"))) == ["2019-02", "2019-03"]
-    assert [trends.slice_label(p) for p in (Period("2019-01", "2019-12"), Period("2018-12", "2019-01"),
+    assert list(series.time_periods(Period("2019-02", "2019-03"))) == ["2019-02", "2019-03"]
+    assert [series.slice_label(p) for p in (Period("2019-01", "2019-12"), Period("2018-12", "2019-01"),
                                             Period("2019-04", "2019-04"), Period("2019-04", "2019-06"))] == [
         "2019", "Dec 2018 to Jan 2019", "Apr 2019", "Apr-Jun 2019"]
     with pytest.raises(ValueError):
-        trends.time_periods(JAN_MAY, "week")
+        series.time_periods(JAN_MAY, "week")
 
 
 def test_trend_period_widens_short_periods_to_the_months_loaded(con):
-    assert trends.trend_period(con, Period("2019-05", "2019-05")) == JAN_MAY
-    assert trends.trend_period(con, Period("2019-02", "2019-04")) == Period("2019-02", "2019-04")
+    assert series.trend_period(con, Period("2019-05", "2019-05")) == JAN_MAY
+    assert series.trend_period(con, Period("2019-02", "2019-04")) == Period("2019-02", "2019-04")
 
 
 # --- referrals --------------------------------------------------------------------------------
 
 
 def test_referrals_by_gender_by_month(con):
-    frame = trends.referrals_by(con, JAN_MAY, "gender")
+    frame = referrals.referrals_by(con, JAN_MAY, "gender")
     assert list(frame.columns) == ["key", "label", "category", "referrals", "shown", "suppressed"]
     assert records(frame, ["label", "category", "referrals", "shown", "suppressed"]) == [
         ("Jan 2019", "Female", 4, "4", False), ("Jan 2019", "Male", 2, "2", False),
@@ -179,7 +183,7 @@ def test_referrals_by_gender_by_month(con):
 
 
 def test_referrals_by_gender_for_the_partnership(con):
-    monthly = trends.referrals_by(con, JAN_MAY, "gender", audience="partnership")
+    monthly = referrals.referrals_by(con, JAN_MAY, "gender", audience="partnership")
     assert records(monthly, ["key", "category", "referrals", "shown", "suppressed"]) == [
         ("2019-01", "Female", None, "<5", True), ("2019-01", "Male", None, "<5", True),
         ("2019-02", "Female", None, "<5", True), ("2019-02", "Male", None, "<5", True),
@@ -189,7 +193,7 @@ def test_referrals_by_gender_for_the_partnership(con):
     ]
     # By quarter: Jan-Mar F8 M5, Apr-May F9 M3. The 3 is small; with the quarter totals (13, 12) and the
     # gender totals (17, 8) published, each of the other three cells would give it back, so all go.
-    quarterly = trends.referrals_by(con, JAN_MAY, "gender", audience="partnership", grain="quarter")
+    quarterly = referrals.referrals_by(con, JAN_MAY, "gender", audience="partnership", grain="quarter")
     assert records(quarterly, ["label", "category", "referrals", "shown"]) == [
         ("Jan-Mar 2019", "Female", None, "*"), ("Jan-Mar 2019", "Male", None, "*"),
         ("Apr-May 2019", "Female", None, "*"), ("Apr-May 2019", "Male", None, "<5"),
@@ -197,13 +201,13 @@ def test_referrals_by_gender_for_the_partnership(con):
 
 
 def test_pivot_shown_lays_a_breakdown_out_for_reading(con):
-    wide = trends.pivot_shown(trends.referrals_by(con, JAN_MAY, "gender", grain="quarter"), "label", "category")
+    wide = series.pivot_shown(referrals.referrals_by(con, JAN_MAY, "gender", grain="quarter"), "label", "category")
     assert wide.to_dict("records") == [{"label": "Jan-Mar 2019", "Female": "8", "Male": "5"},
                                        {"label": "Apr-May 2019", "Female": "9", "Male": "3"}]
 
 
 def test_rolling_referrals(con):
-    frame = trends.rolling_referrals(con, JAN_MAY)
+    frame = referrals.rolling_referrals(con, JAN_MAY)
     # the window of January and February starts before the first return loaded
     assert records(frame, ["month", "referrals", "referrals_shown", "rolling_3m", "rolling_shown"]) == [
         ("2019-01", 6, "6", None, "n/a"), ("2019-02", 2, "2", None, "n/a"), ("2019-03", 5, "5", 13, "13"),
@@ -212,22 +216,22 @@ def test_rolling_referrals(con):
 
 
 def test_rolling_referrals_for_the_partnership(con):
-    frame = trends.rolling_referrals(con, JAN_MAY, audience="partnership")
+    frame = referrals.rolling_referrals(con, JAN_MAY, audience="partnership")
     # February's 2 is small; the period's total (25) would give it back from the other months, so the
     # next smallest month (March, 5) goes too; every three-month total holds February or March.
     assert records(frame, ["month", "referrals", "referrals_shown", "rolling_3m", "rolling_shown"]) == [
         ("2019-01", 6, "6", None, "n/a"), ("2019-02", None, "<5", None, "n/a"), ("2019-03", None, "*", None, "*"),
         ("2019-04", 5, "5", None, "*"), ("2019-05", 7, "7", None, "*"),
     ]
-    assert trends.hidden_in_series([6, 2, 5, 5, 7]) == [False, True, True, False, False]
-    assert trends.hidden_in_series([6, 0, 5]) == [False, False, False]
+    assert disclosure.hidden_in_series([6, 2, 5, 5, 7]) == [False, True, True, False, False]
+    assert disclosure.hidden_in_series([6, 0, 5]) == [False, False, False]
 
 
 # --- measures over time -----------------------------------------------------------------------
 
 
 def test_myths_by_month(con):
-    frame = trends.measure_series(con, JAN_MAY, trends.MYTHS)
+    frame = series.measure_series(con, JAN_MAY, series.MYTHS)
     assert records(frame, ["key", "measure", "value", "shown", "basis", "status"]) == [
         ("2019-01", "uk_national_rate", 0.5, "50%", "3 of 6", "shown"),
         ("2019-01", "trafficking_indicated_rate", 0.333333, "33%", "2 of 6", "shown"),
@@ -244,9 +248,9 @@ def test_myths_by_month(con):
 
 
 def test_myths_for_the_partnership(con):
-    monthly = trends.measure_series(con, JAN_MAY, trends.MYTHS, audience="partnership")
+    monthly = series.measure_series(con, JAN_MAY, series.MYTHS, audience="partnership")
     assert set(records(monthly, ["value", "shown", "basis", "status"])) == {(None, "not shown", "", "suppressed")}
-    quarterly = trends.measure_series(con, JAN_MAY, trends.MYTHS, audience="partnership", grain="quarter")
+    quarterly = series.measure_series(con, JAN_MAY, series.MYTHS, audience="partnership", grain="quarter")
     assert records(quarterly, ["label", "measure", "value", "shown", "basis", "status"]) == [
         ("Jan-Mar 2019", "uk_national_rate", 0.461538, "46%", "6 of 13", "shown"),
         ("Jan-Mar 2019", "trafficking_indicated_rate", 0.384615, "38%", "5 of 13", "shown"),
@@ -258,7 +262,7 @@ def test_myths_for_the_partnership(con):
 
 def test_caseload_closures_and_planned_closures(con):
     names = ("caseload_end", "closures", "planned_closure_rate", "outcome_safer_rate")
-    frame = trends.measure_series(con, JAN_MAY, names)
+    frame = series.measure_series(con, JAN_MAY, names)
     by = {(r.key, r.measure): (r.value, r.shown, r.status) for r in frame.itertuples()}
     assert [by[(m, "caseload_end")][0] for m in MONTHS] == [4, 5, 9, 11, 17]
     assert [by[(m, "closures")][0] for m in MONTHS] == [2, 1, 1, 3, 1]
@@ -270,7 +274,7 @@ def test_caseload_closures_and_planned_closures(con):
 def test_caseload_and_closures_for_the_partnership(con):
     # Caseload is rounded to the nearest 5 for the partnership (9 -> 10, 11 -> 10, 17 -> 15), so that
     # last month's caseload + referrals - caseload cannot give away a suppressed count of closures.
-    frame = trends.measure_series(con, JAN_MAY, trends.CASELOAD, audience="partnership")
+    frame = series.measure_series(con, JAN_MAY, series.CASELOAD, audience="partnership")
     assert records(frame, ["key", "measure", "value", "shown", "status"]) == [
         ("2019-01", "caseload_end", None, "<5", "suppressed"), ("2019-01", "closures", None, "<5", "suppressed"),
         ("2019-02", "caseload_end", 5.0, "5", "shown"), ("2019-02", "closures", None, "<5", "suppressed"),
@@ -281,7 +285,7 @@ def test_caseload_and_closures_for_the_partnership(con):
 
 
 def test_activity_is_not_suppressed(con):
-    frame = trends.measure_series(con, JAN_MAY, ("activity_partnership_meetings",), audience="partnership")
+    frame = series.measure_series(con, JAN_MAY, ("activity_partnership_meetings",), audience="partnership")
     assert records(frame, ["value", "shown", "status"]) == [(float(n), str(n), "shown") for n in range(1, 6)]
 
 
@@ -289,14 +293,14 @@ def test_activity_is_not_suppressed(con):
 
 
 def test_growth_choices_and_months(con):
-    assert trends.growth_choices(con) == {
+    assert growth.growth_choices(con) == {
         "Latest 2 months loaded against the 2 before": (Period("2019-02", "2019-03"), Period("2019-04", "2019-05"))}
-    months = trends.growth_months(con)
+    months = growth.growth_months(con)
     assert (months[0], months[-1], len(months)) == ("2019-01", "2019-12", 12)
 
 
 def test_growth_beside_the_reference_areas(con):
-    result = trends.growth_comparison(con, Period("2019-01", "2019-02"), APR_MAY)
+    result = growth.growth_comparison(con, Period("2019-01", "2019-02"), APR_MAY)
     columns = ["area", "kind", "base", "compare", "change", "growth", "base_shown", "compare_shown",
                "change_shown", "growth_shown", "available"]
     assert records(result["table"], columns) == [
@@ -310,7 +314,7 @@ def test_growth_beside_the_reference_areas(con):
 
 
 def test_growth_says_when_the_returns_do_not_cover_a_period(con):
-    result = trends.growth_comparison(con, Period("2019-01", "2019-03"), Period("2019-04", "2019-06"))
+    result = growth.growth_comparison(con, Period("2019-01", "2019-03"), Period("2019-04", "2019-06"))
     assert records(result["table"], ["area", "base", "compare", "growth", "available"]) == [
         (f"{SERVICE} (this service)", 13, 12, -0.076923, True),
         ("Gwent Police", 9, 12, 0.333333, True),
@@ -326,7 +330,7 @@ def test_growth_says_when_the_returns_do_not_cover_a_period(con):
 
 
 def test_growth_for_the_partnership_hides_a_percentage_of_fewer_than_ten(con):
-    result = trends.growth_comparison(con, Period("2019-01", "2019-02"), APR_MAY, audience="partnership")
+    result = growth.growth_comparison(con, Period("2019-01", "2019-02"), APR_MAY, audience="partnership")
     assert records(result["table"].head(1), ["base_shown", "compare_shown", "growth", "growth_shown"]) == [
         ("8", "12", None, "n/a")]
     assert result["headline"] == ("Local growth cannot be worked out (no referrals, or too few to show, in the base "
@@ -337,7 +341,7 @@ def test_growth_for_the_partnership_hides_a_percentage_of_fewer_than_ten(con):
 
 
 def test_spend_table(con):
-    frame = trends.spend_table(con, Period("2019-01", "2019-04"))
+    frame = spend.spend_table(con, Period("2019-01", "2019-04"))
     # 120 days of a 365-day grant: expected 1,200 and 240; forecast = actual x 365 / 120
     assert records(frame, list(frame.columns)) == [
         ("Salary", 3650.0, 1200.0, 1220.0, 20.0, 0.016667, 3710.83, 60.83),
@@ -347,7 +351,7 @@ def test_spend_table(con):
 
 
 def test_spend_profile_runs_from_the_grant_start(con):
-    frame = trends.spend_profile(con, Period("2019-04", "2019-04"))
+    frame = spend.spend_profile(con, Period("2019-04", "2019-04"))
     columns = ["month", "actual", "expected", "cumulative_actual", "cumulative_expected", "cumulative_variance"]
     assert records(frame[frame.budget_line == "Salary"], columns) == [
         ("2019-01", 300.0, 310.0, 300.0, 310.0, -10.0), ("2019-02", 300.0, 280.0, 600.0, 590.0, 10.0),
@@ -365,25 +369,25 @@ def test_spend_profile_runs_from_the_grant_start(con):
 
 
 def test_value_for_money(con):
-    value = trends.value_for_money(con, APR_MAY)
+    value = spend.value_for_money(con, APR_MAY)
     # 752 spent on 18 victims supported (19 in contact, one declined)
     assert {k: value[k] for k in ("spend_actual", "victims_supported", "cost_per_victim", "estimated_saving",
                                   "ratio")} == {"spend_actual": 752.0, "victims_supported": 18,
                                                 "cost_per_victim": 41.78, "estimated_saving": 2519.2, "ratio": 3.35}
     assert value["shown"] == {"spend_actual": "£752.00", "victims_supported": "18", "cost_per_victim": "£41.78",
                               "estimated_saving": "£2,519", "ratio": "£3.35 saved for every £1 spent"}
-    assert value["source"] == reference.cost_benefit(con)[1]
+    assert value["source"] == settings.cost_benefit(con)[1]
 
 
 def test_signed_money():
-    assert [trends.signed_money(v) for v in (63.24, -23.69, -0.4, 1204.5)] == ["+£63", "-£24", "+£0", "+£1,204"]
+    assert [formatting.signed_money(v) for v in (63.24, -23.69, -0.4, 1204.5)] == ["+£63", "-£24", "+£0", "+£1,204"]
 
 
 # --- demand -----------------------------------------------------------------------------------
 
 
 def test_support_mix(con):
-    frame = trends.support_mix(con, APR_MAY)
+    frame = demand.support_mix(con, APR_MAY)
     assert records(frame, list(frame.columns)) == [
         (ST, 10, "10", False, 0.526316, "53%", True),
         (SP, 6, "6", False, 0.315789, "32%", True),
@@ -393,16 +397,16 @@ def test_support_mix(con):
     ]
     # the supported rows are exactly the registry's victims supported
     supported = int(frame.loc[frame.supported, "people"].sum())
-    assert supported == report.figures(con, APR_MAY)["victims_supported"].value == 18
+    assert supported == compute.figures(con, APR_MAY)["victims_supported"].value == 18
 
 
 def test_support_mix_for_the_partnership(con):
-    frame = trends.support_mix(con, APR_MAY, audience="partnership")
+    frame = demand.support_mix(con, APR_MAY, audience="partnership")
     assert records(frame, ["support_level", "people", "shown", "share", "share_shown"]) == [
         (ST, 10, "10", 0.526316, "53%"), (SP, 6, "6", 0.315789, "32%"), (AD, None, "<5", None, "not shown"),
         (DE, None, "<5", None, "not shown"), ("Not recorded", None, "<5", None, "not shown"),
     ]
-    january = trends.support_mix(con, Period("2019-01", "2019-01"), audience="partnership")
+    january = demand.support_mix(con, Period("2019-01", "2019-01"), audience="partnership")
     assert records(january, ["support_level", "people", "shown", "share_shown"]) == [
         (ST, None, "<5", "not shown"), (SP, None, "<5", "not shown"), (AD, None, "<5", "not shown"),
         (DE, None, "<5", "not shown"),
@@ -410,7 +414,7 @@ def test_support_mix_for_the_partnership(con):
 
 
 def test_demand_comparison(con):
-    result = trends.demand_comparison(con, APR_MAY)
+    result = demand.demand_comparison(con, APR_MAY)
     assert records(result["comparison"], list(result["comparison"].columns)) == [
         ("Short-term support", 0.625, "62%", "10 of 16 given short-term or specialist support", 0.6,
          "victims who want support"),
@@ -420,35 +424,35 @@ def test_demand_comparison(con):
     assert records(result["funnel"], ["share", "of"]) == [
         (0.2, "all victims"), (0.6, "victims who want support"), (0.4, "victims who want support"),
         (0.08, "all victims"), (0.6, "victims who need specialist support")]
-    assert result["source"] == trends.DEMAND_SOURCE
-    hidden = trends.demand_comparison(con, Period("2019-01", "2019-01"), audience="partnership")["comparison"]
+    assert result["source"] == demand.DEMAND_SOURCE
+    hidden = demand.demand_comparison(con, Period("2019-01", "2019-01"), audience="partnership")["comparison"]
     assert records(hidden, ["service_share", "service_shown", "basis"]) == [(None, "not shown", "")] * 2
 
 
 def test_demand_funnel_constants_hold_together():
-    shares = trends.SEED_SHARES
+    shares = demand.SEED_SHARES
     assert shares["short_term"].share + shares["specialist"].share == 1.0
     assert round(shares["want_support"].share * shares["specialist"].share, 6) == shares["specialist_of_all"].share
-    assert "Crime Survey" in trends.DEMAND_SOURCE
+    assert "Crime Survey" in demand.DEMAND_SOURCE
 
 
 # --- the sample database, recounted independently ------------------------------------------------
 
 
 def test_sample_database_rolling_totals_and_mix_add_up(sample_db_file):
-    connection = db.connect(sample_db_file)
+    connection = setup.open_database(sample_db_file)
     try:
         period = Period("2018-06", "2019-06")
         monthly = connection.execute(
             "SELECT strftime(referral_date, '%Y-%m'), count(*) FROM cases_latest "
             "WHERE referral_date BETWEEN DATE '2018-06-01' AND DATE '2019-06-30' GROUP BY 1").fetchall()
         counts = dict(monthly)
-        frame = trends.rolling_referrals(connection, period)
+        frame = referrals.rolling_referrals(connection, period)
         assert list(frame["referrals"]) == [counts.get(m, 0) for m in period.months]
         assert list(frame["rolling_3m"].iloc[2:]) == [
             sum(counts.get(m, 0) for m in period.months[i - 2:i + 1]) for i in range(2, len(period.months))]
-        mix = trends.support_mix(connection, period)
-        victims = report.figures(connection, period)["victims_supported"].value
+        mix = demand.support_mix(connection, period)
+        victims = compute.figures(connection, period)["victims_supported"].value
         assert int(mix.loc[mix.supported, "people"].sum()) == victims
     finally:
         connection.close()

@@ -14,21 +14,20 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from metrics import db, ingest, reference, users
+from metrics.admin import reference, setup, users
 from metrics.contract import ACTIVITY_MEASURES, KPI_TARGETS, Rejected
+from metrics.measures.compute import figures
 from metrics.periods import Period
-from metrics.report import figures
+from metrics.returns import ingest
 from sample_data.generate import SERVICE, workbook_bytes
+from tests import workbooks
 from tests.conftest import ROOT
 
 D = dt.date
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def case(ref: str, referral, **fields) -> dict:
-    return {"case_ref": ref, "referral_date": referral, "referral_source": "Police", "exploitation_type": "Labour",
-            "nationality_group": "UK", "age_band": "25-34", "gender": "Male", "trafficking_indicated": "No",
-            "nrm_status": "Referred to NRM", "duty_to_notify": "No", **fields}
+case = workbooks.case_row
 
 
 def march(cases: list[dict], spend: list[dict], submitted=D(2019, 4, 5)) -> bytes:
@@ -58,7 +57,7 @@ def paths(tmp_path, sample_db_file, monkeypatch):
     demo = tmp_path / "sample.duckdb"
     shutil.copy(sample_db_file, demo)
     real = tmp_path / "real" / "dashboard.duckdb"
-    monkeypatch.setattr("metrics.db.SAMPLE_DB", demo)
+    monkeypatch.setattr("metrics.store.connection.SAMPLE_DB", demo)
     monkeypatch.setenv("DASHBOARD_DB", str(real))
     return demo, real
 
@@ -107,7 +106,7 @@ def test_a_malformed_workbook_lists_every_problem_and_loads_nothing(paths):
 
 def test_a_good_workbook_previewed_confirmed_and_the_summary_changes(paths):
     demo, real = paths
-    with db.connect(demo) as con:
+    with setup.open_database(demo) as con:
         demo_referrals = figures(con, Period("2019-06", "2019-06"))["referrals_received"].value
     at = open_page("pages/summary.py")
     assert card_value(at, "Referrals received") == str(demo_referrals) == "5"
@@ -135,7 +134,7 @@ def test_a_good_workbook_previewed_confirmed_and_the_summary_changes(paths):
     log = table_with(at, "upload_id")
     assert [(r["upload_id"], r["reporting_month"], r["state"], r["uploaded_by"], r["cases_rows"]) for r in log] == [
         (1, "2019-03", "current", "mary.manager", 4)]
-    with db.connect(real) as con:
+    with setup.open_database(real) as con:
         assert [(u["name"], u["role"]) for u in users.list_users(con)] == [("mary.manager", "manager")]
 
     at = open_page("pages/summary.py", at)
@@ -146,7 +145,7 @@ def test_a_good_workbook_previewed_confirmed_and_the_summary_changes(paths):
 
 def test_rolling_back_a_month_restores_the_version_before(paths):
     _, real = paths
-    with db.connect(real) as con:
+    with setup.open_database(real) as con:
         ingest.ingest_bytes(con, GOOD, "first.xlsx", user="mary.manager")
         ingest.ingest_bytes(con, march([case("R-1", D(2019, 3, 4))], []), "second.xlsx", user="mary.manager")
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)

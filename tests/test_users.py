@@ -9,8 +9,11 @@ import json
 import pytest
 import workbooks
 
-from metrics import cli, db, ingest, store, users
-from metrics.users import AccountLocked, SignInFailed
+from metrics import cli
+from metrics.admin import setup, users
+from metrics.admin.users import AccountLocked, SignInFailed
+from metrics.returns import ingest
+from metrics.store import logs
 
 PASSWORD = "Gwent-Advocate-7731"
 WRONG = "Cardiff-Guess-4420"
@@ -20,7 +23,7 @@ NOW = dt.datetime(2019, 3, 4, 9, 0)
 @pytest.fixture
 def con(empty_db):
     """A connection to a new database holding one manager, jo.bloggs, created at NOW."""
-    connection = db.connect(empty_db)
+    connection = setup.open_database(empty_db)
     users.add_user(connection, "jo.bloggs", "manager", PASSWORD, "admin", now=NOW)
     yield connection
     connection.close()
@@ -35,12 +38,12 @@ class Sleeps(list):
 
 def new_audit_rows(con, before: int) -> list[list]:
     """(actor, action, detail) of the audit rows written after the first `before`, oldest first."""
-    log = store.audit_entries(con)
+    log = logs.audit_entries(con)
     return log[["actor", "action", "detail"]].values.tolist()[: len(log) - before][::-1]
 
 
 def audit_count(con) -> int:
-    return len(store.audit_entries(con))
+    return len(logs.audit_entries(con))
 
 
 def test_password_is_stored_as_an_argon2id_hash(con):
@@ -203,14 +206,14 @@ def test_changing_an_unknown_user_is_an_error(con):
 
 
 def test_passwords_never_reach_the_database_file_or_the_audit_log(empty_db):
-    con = db.connect(empty_db)
+    con = setup.open_database(empty_db)
     users.add_user(con, "jo.bloggs", "manager", PASSWORD, "admin")
     with pytest.raises(SignInFailed):
         users.authenticate(con, "jo.bloggs", WRONG, sleep=Sleeps())
     with pytest.raises(SignInFailed):
         users.authenticate(con, WRONG, PASSWORD, sleep=Sleeps())  # a password typed into the name box
     users.authenticate(con, "jo.bloggs", PASSWORD, sleep=Sleeps())
-    log = store.audit_entries(con).to_csv()
+    log = logs.audit_entries(con).to_csv()
     con.close()
     for secret in (PASSWORD, WRONG, WRONG.lower()):
         assert secret not in log
@@ -219,7 +222,7 @@ def test_passwords_never_reach_the_database_file_or_the_audit_log(empty_db):
 
 
 def test_has_real_data_is_false_for_the_sample_and_true_after_a_real_upload(sample_db):
-    con = db.connect(sample_db)
+    con = setup.open_database(sample_db)
     try:
         assert users.has_real_data(con) is False
         ingest.ingest_bytes(con, workbooks.xlsx(workbooks.valid_return()), "march.xlsx", "jo.bloggs")
@@ -229,7 +232,7 @@ def test_has_real_data_is_false_for_the_sample_and_true_after_a_real_upload(samp
 
 
 def test_has_real_data_in_a_database_that_is_not_the_sample(empty_db):
-    con = db.connect(empty_db)
+    con = setup.open_database(empty_db)
     try:
         assert users.has_real_data(con) is False
         # Only the sample database's own uploads are sample data, whoever an upload names.

@@ -10,8 +10,9 @@ import datetime as dt
 
 import streamlit as st
 
-from metrics import access, store, users
-from metrics.db import PROJECT_ROOT
+from metrics.admin import access, users
+from metrics.store.connection import PROJECT_ROOT
+from metrics.store.logs import record
 from ui import state
 
 ROLE_MAPPING_FILE = PROJECT_ROOT / "auth.toml"
@@ -27,13 +28,13 @@ def oidc_configured() -> bool:
 
 def sign_in_required() -> bool:
     _, is_demo = state.database()
-    return not is_demo or users.has_real_data(state.cursor())
+    return not is_demo or state.ask(users.has_real_data)
 
 
 def _sign_out(reason: str = "signed out") -> None:
     name = st.session_state.get("user_name")
     if name:
-        store.audit(state.cursor(), name, "sign-out", reason)
+        record(state.con(), name, "sign-out", reason)
     for key in _SESSION_KEYS:
         st.session_state.pop(key, None)
 
@@ -41,7 +42,7 @@ def _sign_out(reason: str = "signed out") -> None:
 def _expired_session() -> bool:
     now = dt.datetime.now()
     last = st.session_state.get("last_activity")
-    if last is not None and access.expired(last, now, access.session_timeout(state.cursor())):
+    if last is not None and access.expired(last, now, state.ask(access.session_timeout)):
         _sign_out("session expired after inactivity")
         st.info("Your session ended after a period without activity. Please sign in again.")
         return True
@@ -61,12 +62,12 @@ def _oidc_user() -> str | None:
     role = access.role_for_oidc_user(st.user.get("email"), list(groups), mapping)
     email = st.user.get("email") or "unknown"
     if role is None:
-        store.audit(state.cursor(), email, "sign-in refused", "OIDC user has no role in auth.toml")
+        record(state.con(), email, "sign-in refused", "OIDC user has no role in auth.toml")
         st.error("Your account has no role on this dashboard. Ask the Connect Gwent manager for access.")
         st.button("Sign out", on_click=st.logout)
         st.stop()
     if not st.session_state.get("oidc_audited"):
-        store.audit(state.cursor(), email, "sign-in", f"OIDC as {role}")
+        record(state.con(), email, "sign-in", f"OIDC as {role}")
         st.session_state["oidc_audited"] = True
     st.session_state["user_name"] = email
     return role
@@ -74,7 +75,7 @@ def _oidc_user() -> str | None:
 
 def _local_sign_in_form() -> None:
     st.title("MSHT advocate performance")
-    if not users.list_users(state.cursor()):
+    if not users.list_users(state.con()):
         st.warning("No accounts exist yet. An administrator creates the first with "
                    "`python -m metrics users add NAME --role manager`.")
     with st.form("sign_in"):
@@ -83,7 +84,7 @@ def _local_sign_in_form() -> None:
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
         try:
-            user = users.authenticate(state.cursor(), name, password)
+            user = users.authenticate(state.con(), name, password)
         except users.SignInFailed as exc:
             st.error(str(exc))
         else:

@@ -6,11 +6,9 @@ import html
 
 import streamlit as st
 
-from metrics.report import GRADE_COLOURS
+from metrics.measures import compute
+from metrics.measures.grading import GRADE_BADGES, GRADE_COLOURS, GRADE_INK
 from ui import state
-
-GRADE_WORDS = {"green": "Green: on target", "amber": "Amber: near target", "red": "Red: off target",
-               "grey": "Grey: not graded"}
 
 _STYLE = """
 <style>
@@ -33,8 +31,8 @@ def rag_badge(grade: str | None) -> str:
     if not grade:
         return ""
     colour = GRADE_COLOURS[grade]
-    return (f'<span class="rag rag-{grade}" style="background:{colour}">'
-            f"{html.escape(GRADE_WORDS[grade])}</span>")
+    return (f'<span class="rag rag-{grade}" style="background:{colour}; color:{GRADE_INK[grade]}">'
+            f"{html.escape(GRADE_BADGES[grade])}</span>")
 
 
 def page_header(title: str, needs_period: bool = True) -> bool:
@@ -46,7 +44,7 @@ def page_header(title: str, needs_period: bool = True) -> bool:
                 "Upload returns page; until then there is nothing to show here.")
         return False
     if needs_period:
-        as_at = state.ask("report", "as_at", state.service())
+        as_at = state.ask(compute.as_at, state.service())
         st.caption(f"{state.service()} · {period.label} · figures as at {as_at:%d %B %Y}"
                    + (" · partnership view: small numbers suppressed, caseload rounded to the nearest 5"
                       if state.audience() == "partnership" else ""))

@@ -1,7 +1,7 @@
 """Settings editors: each reference table in a data editor, checked exactly like an upload before saving.
 
 The edited table is turned back into text cells, as a CSV or a workbook would give them, and checked
-by the same contract code (metrics.reference.text_table and metrics.validate.check_table); nothing
+by the same contract code (metrics.returns.reading.text_table and admin.reference.check_reference_table); nothing
 is saved unless every row passes. Rows are numbered as the editor numbers them, from 1.
 """
 
@@ -14,10 +14,11 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from metrics import reference
+from metrics.admin import reference
 from metrics.contract import Problem, Rejected, Sheet
-from metrics.measures import graded
-from metrics.validate import check_table
+from metrics.measures.registry import graded
+from metrics.returns.reading import text_table
+from metrics.store import settings
 from ui import state
 
 PROBLEM_COLUMNS = {
@@ -42,10 +43,10 @@ def _text(value) -> str | None:
 def check_edited(sheet: Sheet, frame: pd.DataFrame, title: str) -> tuple[pa.Table | None, list[Problem]]:
     """The edited rows typed and checked: (typed rows, []) or (None, every problem)."""
     rows = [[_text(v) for v in row] for row in frame[sheet.names].itertuples(index=False)]
-    table, problems = reference.text_table(sheet, sheet.names, rows, title, first_row=0)
+    table, problems = text_table(sheet, sheet.names, rows, title, first_row=0)
     labels = [int(label) for label in frame.index]  # text_table numbered the rows 0, 1, ...: use the editor's
     table = table.set_column(0, "_row", pa.array([labels[i] for i in table.column("_row").to_pylist()], pa.int64()))
-    typed, found = check_table(sheet, table, title, row_label=title)
+    typed, found = reference.check_reference_table(sheet, table, title, row_label=title)
     problems += found
     return (None, problems) if problems else (typed, [])
 
@@ -91,9 +92,9 @@ def _round(sheet: Sheet) -> int:
 def saved(sheet: Sheet, typed: pa.Table, source: str) -> None:
     """Replace the table, then start the editor and the importer afresh on the saved rows."""
     with state.writing():
-        count = reference.replace_table(state.cursor(), sheet, typed, state.user_name(), source)
+        count = reference.replace_table(state.con(), sheet, typed, state.user_name(), source)
     st.session_state[f"settings_round_{sheet.name}"] = _round(sheet) + 1
-    warning = reference.spend_without_grant(state.cursor())
+    warning = reference.spend_without_grant(state.con())
     st.session_state["settings_done"] = (f"Saved {sheet.name}: {count} row{'s' * (count != 1)} ({source})."
                                          + (f" Warning: {warning}." if warning else ""))
     st.rerun()
@@ -101,7 +102,7 @@ def saved(sheet: Sheet, typed: pa.Table, source: str) -> None:
 
 def table_editor(sheet: Sheet, title: str, noun: str) -> None:
     """The table in an editor with a Save button, then CSV import and export."""
-    frame = state.ask("reference", "table_frame", sheet)
+    frame = state.ask(settings.table_frame, sheet)
     frame.index = pd.RangeIndex(1, len(frame) + 1)
     edited = st.data_editor(frame, num_rows="dynamic", key=f"edit-{sheet.name}-{_round(sheet)}", width="stretch",
                             column_config=_column_config(sheet), hide_index=False)
@@ -126,6 +127,6 @@ def table_editor(sheet: Sheet, title: str, noun: str) -> None:
                              key=f"import-{sheet.name}", type="primary"):
                     saved(sheet, typed, f"imported from {upload.name}")
     with right:
-        st.download_button(f"Export {sheet.name}.csv", data=state.ask("reference", "to_csv", sheet),
+        st.download_button(f"Export {sheet.name}.csv", data=state.ask(reference.to_csv, sheet),
                            file_name=f"{sheet.name}.csv", mime="text/csv", on_click="ignore",
                            icon=":material/download:", key=f"export-{sheet.name}")

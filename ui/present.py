@@ -13,7 +13,8 @@ import html
 
 import streamlit as st
 
-from metrics import pack
+from metrics.pack import contents as pack
+from metrics.pack.model import MARKINGS
 from metrics.periods import Period
 from ui import components, state
 
@@ -39,9 +40,9 @@ h2 {font-size: 2.6rem !important;}
 
 def _pack_bytes(period: Period, service: str | None, audience: str, fmt: str, user: str) -> bytes:
     """Build the pack and note the export in the audit log (runs when a download button is clicked)."""
-    con = state.cursor()
-    data = pack.build(con, period, service, audience, fmt)
-    pack.record_export(con, user, period, service, audience, fmt)
+    with state.using() as con:
+        data = pack.build(con, period, service, audience, fmt)
+        pack.record_export(con, user, period, service, audience, fmt)
     return data
 
 
@@ -58,7 +59,7 @@ def downloads(period: Period, service: str | None, audience: str) -> None:
                 icon=":material/download:",
                 on_click="ignore",
                 key=f"pack_{fmt}",
-                help=f"The {pack.MARKINGS[audience]} pack for {period.label}: built when you click, "
+                help=f"The {MARKINGS[audience]} pack for {period.label}: built when you click, "
                 "which takes a few seconds.",
             )
 

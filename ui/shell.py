@@ -13,7 +13,8 @@ import threading
 
 import streamlit as st
 
-from metrics import access
+from metrics.admin import access
+from metrics.store.connection import DatabaseBusy
 from ui import auth, components, sidebar, state
 
 _routing = threading.local()
@@ -35,15 +36,19 @@ def visible_pages(role: str | None, pages: dict[str, str]) -> dict[str, str]:
 
 
 def route(pages: dict[str, str]) -> None:
-    """Draw the chrome, then run the chosen page among those this role may see."""
-    role = chrome()
-    visible = [st.Page(path, title=title, default=title == "Summary")
-               for title, path in visible_pages(role, pages).items()]
+    """Draw the chrome, then run the chosen page among those this role may see; the database is let go
+    when the run ends, however it ends."""
     _routing.active = True
     try:
+        role = chrome()
+        visible = [st.Page(path, title=title, default=title == "Summary")
+                   for title, path in visible_pages(role, pages).items()]
         st.navigation(visible).run()
+    except DatabaseBusy as exc:
+        st.warning(f"{exc}", icon="⏳")
     finally:
         _routing.active = False
+        state.release()
 
 
 def page(title: str, needs_period: bool = True) -> bool:
@@ -52,7 +57,9 @@ def page(title: str, needs_period: bool = True) -> bool:
         # dashboard.py's page config did not run: without this a page opened directly is narrow
         st.set_page_config(page_title="MSHT advocate performance", page_icon="🧭", layout="wide")
         chrome()
-    if not access.allowed(state.role(), title):
+    try:
+        access.require(state.role(), title)
+    except PermissionError:
         st.error(f"The {title} page is not available to you.")
         st.stop()
     return components.page_header(title, needs_period)

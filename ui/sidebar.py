@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from metrics.answers import choices
 from metrics.periods import Period
 from ui import state
 
@@ -37,7 +38,7 @@ def role_picker(roles: tuple[str, ...]) -> str:
 
 
 def service_picker() -> str | None:
-    services = state.ask("store", "services")
+    services = state.ask(choices.services)
     chosen = None
     if len(services) == 1:
         chosen = services[0]
@@ -50,13 +51,13 @@ def service_picker() -> str | None:
 def period_picker() -> Period | None:
     """Quick picks (default the latest month loaded) or a custom run of months."""
     service = state.service()
-    picks = state.ask("report", "quick_periods", service) if service else {}
+    picks = state.ask(choices.quick_periods, service) if service else {}
     if not picks:
         st.session_state["period"] = None
         return None
     choice = _kept_select(st.sidebar.radio, "Period", [*picks, CUSTOM], "period_choice")
     if choice == CUSTOM:
-        months = state.ask("report", "months_loaded", service)
+        months = state.ask(choices.months_loaded, service)
         first = _kept_select(st.sidebar.selectbox, "From", months, "period_from", picks["Latest quarter"].first)
         later = [m for m in months if m >= first]
         last = _kept_select(st.sidebar.selectbox, "To", later, "period_to", later[-1])

@@ -1,7 +1,9 @@
-"""The app's side of the data: which database, one connection, a cursor per thread, cached figures.
+"""The app's side of the data: which database, a connection held only while a rerun uses it, cached answers.
 
-Figures are cached per (function, arguments, data version); the data version changes with every
-upload, rollback and settings change (each writes the audit log), so caches clear themselves.
+Answers are cached per (function, arguments, data version). The data version is read from the small
+file beside the database (metrics.store.version), so a rerun whose answers are all cached never opens
+the database; one that needs a query opens it on first use (metrics.store.connection.shared) and lets
+it go when the rerun ends (shell.route calls `release`), so that the command line can use it between.
 """
 
 from __future__ import annotations
@@ -12,61 +14,94 @@ from pathlib import Path
 
 import streamlit as st
 
-from metrics import db
+from metrics.admin import setup
 from metrics.periods import Period
+from metrics.store import connection, version
 
-_local = threading.local()
+_local = threading.local()  # this rerun's hold on the database
 
 
 def database() -> tuple[Path, bool]:
     """(path, is_demo): the real database if it exists, else the demo built from the sample data."""
-    real = db.database_path()
+    real = connection.database_path()
     if real.exists():
         return real, False
-    return db.build_sample_database(db.sample_database_path()), True
+    return setup.build_sample_database(connection.sample_database_path()), True
 
 
-@st.cache_resource(show_spinner="Opening the database…")
-def _connection(path: str):
-    return db.connect(path)
+@st.cache_resource(show_spinner=False)
+def _prepared(path: str) -> bool:
+    """Migrate a database once per process (the schema check is a query, not worth one per rerun)."""
+    with connection.shared(path) as con:
+        setup.prepare(con)
+    return True
 
 
-def cursor():
-    """A DuckDB cursor for this thread on the current database (DuckDB refuses shared use)."""
+def con():
+    """A cursor on the current database for this rerun, opened on first use and released by `release`."""
     path, _ = database()
-    key = str(path)
-    cursors = getattr(_local, "cursors", None)
-    if cursors is None:
-        cursors = _local.cursors = {}
-    if key not in cursors:
-        cursors[key] = _connection(key).cursor()
-    return cursors[key]
+    held = getattr(_local, "held", None)
+    if held is None or held[0] != path:
+        release()
+        _prepared(str(path))
+        stack = contextlib.ExitStack()
+        cursor = stack.enter_context(connection.shared(path))
+        _local.held = (path, stack, cursor)
+    return _local.held[2]
 
 
-def reset_connections() -> None:
-    """Forget cursors and connections, e.g. after the first real upload creates the real database."""
-    _local.cursors = {}
-    _connection.clear()
-    st.cache_data.clear()
+def release() -> None:
+    """Let this rerun's hold on the database go (the connection closes when no rerun holds it)."""
+    held = getattr(_local, "held", None)
+    _local.held = None
+    if held is not None:
+        held[1].close()
 
 
-def data_version() -> tuple:
-    from metrics.store import data_version as stored_version
+@contextlib.contextmanager
+def using():
+    """A cursor for work outside a rerun (a download button's data is made after the page has run)."""
+    try:
+        yield con()
+    finally:
+        release()
 
-    return (str(database()[0]), stored_version(cursor()))
+
+def later(function, *args):
+    """A callable giving function(cursor, *args) when called, e.g. by a download button after the run."""
+
+    def run():
+        with using() as cursor:
+            return function(cursor, *args)
+
+    return run
+
+
+def data_version() -> tuple[str, str]:
+    path, _ = database()
+    return str(path), version.data_version(path)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached(version: tuple, module: str, function: str, args: tuple, kwargs: tuple):
-    import importlib
-
-    func = getattr(importlib.import_module(f"metrics.{module}"), function)
-    return func(cursor(), *args, **dict(kwargs))
+def _cached(version_key: tuple, function: str, args: tuple, kwargs: tuple):
+    return _functions[function](con(), *args, **dict(kwargs))
 
 
-def ask(module: str, function: str, *args, **kwargs):
-    """Call metrics.<module>.<function>(cursor, *args, **kwargs), cached until the data changes."""
-    return _cached(data_version(), module, function, args, tuple(sorted(kwargs.items())))
+_functions: dict[str, object] = {}
+
+
+def ask(function, *args, **kwargs):
+    """function(cursor, *args, **kwargs), cached until the data changes; `function` is a metrics function."""
+    name = f"{function.__module__}.{function.__qualname__}"
+    _functions[name] = function
+    return _cached(data_version(), name, args, tuple(sorted(kwargs.items())))
+
+
+def reset() -> None:
+    """Forget every cached answer (the database itself changed, e.g. the first real one was created)."""
+    release()
+    st.cache_data.clear()
+    _prepared.clear()
 
 
 def role() -> str | None:
@@ -75,7 +110,7 @@ def role() -> str | None:
 
 
 def audience() -> str:
-    from metrics.access import audience_for
+    from metrics.admin.access import audience_for
 
     return audience_for(role())
 
@@ -95,9 +130,9 @@ def service() -> str | None:
 
 @contextlib.contextmanager
 def writing():
-    """Around a write: another write holding the database becomes a 'try again' message, not a trace."""
+    """Around a write: the database busy (another write, another program) is a 'try again' message."""
     try:
         yield
-    except db.DatabaseBusy as exc:
+    except connection.DatabaseBusy as exc:
         st.warning(f"Nothing was changed: {exc}", icon="⏳")
         st.stop()

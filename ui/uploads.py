@@ -12,14 +12,15 @@ import contextlib
 import datetime as dt
 import hashlib
 
-import duckdb
 import pandas as pd
 import streamlit as st
 
-from metrics import db, ingest, preview, store, users
+from metrics.admin import setup, users
 from metrics.contract import MAX_UPLOAD_BYTES, Problem
-from metrics.ingest import CheckedReturn
 from metrics.periods import Period
+from metrics.returns import ingest, preview
+from metrics.returns.ingest import CheckedReturn
+from metrics.store import connection, loading
 from ui import state
 
 _CHECKED = "checked_returns"  # session: (SHA-256, file name) -> CheckedReturn or its problems
@@ -35,16 +36,14 @@ PROBLEM_COLUMNS = {
 
 @st.cache_resource(show_spinner=False)
 def _blank_database():
-    con = duckdb.connect()
-    store.ensure_schema(con)  # a new schema loads the default reference data
-    return con
+    return setup.blank_database()
 
 
 @contextlib.contextmanager
 def _target():
     """A cursor on the database the files would go into (in demo mode, the blank stand-in)."""
     if not state.database()[1]:
-        yield state.cursor()
+        yield state.con()
         return
     cursor = _blank_database().cursor()
     try:
@@ -137,17 +136,18 @@ def load(checked: list[CheckedReturn], account: tuple[str, str] | None = None) -
     created = None
     with state.writing():
         if not state.database()[1]:
-            results = [ingest.load_checked(state.cursor(), item, state.user_name()) for item in ordered]
+            results = [ingest.load_checked(state.con(), item, state.user_name()) for item in ordered]
         else:
-            created = db.database_path()
-            con = db.connect(created)  # creates it with the default reference data
+            state.release()
+            created = connection.database_path()
+            con = setup.open_database(created)  # creates it with the default reference data
             try:
                 name, password = account
                 manager = users.add_user(con, name, "manager", password, actor=name)
                 results = [ingest.load_checked(con, item, manager["name"]) for item in ordered]
             finally:
                 con.close()
-                state.reset_connections()
+                state.reset()
             st.session_state.update(signed_in_role="manager", user_name=manager["name"],
                                     last_activity=dt.datetime.now())
     lines = [f"{r['reporting_month']} from {r['file']} as upload {r['upload_id']}"
@@ -162,7 +162,7 @@ def load(checked: list[CheckedReturn], account: tuple[str, str] | None = None) -
 
 def rollback(month: str, service: str) -> None:
     with state.writing():
-        result = store.rollback(state.cursor(), month, service, state.user_name())
+        result = loading.rollback(state.con(), month, service, state.user_name())
     finish(f"Rolled back {result['reporting_month']}: upload {result['withdrawn']} withdrawn, "
            f"upload {result['current']} is current again.")
 
@@ -262,7 +262,7 @@ def show_preview(result: dict) -> None:
 
 def rollback_control(service: str) -> None:
     """Pick a month that has an earlier version, see what rolling back does, and do it."""
-    choices = state.ask("preview", "rollback_choices", service).to_dict("records")
+    choices = state.ask(preview.rollback_choices, service).to_dict("records")
     if not choices:
         st.caption("No month has an earlier version to go back to. Rolling back withdraws a month's current "
                    "upload and makes the one it replaced current again.")

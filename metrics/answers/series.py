@@ -1,0 +1,117 @@
+"""Measures over time for the Trends page and the pack: a period cut into months or quarters.
+
+Every function returns a small, tidy frame that a page renders as it is. For the partnership every
+count of people is disclosure-controlled: a hidden value is missing, with its `shown` text ('<5', or
+'*' when hidden so that a small one cannot be worked out) and its status, so that a chart leaves it
+out and a table shows the text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+
+from metrics.contract import OUTCOME_AREAS
+from metrics.measures import disclosure, formatting
+from metrics.measures.compute import check_audience, compute
+from metrics.measures.registry import MEASURES
+from metrics.periods import Period, add_months, month_start
+from metrics.store.logs import months_loaded, resolve_service
+
+GRAINS = {"month": "By month", "quarter": "By quarter"}
+TREND_MONTHS = 12  # a trend of one month is a dot: shorter periods are widened to this many months
+
+# Named groups of measures the Trends page charts together.
+MYTHS = ("uk_national_rate", "trafficking_indicated_rate")
+CASELOAD = ("caseload_end", "closures")
+OUTCOMES = ("planned_closure_rate", *(f"outcome_{key}_rate" for key, _, _ in OUTCOME_AREAS), "voice_captured_rate")
+ACTIVITY = tuple(m.name for m in MEASURES.values() if m.source == "activity")
+
+
+def time_periods(period: Period, grain: str = "month") -> dict[str, Period]:
+    """The period cut into months ('2019-04') or calendar quarters ('2019-Q2', clipped to the period)."""
+    if grain == "month":
+        return {m: Period(m, m) for m in period.months}
+    if grain != "quarter":
+        raise ValueError(f"grain must be one of {', '.join(GRAINS)}")
+    out: dict[str, Period] = {}
+    for m in period.months:
+        key = f"{m[:4]}-Q{(int(m[5:]) - 1) // 3 + 1}"
+        out[key] = Period(out[key].first if key in out else m, m)
+    return out
+
+
+def slice_label(p: Period) -> str:
+    """'Jun 2018' for one month, '2018' for a calendar year, 'Apr-Jun 2019' for a run inside a year, else the label."""
+    if p.first == p.last:
+        return p.label
+    if p.first.endswith("-01") and p.last == f"{p.first[:4]}-12":
+        return p.first[:4]
+    if p.first[:4] == p.last[:4]:
+        return f"{month_start(p.first):%b}-{month_start(p.last):%b %Y}"
+    return p.label
+
+
+def trend_period(con, period: Period, service: str | None = None, months: int = TREND_MONTHS) -> Period:
+    """The period itself when it has three months or more, else the `months` to its end (from the first loaded)."""
+    if period.length >= 3:
+        return period
+    loaded = months_loaded(con, resolve_service(con, service))
+    first = max(add_months(period.last, -(months - 1)), loaded[0] if loaded else period.first)
+    return Period(min(first, period.first), period.last)
+
+
+def _basis(fig, is_rate: bool) -> str:
+    """'12 of 20' behind a rate (disclosure-controlled already), else ''."""
+    if not is_rate or fig.denominator is None:
+        return ""
+    return f"{formatting.counted(fig.numerator)} of {formatting.counted(fig.denominator)}"
+
+
+def measure_series(
+    con, period: Period, names: tuple[str, ...], service: str | None = None, audience: str = "internal",
+    grain: str = "month",
+) -> pd.DataFrame:
+    """Named measures for each month or quarter of the period, one row per (slice, measure).
+
+    Columns: key, label, measure, measure_label, unit, value (missing unless shown), shown (text),
+    basis ('12 of 20' for a rate), status: 'shown', 'suppressed' (disclosure) or 'undefined' (nothing to measure).
+    """
+    check_audience(audience)
+    service = resolve_service(con, service)
+    slices = time_periods(period, grain)
+    computed = compute(con, slices, service, "internal", names=list(names))
+    rows = []
+    for name in names:
+        m = MEASURES[name]
+        figures = [computed[key][name] for key in slices]
+        if audience == "partnership":
+            hide = [False] * len(figures)
+            if m.people and m.additive:  # a flow adds up to the period's published total
+                hide = disclosure.hidden_in_series([int(f.value) for f in figures])
+            figures = [replace(f, value=disclosure.shown(f.value, True), suppressed=True) if h
+                       else disclosure.figure(f) for f, h in zip(figures, hide)]
+        for (key, p), fig in zip(slices.items(), figures):
+            numeric = isinstance(fig.value, int | float)
+            status = "shown" if numeric else "suppressed" if fig.suppressed else "undefined"
+            # a suppressed count reads '<5' (or '*'); a suppressed rate has no value at all
+            shown = "not shown" if fig.value is None and fig.suppressed else formatting.value(name, fig.value)
+            rows.append({
+                "key": key, "label": slice_label(p), "measure": name, "measure_label": m.label, "unit": m.unit,
+                "value": float(fig.value) if numeric else None, "shown": shown,
+                "basis": _basis(fig, m.is_rate), "status": status,
+            })
+    order = {k: i for i, k in enumerate(slices)}
+    rows.sort(key=lambda r: order[r["key"]])  # slice by slice, measures in the order asked
+    columns = ["key", "label", "measure", "measure_label", "unit", "value", "shown", "basis", "status"]
+    return pd.DataFrame(rows, columns=columns).astype({"value": "float64"})
+
+
+def pivot_shown(frame: pd.DataFrame, index: str, columns: str, values: str = "shown") -> pd.DataFrame:
+    """A long frame as a table for reading (rows in the frame's order, text as shown)."""
+    rows = list(dict.fromkeys(frame[index]))
+    cols = list(dict.fromkeys(frame[columns]))
+    wide = frame.pivot(index=index, columns=columns, values=values).reindex(index=rows, columns=cols)
+    wide.columns.name = None
+    return wide.reset_index()

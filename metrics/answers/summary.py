@@ -1,0 +1,102 @@
+"""What the Summary and KPI pages show: each measure with its previous period, target, grade,
+reading and recent monthly values, and the key messages drawn from the readings."""
+
+from __future__ import annotations
+
+from metrics.measures import formatting
+from metrics.measures.compute import compute
+from metrics.measures.grading import grade, reading, targets
+from metrics.measures.registry import MEASURES, graded
+from metrics.periods import Period, add_months
+from metrics.store.logs import resolve_service
+
+# The cards of the Summary page, in order: what the PCC's office asks about first.
+HEADLINE = (
+    "referrals_received",
+    "victims_supported",
+    "timely_contact_rate",
+    "median_days_to_contact",
+    "caseload_end",
+    "closures",
+    "planned_closure_rate",
+    "outcome_safer_rate",
+    "voice_captured_rate",
+    "outside_nrm_rate",
+    "nrm_referrals",
+    "duty_to_notify_referrals",
+)
+SPEND_CARDS = ("spend_actual", "spend_expected", "spend_variance_abs", "spend_forecast_outturn",
+               "cost_per_victim", "estimated_saving")
+SPARK_MONTHS = 12
+NOT_SHOWN = "not shown"
+
+
+def shown(fig) -> str:
+    """A disclosure-controlled figure as text: the value, '<5', or 'not shown'."""
+    return NOT_SHOWN if fig.suppressed and fig.value is None else formatting.value(fig.name, fig.value)
+
+
+def raw(fig):
+    """A disclosure-controlled figure's value for a table: the number, '<5', 'not shown' or None (undefined)."""
+    return NOT_SHOWN if fig.suppressed and fig.value is None else fig.value
+
+
+def scorecard(con, period: Period, service: str | None = None, audience: str = "internal",
+              names: tuple[str, ...] | None = None) -> list[dict]:
+    """One row per measure: value, previous period, change, target, grade, reading, sparkline."""
+    service = resolve_service(con, service)
+    spark_first = add_months(period.last, -(SPARK_MONTHS - 1))
+    periods = {"current": period, "previous": period.previous()}
+    periods |= {m: Period(m, m) for m in Period(spark_first, period.last).months}
+    computed = compute(con, periods, service, audience)
+    goals = targets(con)
+    rows = []
+    for name in names or tuple(MEASURES):
+        m = MEASURES[name]
+        fig, before = computed["current"][name], computed["previous"][name]
+        target = goals.get(name)
+        rows.append({
+            "name": name,
+            "label": m.label,
+            "unit": m.unit,
+            "format": m.format,
+            "description": m.description,
+            "value": fig.value,
+            "value_shown": raw(fig),
+            "shown": shown(fig),
+            "previous": before.value,
+            "previous_value_shown": raw(before),
+            "previous_shown": formatting.value(name, before.value),
+            "change": formatting.change(name, fig.value, before.value),
+            "target": None if target is None else target["target"],
+            "target_shown": "" if target is None else formatting.value(name, target["target"]),
+            "better": m.better,
+            "grade": grade(fig.value, target) if m.better else None,
+            "reading": reading(fig, target, computed["current"]) if m.better else "",
+            "rounded_to": fig.extra.get("rounded"),
+            "spark": [computed[k][name].value if isinstance(computed[k][name].value, int | float) else None
+                      for k in periods if k not in ("current", "previous")],
+        })
+    return rows
+
+
+def key_messages(rows: list[dict], limit: int = 5) -> list[str]:
+    """The readings that matter most: reds first, then ambers, then greens."""
+    order = {"red": 0, "amber": 1, "green": 2}
+    graded_rows = [r for r in rows if r["grade"] in order]
+    graded_rows.sort(key=lambda r: order[r["grade"]])
+    return [r["reading"] for r in graded_rows[:limit]]
+
+
+def graded_names() -> tuple[str, ...]:
+    return tuple(m.name for m in graded())
+
+
+def summary(con, period: Period, service: str | None = None, audience: str = "internal") -> dict:
+    """Everything the Summary page shows, from one computation: cards, spend cards, key messages."""
+    rows = {r["name"]: r for r in scorecard(con, period, service, audience)}
+    return {
+        "cards": [rows[n] for n in HEADLINE],
+        "spend": [rows[n] for n in SPEND_CARDS],
+        "messages": key_messages([rows[n] for n in graded_names()]),
+    }

@@ -1,0 +1,248 @@
+"""The measure registry: every measure defined once, as Evidence defines its metrics.
+
+A measure is either an aggregate over the facts of one source (the latest snapshot of each case,
+the monthly Activity counts, the spend lines of each grant) or a formula over named measures
+(`{spend_actual} / nullif({victims_supported}, 0)`). Beside its definition it carries everything
+else that decides how it is shown: label, unit and format, whether it counts people (disclosure
+control applies), whether it adds up over periods (the months' values sum to the period's), its
+target direction and the sentence of its reading, and where `report --json` puts it. The report,
+the text report, the pack's tables, the README's table and the disclosure rules are all derived
+from these attributes: nothing else names a measure to treat it differently.
+
+Case measures count populations: named rules saying which cases count in a period (POPULATIONS).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from metrics.contract import ACTIVITY_MEASURES, CASES, OUTCOME_AREAS
+
+# Formats (metrics.measures.formatting): how a value of each unit is written by default.
+FORMAT_OF_UNIT = {"count": "whole", "rate": "percent", "days": "days", "gbp": "money"}
+SOURCES = ("cases", "activity", "spend", "formula")
+
+
+def code(column: str, *values: str) -> str:
+    """A SQL literal list of codes, checked against the contract so that a typo cannot hide."""
+    allowed = CASES.column(column).codes
+    for value in values:
+        if value not in allowed:
+            raise ValueError(f"{value!r} is not a code of {column}")
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+
+
+# Who counts in a period, as conditions over a case's latest snapshot (c) and the period (p_start,
+# p_end); `deadline` is its referral's deadline for first contact (store.marts' referral_deadlines).
+POPULATIONS = {
+    "referred": "c.referral_date BETWEEN p.p_start AND p.p_end",
+    # open at some time in the period and first contacted by its end
+    "in_contact": "c.first_contact_date <= p.p_end AND c.referral_date <= p.p_end "
+    "AND (c.closed_date IS NULL OR c.closed_date >= p.p_start)",
+    # ... and not declining support (a blank support level counts as supported)
+    "supported": "c.first_contact_date <= p.p_end AND c.referral_date <= p.p_end "
+    "AND (c.closed_date IS NULL OR c.closed_date >= p.p_start) "
+    f"AND coalesce(c.support_level, '') NOT IN ({code('support_level', 'Declined support')})",
+    "closed": "coalesce(c.closed_date BETWEEN p.p_start AND p.p_end, false)",
+    "open_at_end": "c.referral_date <= p.p_end AND (c.closed_date IS NULL OR c.closed_date > p.p_end)",
+}
+# A referral's first contact: timely by its deadline, late, missed once the deadline has passed the
+# as-at date without one, or pending before.
+CONTACT_STATUS = """CASE WHEN c.first_contact_date <= c.deadline THEN 'timely'
+                         WHEN c.first_contact_date IS NOT NULL THEN 'late'
+                         WHEN c.deadline <= $as_at THEN 'missed'
+                         ELSE 'pending' END"""
+
+
+@dataclass(frozen=True)
+class Measure:
+    name: str
+    label: str
+    unit: str  # count | rate | days | gbp
+    description: str
+    source: str  # cases | activity | spend | formula
+    sql: str = ""  # an aggregate over the source's facts
+    numerator: str = ""  # a rate of cases: two aggregates over the case facts
+    denominator: str = ""
+    formula: str = ""  # over named measures, in braces; $cost_benefit_ratio is the setting
+    people: bool = False  # a count of people: disclosure control applies
+    additive: bool = False  # adds up over periods: the months' values sum to the period's
+    better: str = ""  # higher | lower | '' (not graded)
+    reading: str = ""  # the plain-English sentence of a graded reading
+    report_key: str = ""  # where `report --json` puts it: "closures", "outcome_rates.safer"; "" for nowhere
+    by_budget_line: bool = False  # the report also gives it for each budget line
+    balance_of: tuple[str, ...] = ()  # a stock: last period's value plus the first flow less the second
+    format: str = ""  # metrics.measures.formatting; the unit's (FORMAT_OF_UNIT) when not given
+
+    def __post_init__(self):
+        if self.source not in SOURCES:
+            raise ValueError(f"{self.name}: source must be one of {SOURCES}")
+        if not self.format:
+            object.__setattr__(self, "format", FORMAT_OF_UNIT[self.unit])
+        if bool(self.formula) != (self.source == "formula") or not (self.sql or self.numerator or self.formula):
+            raise ValueError(f"{self.name}: a measure has SQL over its source's facts or a formula")
+
+    @property
+    def is_rate(self) -> bool:
+        return bool(self.numerator)
+
+    @property
+    def parts(self) -> list[str]:
+        """The measures a formula is built from, in order."""
+        return re.findall(r"\{(\w+)\}", self.formula)
+
+
+def _count(population: str, *conditions: str) -> str:
+    return f"count(*) FILTER (WHERE {' AND '.join([population, *conditions])})"
+
+
+def _case_count(name, label, description, population, *conditions, report_key=None) -> Measure:
+    return Measure(name, label, "count", description, "cases", sql=_count(population, *conditions), people=True,
+                   additive=population == "referred" or population == "closed",
+                   report_key=name if report_key is None else report_key)
+
+
+def _case_rate(name, label, description, numerator, denominator, reading, better="", report_key=None) -> Measure:
+    return Measure(name, label, "rate", description, "cases", numerator=numerator, denominator=denominator,
+                   better=better, reading=reading, report_key=name if report_key is None else report_key)
+
+
+# How each outcome reads in a sentence: "4 of 5 closed cases (80%) felt safer".
+OUTCOME_READINGS = {
+    "safer": "felt safer",
+    "health": "had better health and wellbeing",
+    "cope": "were better able to cope with everyday life",
+    "informed": "were better informed and empowered",
+    "access": "had better access to other services",
+    "justice": "were better able to engage with the justice process",
+}
+
+_MEASURES: list[Measure] = [
+    _case_count("referrals_received", "Referrals received", "Cases whose referral date falls in the period.",
+                "referred"),
+    _case_count("victims_supported", "Victims supported",
+                "Cases open at some time in the period, first contacted by its end, and not declining support "
+                "(a blank support level counts as supported).", "supported"),
+    _case_rate(
+        "timely_contact_rate", "Timely first contact",
+        "Of referrals received in the period, the share first contacted by the second working day after "
+        "referral (Monday to Friday, less bank holidays of England and Wales). A referral not yet "
+        "contacted counts as missed once its deadline has passed the as-at date, and is pending before.",
+        _count("referred", "contact_status = 'timely'"), _count("referred", "contact_status <> 'pending'"),
+        "{num} of {den} referrals ({value}) were contacted within 2 working days", better="higher"),
+    Measure(
+        "median_days_to_contact", "Median days to first contact", "days",
+        "Over referrals received in the period that have a first contact, the median number of calendar "
+        "days from referral to first contact.", "cases",
+        sql="median(first_contact_date - referral_date) FILTER (WHERE referred)",
+        better="lower", reading="Half of the referrals were contacted within {value}",
+        report_key="median_days_to_contact"),
+    Measure("caseload_end", "Caseload at the period's end", "count",
+            "Cases referred by the period's end and not closed by then.", "cases", sql=_count("open_at_end"),
+            people=True, balance_of=("referrals_received", "closures"), report_key="caseload_end"),
+    _case_count("closures", "Cases closed", "Cases whose closed date falls in the period.", "closed"),
+    _case_rate(
+        "planned_closure_rate", "Planned closures",
+        "Of cases closed in the period, the share closed because support was completed.",
+        _count("closed", f"closure_reason IN ({code('closure_reason', 'Support completed')})"), _count("closed"),
+        "{num} of {den} closures ({value}) were planned: support completed", better="higher"),
+    *(
+        _case_rate(
+            f"outcome_{key}_rate", f"Outcome: {text}",
+            f"Of cases closed in the period with a known outcome for '{text}' (Improved or No change), "
+            "the share Improved.",
+            _count("closed", f"{column} IN ({code(column, 'Improved')})"),
+            _count("closed", f"{column} IN ({code(column, 'Improved', 'No change')})"),
+            f"{{num}} of {{den}} closed cases ({{value}}) {OUTCOME_READINGS[key]}", better="higher",
+            report_key=f"outcome_rates.{key}")
+        for key, column, text in OUTCOME_AREAS
+    ),
+    _case_rate(
+        "voice_captured_rate", "Victim's voice captured",
+        "Of cases closed in the period, the share whose views were recorded to inform service or policy.",
+        _count("closed", f"voice_captured IN ({code('voice_captured', 'Yes')})"), _count("closed"),
+        "The victim's voice was captured in {num} of {den} closures ({value})", better="higher"),
+    _case_rate(
+        "outside_nrm_rate", "Supported outside the NRM",
+        "Of victims supported, the share who declined an NRM referral or fell outside its threshold: "
+        "the gap the post was created to fill.",
+        _count("supported", f"nrm_status IN ({code('nrm_status', 'Declined NRM referral', 'Outside NRM threshold')})"),
+        _count("supported"), "{num} of {den} victims supported ({value}) were outside the NRM"),
+    _case_count("nrm_referrals", "NRM referrals", "Referrals received in the period with NRM status 'Referred to NRM'.",
+                "referred", f"nrm_status IN ({code('nrm_status', 'Referred to NRM')})"),
+    _case_count("duty_to_notify_referrals", "MS1 notifications (duty to notify)",
+                "Referrals received in the period for which an MS1 notification was made.",
+                "referred", f"duty_to_notify IN ({code('duty_to_notify', 'Yes')})"),
+    # The Activity counts come in the report before the two myths, where `report --json` has always had them.
+    *(
+        Measure(f"activity_{name}", label, "count", f"{label}: the monthly Activity counts summed over the period.",
+                "activity", sql=f"sum(count) FILTER (WHERE measure = '{name}')", additive=True,
+                report_key=f"activity.{name}")
+        for name, label in ACTIVITY_MEASURES
+    ),
+    _case_rate(
+        "uk_national_rate", "Referrals who are UK nationals",
+        "Of referrals received in the period, the share in nationality group UK ('Unknown' stays in the "
+        "denominator). Myth busted: the largest group are UK citizens.",
+        _count("referred", f"nationality_group IN ({code('nationality_group', 'UK')})"), _count("referred"),
+        "{num} of {den} referrals ({value}) were UK nationals"),
+    _case_rate(
+        "trafficking_indicated_rate", "Referrals with trafficking indicated",
+        "Of referrals received in the period, the share where any trafficking was indicated ('Unknown' stays "
+        "in the denominator). Myth busted: modern slavery and trafficking are not the same thing.",
+        _count("referred", f"trafficking_indicated IN ({code('trafficking_indicated', 'Yes')})"), _count("referred"),
+        "{num} of {den} referrals ({value}) involved any form of trafficking"),
+    Measure("spend_budget", "Budget", "gbp", "Budget of the lines whose grant overlaps the period.", "spend",
+            sql="sum(budget)", report_key="spend.budget", by_budget_line=True),
+    Measure("spend_actual", "Actual spend", "gbp", "Spend rows of the period's months.", "spend",
+            sql="sum(actual)", additive=True, report_key="spend.actual", by_budget_line=True),
+    Measure("spend_expected", "Expected spend", "gbp",
+            "Each budget line's amount times the share of its grant's days that fall in the period.", "spend",
+            sql="sum(expected)", additive=True, report_key="spend.expected", by_budget_line=True),
+    Measure("spend_variance", "Variance", "gbp", "Actual minus expected spend (positive is overspend).", "formula",
+            formula="{spend_actual} - {spend_expected}", report_key="spend.variance", by_budget_line=True),
+    Measure("spend_variance_pct", "Variance (% of expected)", "rate", "Variance as a share of expected.", "formula",
+            formula="{spend_variance} / nullif({spend_expected}, 0)", report_key="spend.variance_pct",
+            by_budget_line=True),
+    Measure("spend_forecast_outturn", "Forecast outturn", "gbp",
+            "Spend from the grant's start to the period's end, scaled to the grant's full length.", "spend",
+            sql="sum(forecast_outturn)", report_key="spend.forecast_outturn", by_budget_line=True),
+    Measure("spend_variance_abs", "Spend on profile", "rate",
+            "How far actual spend is from the expected profile, either way, as a share of expected.", "formula",
+            formula="abs({spend_variance_pct})", better="lower",
+            reading="Spend of {spend_actual} against {spend_expected} expected is {value} off profile"),
+    Measure("cost_per_victim", "Cost per victim supported", "gbp",
+            "Actual spend in the period divided by victims supported.", "formula",
+            formula="{spend_actual} / nullif({victims_supported}, 0)", report_key="cost_per_victim"),
+    Measure("estimated_saving", "Estimated public-money saving", "gbp",
+            "Actual spend times the cost-benefit ratio (an estimate; the ratio and its source are settings).",
+            "formula", formula="{spend_actual} * $cost_benefit_ratio", report_key="estimated_saving"),
+]
+
+MEASURES: dict[str, Measure] = {m.name: m for m in _MEASURES}
+# Dimensions a count of cases can be broken down by: the coded columns of the contract.
+BREAKDOWNS = {
+    "referral_source": "Referral source",
+    "exploitation_type": "Exploitation type",
+    "nationality_group": "Nationality group",
+    "age_band": "Age band",
+    "gender": "Gender",
+    "nrm_status": "NRM status",
+    "support_level": "Support level",
+}
+
+
+def measure(name: str) -> Measure:
+    try:
+        return MEASURES[name]
+    except KeyError:
+        raise KeyError(f"no measure named {name!r}") from None
+
+
+def graded() -> list[Measure]:
+    return [m for m in _MEASURES if m.better]
+
+
+def of_source(source: str) -> list[Measure]:
+    return [m for m in _MEASURES if m.source == source]

@@ -1,0 +1,190 @@
+"""The scrutiny pack: what goes into the PDF and the Excel workbook circulated before a meeting.
+
+`contents()` gathers every figure, table, chart and note of the pack in one place, from the same
+answers the pages show, and always for one audience: for the partnership every figure has been
+through disclosure control before a renderer (pdf, xlsx) sees it. Case-level rows never enter the
+pack: every query behind it aggregates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from metrics import charts
+from metrics.answers import referrals, series
+from metrics.answers.spend import TOTAL, spend_profile, spend_table, value_for_money
+from metrics.answers.summary import HEADLINE, graded_names, key_messages, raw, scorecard
+from metrics.measures import disclosure, formatting
+from metrics.measures.compute import as_at, check_audience, compute
+from metrics.measures.grading import targets
+from metrics.measures.registry import MEASURES
+from metrics.pack import tables
+from metrics.pack.model import Chart, Pack
+from metrics.periods import Period
+from metrics.store.logs import months_loaded, record, resolve_service, services
+from metrics.store.settings import cost_benefit
+
+FORMATS = ("pdf", "xlsx")
+# What the figures table lists after the cards: who was referred, and the advocate's other work.
+HEADLINE_EXTRA = ("uk_national_rate", "trafficking_indicated_rate", *series.ACTIVITY)
+
+
+def _service_or_none(con, service: str | None) -> str | None:
+    if service:
+        return service
+    names = services(con)
+    return resolve_service(con, None) if len(names) > 1 else (names[0] if names else None)  # several: it says which
+
+
+def _disclosure_note(rows: dict[str, dict]) -> str:
+    """What the partnership's tables leave out, and any count rounded by disclosure control."""
+    rounded = " ".join(f"{r['label']} is rounded to the nearest {r['rounded_to']}." for r in rows.values()
+                       if r.get("rounded_to"))
+    rule = ("Counts of people from 1 to 4 are shown as <5, and where one could be worked out from a total in this "
+            "pack another cell is hidden too (*). Percentages of fewer than 10 people are not shown.")
+    return f"{rule} {rounded}".strip()
+
+
+def _money(value):
+    """Pounds to the penny: expected spend is a share of a budget and carries long decimals."""
+    return round(value, 2) if isinstance(value, float) else value
+
+
+def _monthly(con, period: Period, trend: Period, service: str, audience: str) -> tuple[dict, dict[str, set]]:
+    """({month: {measure: shown value}}, {measure: months hidden beyond '<5'}) over the trend's months."""
+    names = list(tables.MONTHLY_HEADINGS)
+    computed = compute(con, {m: Period(m, m) for m in trend.months}, service, audience, names=names)
+    shown = {m: {name: _money(raw(computed[m][name])) for name in names} for m in trend.months}
+    extra: dict[str, set] = {}
+    if audience == "partnership":
+        previous = period.previous()
+        every = sorted(set(trend.months) | set(period.months) | set(previous.months))
+        flows = [m.name for m in MEASURES.values() if m.people and m.additive]
+        internal = compute(con, {m: Period(m, m) for m in every}, service, names=flows)
+        for name in flows:
+            counts = {m: internal[m][name].value for m in every}
+            hidden = disclosure.hide_recoverable(counts, trend.months, [period.months, previous.months])
+            for m in hidden:
+                shown[m][name] = disclosure.shown(counts[m], True)
+            extra[name] = {m for m in hidden if not disclosure.is_small(counts[m])}
+    return shown, extra
+
+
+def trend_window(con, period: Period, service: str) -> Period:
+    """The period, widened to the 12 months to its end (from the first month loaded) when shorter."""
+    twelve = series.trend_period(con, Period(period.last, period.last), service, series.TREND_MONTHS)
+    return Period(min(twelve.first, period.first), period.last)
+
+
+def contents(
+    con, period: Period, service: str | None = None, audience: str = "internal", today: dt.date | None = None
+) -> Pack:
+    """Everything in the pack for the period, for one audience."""
+    check_audience(audience)
+    service = _service_or_none(con, service)
+    loaded = months_loaded(con, service) if service else []
+    in_period = [m for m in loaded if period.first <= m <= period.last]
+    pack = Pack(service=service or "No service loaded yet", period=period, audience=audience,
+                as_at=as_at(con, service) if service else None, generated_on=today or dt.date.today(),
+                has_data=bool(in_period), months_loaded=in_period)
+    pack.returns, pack.quality_notes = tables.returns_table(con, period, service, audience)
+    pack.definitions = tables.definitions_table(con)
+    if not pack.has_data:
+        return pack
+    rows = {r["name"]: r for r in scorecard(con, period, service, audience)}
+    graded = [rows[n] for n in graded_names()]
+    pack.summary = tables.summary_table(graded)
+    pack.messages = key_messages(graded)
+    pack.headline = tables.headline_table([rows[n] for n in HEADLINE + HEADLINE_EXTRA])
+    pack.growth, found = tables.growth_table(con, period, service, audience)
+    pack.growth_headline, pack.growth_notes = found["headline"], found["notes"]
+    pack.spend = tables.spend_by_line_table(con, period, service, audience)
+    money = value_for_money(con, period, service, audience)["shown"]
+    ratio, source = cost_benefit(con)
+    pack.spend_notes = [
+        f"Cost per victim supported: {money['cost_per_victim']} (actual spend of {money['spend_actual']} over "
+        f"{money['victims_supported']} victims supported).",
+        f"Estimated public-money saving: {money['estimated_saving']}, that is actual spend × {ratio:g}. "
+        f"This is an estimate; the ratio's source: {source.rstrip('.')}.",
+    ]
+    trend = trend_window(con, period, service)
+    by_month, extra_hidden = _monthly(con, period, trend, service, audience)
+    pack.monthly = tables.monthly_table(by_month)
+    pack.monthly.title = f"Month by month, {trend.label}" + (
+        "" if trend == period else f": the {trend.length} months to the period's end, to show the trend")
+    if audience == "partnership":
+        pack.headline.note = pack.monthly.note = _disclosure_note(rows)
+    pack.charts = charts_for(con, period, trend, service, audience, found, extra_hidden)
+    return pack
+
+
+def _lines(frame, title: str, caption: str = "") -> Chart:
+    """A line chart of a measure series, or a sentence when disclosure control leaves nothing to plot."""
+    if (frame["status"] == "shown").any():
+        return Chart("trends", charts.measure_lines(frame, title), caption)
+    why = "fewer than 10 people are behind every value" if (frame["status"] == "suppressed").any() else (
+        "there is nothing to measure")
+    return Chart("trends", None, f"{title}: not charted, because {why}.")
+
+
+def charts_for(
+    con, period: Period, trend: Period, service: str, audience: str, growth_found: dict, hidden: dict[str, set]
+) -> list[Chart]:
+    """The dashboard's trend, growth and spend charts for the pack, disclosure-controlled for the audience."""
+    also = frozenset(hidden.get("referrals_received", set()))
+    out = [Chart("trends", charts.rolling_referrals(referrals.rolling_referrals(con, trend, service, audience, also)))]
+    frame = series.measure_series(con, trend, ("victims_supported", "caseload_end"), service, audience)
+    out.append(_lines(frame, "Victims supported and caseload at each month's end"))
+    frame = series.measure_series(con, trend, ("timely_contact_rate",), service, audience)
+    goal = targets(con).get("timely_contact_rate")
+    caption = "" if goal is None else f"The target is {formatting.text('percent', goal['target'])} or more."
+    out.append(_lines(frame, "Timely first contact (within 2 working days)", caption))
+    out.append(_lines(series.measure_series(con, trend, series.MYTHS, service, audience),
+                      "Myths busted: UK nationals and trafficking"))
+    out.append(Chart("trends", charts.activity(series.measure_series(con, trend, series.ACTIVITY, service, audience))))
+    table = growth_found["table"]
+    if (table["available"] & table["growth"].notna()).any():
+        out.append(Chart("growth", charts.growth(table, period.previous().label, period.label)))
+    profile = spend_profile(con, period, service, audience)
+    if len(profile):
+        budget = spend_table(con, period, service, audience)
+        total = float(budget.loc[budget["budget_line"] == TOTAL, "budget"].iloc[0])
+        out.append(Chart("spend", charts.cumulative_spend(profile, TOTAL, total or None)))
+    return out
+
+
+def build(con, period: Period, service: str | None = None, audience: str = "internal", fmt: str = "pdf") -> bytes:
+    """The pack as the bytes of a PDF or an Excel workbook."""
+    if fmt not in FORMATS:
+        raise ValueError(f"the pack is a PDF or an Excel workbook: use one of {', '.join(FORMATS)}")
+    pack = contents(con, period, service, audience)
+    if fmt == "pdf":
+        from metrics.pack.pdf import render
+    else:
+        from metrics.pack.xlsx import render
+    return render(pack)
+
+
+def write(con, period: Period, path: str | Path, service: str | None = None, audience: str = "internal") -> Path:
+    """Write the pack to a .pdf or .xlsx file, the format following the file's suffix."""
+    target = Path(path)
+    fmt = target.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise ValueError(f"the pack's file must end in .pdf or .xlsx, not {target.name!r}")
+    data = build(con, period, service, audience, fmt)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return target
+
+
+def record_export(con, user: str, period: Period, service: str | None, audience: str, fmt: str) -> None:
+    """Note in the audit log who exported which pack: it circulates beyond the dashboard."""
+    record(con, user, "pack exported", f"{audience} pack ({fmt}) for {period.label}, {service or 'the only service'}")
+
+
+def file_name(period: Period, audience: str, fmt: str) -> str:
+    """e.g. scrutiny-pack-2018-06-to-2019-06-partnership.pdf."""
+    span = period.first if period.first == period.last else f"{period.first}-to-{period.last}"
+    return f"scrutiny-pack-{span}-{audience}.{fmt}"
+

@@ -1,0 +1,174 @@
+"""The scrutiny pack as an A4 PDF (fpdf2), readable when printed in greyscale.
+
+Every page carries the protective marking in its header and footer and "Page n of N". Grades are
+written as words in a coloured cell, never colour alone. Charts are the pack's Altair charts
+rendered to PNG by vl-convert, with no browser and no network.
+"""
+
+from __future__ import annotations
+
+from metrics.pack.model import Pack
+from metrics.pack.pdf_layout import INK, MUTED, PackPDF
+
+
+def _cover(pdf: PackPDF, pack: Pack) -> None:
+    pdf.add_page()
+    pdf.ln(28)
+    pdf.font(11)
+    pdf.set_text_color(*MUTED)
+    pdf.cell(0, 6, pdf.text_of("Modern Slavery and Human Trafficking advocate service"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(*INK)
+    pdf.ln(2)
+    pdf.font(26, bold=True)
+    pdf.multi_cell(0, 12, pdf.text_of("Performance scrutiny pack"), new_x="LMARGIN", new_y="NEXT", align="L")
+    pdf.ln(4)
+    pdf.font(15, bold=True)
+    pdf.multi_cell(0, 8, pdf.text_of(pack.service), new_x="LMARGIN", new_y="NEXT", align="L")
+    pdf.ln(8)
+    facts = [
+        ("Period", f"{pack.period.label} (compared with {pack.period.previous().label})"),
+        ("Figures as at", f"{pack.as_at:%d %B %Y}" if pack.as_at else "no returns loaded yet"),
+        ("Prepared on", f"{pack.generated_on:%d %B %Y}"),
+        ("Audience", pack.audience_label),
+        ("Protective marking", pack.marking),
+    ]
+    for label, value in facts:
+        pdf.font(10.5, bold=True)
+        pdf.cell(45, 7, pdf.text_of(label))
+        pdf.font(10.5)
+        pdf.multi_cell(0, 7, pdf.text_of(value), new_x="LMARGIN", new_y="NEXT", align="L")
+    pdf.ln(10)
+    pdf.set_line_width(0.6)
+    pdf.font(20, bold=True)
+    pdf.cell(0, 16, pdf.text_of(pack.marking), border=1, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(10)
+    if pack.audience == "partnership":
+        pdf.para(
+            "Prepared for circulation to the Gwent Anti-Slavery partnership group. It holds aggregates only: "
+            "counts of people from 1 to 4 are shown as <5 (with one more cell hidden, *, where a total would "
+            "give a small one away) and percentages of fewer than 10 people are not shown.",
+            size=9,
+        )
+    else:
+        pdf.para(
+            "Prepared for the Police and Crime Commissioner's office ahead of the scrutiny meeting. Not for "
+            "circulation beyond the PCC's office and Connect Gwent: the partnership group has its own version.",
+            size=9,
+        )
+    pdf.ln(4)
+    pdf.para("Contents", size=10.5, bold=True)
+    sections = (
+        ["Summary: every graded measure", "Figures for the period", "Referral growth against the reference areas",
+         "Spend against budget", "Trends", "Month by month"]
+        if pack.has_data
+        else ["No data for this period"]
+    )
+    pdf.bullets(sections + ["Data quality", "Appendix: definitions"], size=9.5)
+
+
+def _no_data(pdf: PackPDF, pack: Pack) -> None:
+    pdf.add_page()
+    pdf.heading("No data for this period")
+    pdf.para(
+        f"No monthly return is loaded for {pack.period.label}, so this pack has no figures to report. "
+        "The data-quality notes below list the months that are missing; once their returns are uploaded the "
+        "pack can be produced again."
+    )
+
+
+def _summary(pdf: PackPDF, pack: Pack) -> None:
+    pdf.add_page()
+    pdf.heading(f"Summary: {pack.period.label}")
+    if pack.messages:
+        pdf.para("Key messages (the measures furthest from target first)", size=10.5, bold=True)
+        pdf.bullets(pack.messages, size=9)
+        pdf.ln(2)
+    pdf.para("Every graded measure", size=10.5, bold=True)
+    pdf.table(pack.summary, (36, 17, 17, 15, 18, 71), size=7.8, grades="grade")
+    pdf.para(
+        "Grades: Green, the target is met; Amber, within the amber band of the target; Red, beyond it; "
+        "Not graded, when there is nothing to measure or the figure is not shown.",
+        size=7.5,
+        muted=True,
+    )
+
+
+def _figures(pdf: PackPDF, pack: Pack) -> None:
+    pdf.add_page()
+    pdf.heading("Figures for the period")
+    pdf.para(f"{pack.period.label} beside the previous period of the same length, {pack.period.previous().label}.",
+             muted=True)
+    pdf.table(pack.headline, (86, 30, 30, 28), size=8.5)
+
+
+def _charts(pdf: PackPDF, pack: Pack, section: str, max_height: float = 105) -> None:
+    for chart in pack.charts:
+        if chart.section == section and chart.chart is None:
+            pdf.para(chart.caption, size=9, muted=True)
+        elif chart.section == section:
+            pdf.chart(chart.chart, chart.caption, max_height)
+
+
+def _growth(pdf: PackPDF, pack: Pack) -> None:
+    pdf.add_page()
+    pdf.heading("Referral growth against the reference areas")
+    if pack.growth_headline:
+        pdf.para(pack.growth_headline, size=11, bold=True)
+    pdf.table(pack.growth, (74, 34, 34, 32), size=9)
+    if pack.growth_notes:
+        pdf.bullets(pack.growth_notes, size=8.5)
+        pdf.ln(2)
+    _charts(pdf, pack, "growth", max_height=80)
+
+
+def _spend(pdf: PackPDF, pack: Pack) -> None:
+    pdf.add_page()
+    pdf.heading("Spend against budget")
+    pdf.table(pack.spend, (24, 21, 21, 21, 21, 20, 23, 23), size=8)
+    pdf.bullets(pack.spend_notes, size=9)
+    pdf.ln(3)
+    _charts(pdf, pack, "spend", max_height=95)
+
+
+def _trends(pdf: PackPDF, pack: Pack) -> None:
+    pdf.add_page()
+    pdf.heading("Trends")
+    _charts(pdf, pack, "trends", max_height=100)
+
+
+def _monthly(pdf: PackPDF, pack: Pack) -> None:
+    pdf.add_page()
+    pdf.heading("Month by month")
+    window = pack.monthly.title.removeprefix("Month by month, ")
+    pdf.para(window[:1].upper() + window[1:] + ".", muted=True)
+    count = len(pack.monthly.columns)
+    first = 17
+    pdf.table(pack.monthly, (first, *[(pdf.epw - first) / (count - 1)] * (count - 1)), size=7.2, padding=(1.2, 0.8))
+
+
+def _quality(pdf: PackPDF, pack: Pack) -> None:
+    pdf.add_page()
+    pdf.heading("Data quality")
+    pdf.bullets(pack.quality_notes, size=9.5)
+    pdf.ln(2)
+    pdf.table(pack.returns, (28, 28, 32, 32, 24, 30), size=8.5)
+
+
+def _definitions(pdf: PackPDF, pack: Pack) -> None:
+    pdf.add_page()
+    pdf.heading("Appendix: definitions")
+    pdf.table(pack.definitions, (40, 20, 92, 22), size=7.5)
+
+
+def render(pack: Pack) -> bytes:
+    """The pack as the bytes of a PDF."""
+    pdf = PackPDF(pack)
+    _cover(pdf, pack)
+    if pack.has_data:
+        for page in (_summary, _figures, _growth, _spend, _trends, _monthly):
+            page(pdf, pack)
+    else:
+        _no_data(pdf, pack)
+    _quality(pdf, pack)
+    _definitions(pdf, pack)
+    return bytes(pdf.output())

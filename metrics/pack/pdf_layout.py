@@ -1,0 +1,176 @@
+"""The pack's PDF page: A4 with the marking, page numbers, headings, paragraphs, tables and charts (fpdf2).
+
+Every page carries the protective marking in its header and footer and "Page n of N". Grades are
+written as words in a coloured cell, never colour alone. Charts are the pack's Altair charts
+rendered to PNG by vl-convert, with no browser and no network.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
+from metrics.measures import formatting
+from metrics.measures.grading import GRADE_COLOURS, GRADE_INK, GRADE_WORDS
+from metrics.pack.model import Pack, Table
+
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+FONT = "DejaVu"
+HEADINGS = FontFace(emphasis="BOLD", fill_color=(225, 225, 225))
+INK = (27, 27, 27)
+MUTED = (90, 90, 90)
+NUMERIC = {"whole", "percent", "money", "days", "number", "growth", "row", "row_change"}
+# Characters the core fonts cannot encode, for when DejaVu is not installed.
+_LATIN1 = str.maketrans({"–": "-", "—": "-", "−": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "...",
+                         "×": "x", "≤": "<=", "≥": ">="})
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+
+
+class PackPDF(FPDF):
+    """A4 portrait with the marking, the pack's subject and page numbers on every page."""
+
+    def __init__(self, pack: Pack):
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.pack = pack
+        self.set_margins(18, 22, 18)
+        self.set_auto_page_break(True, margin=20)
+        self.unicode = (FONT_DIR / "DejaVuSans.ttf").exists() and (FONT_DIR / "DejaVuSans-Bold.ttf").exists()
+        if self.unicode:
+            self.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
+            self.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+            self.family_name = FONT
+        else:
+            self.family_name = "helvetica"
+        self.set_title(f"Scrutiny pack: {pack.service}, {pack.period.label}")
+        self.set_author("Connect Gwent MSHT advocate performance dashboard")
+        self.set_subject(pack.marking)
+        self.set_text_color(*INK)
+
+    def text_of(self, text: str) -> str:
+        """The text itself with DejaVu; with the core fonts, the nearest Latin-1 ('£' is Latin-1)."""
+        text = str(text)
+        if self.unicode:
+            return text
+        return text.translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
+
+    def font(self, size: float, bold: bool = False) -> None:
+        self.set_font(self.family_name, "B" if bold else "", size)
+
+    def header(self):
+        self.set_y(8)
+        self.font(9, bold=True)
+        self.cell(0, 5, self.text_of(self.pack.marking), align="C", new_x="LMARGIN", new_y="NEXT")
+        self.font(7.5)
+        self.set_text_color(*MUTED)
+        self.cell(0, 4, self.text_of(f"{self.pack.service} · {self.pack.period.label}"), align="C")
+        self.set_text_color(*INK)
+        self.set_y(self.t_margin)
+
+    def footer(self):
+        self.set_y(-14)
+        self.font(7.5)
+        self.set_text_color(*MUTED)
+        as_at = f"Figures as at {self.pack.as_at:%d %B %Y}" if self.pack.as_at else "No returns loaded"
+        self.cell(60, 5, self.text_of(as_at))
+        self.font(9, bold=True)
+        self.set_text_color(*INK)
+        self.cell(self.epw - 120, 5, self.text_of(self.pack.marking), align="C")
+        self.font(7.5)
+        self.set_text_color(*MUTED)
+        self.cell(60, 5, f"Page {self.page_no()} of {{nb}}", align="R")
+        self.set_text_color(*INK)
+
+    # --- building blocks -------------------------------------------------------------------
+
+    def heading(self, text: str, size: float = 15) -> None:
+        self.font(size, bold=True)
+        self.multi_cell(0, size * 0.5, self.text_of(text), new_x="LMARGIN", new_y="NEXT", align="L")
+        self.ln(2)
+
+    def para(self, text: str, size: float = 9.5, bold: bool = False, muted: bool = False) -> None:
+        self.font(size, bold)
+        if muted:
+            self.set_text_color(*MUTED)
+        self.multi_cell(0, size * 0.5, self.text_of(text), new_x="LMARGIN", new_y="NEXT", align="L")
+        self.set_text_color(*INK)
+        self.ln(1.5)
+
+    def bullets(self, items: list[str], size: float = 9.5) -> None:
+        self.font(size)
+        for item in items:
+            self.cell(5, size * 0.5, "•" if self.unicode else "-")
+            self.multi_cell(0, size * 0.5, self.text_of(item), new_x="LMARGIN", new_y="NEXT", align="L")
+            self.ln(1)
+
+    def table(
+        self, table: Table, widths: tuple[float, ...], size: float = 8.5, grades: str | None = None,
+        padding: tuple[float, float] = (1.2, 1.5),
+    ) -> None:
+        """A Table with numbers right-aligned; the `grades` column as a word on its colour."""
+        self.font(size)
+        self.set_draw_color(150, 150, 150)
+        self.set_line_width(0.2)
+        align = tuple("RIGHT" if c.format in NUMERIC else "LEFT" for c in table.columns)
+        with super().table(
+            col_widths=widths,
+            text_align=align,
+            headings_style=HEADINGS,
+            line_height=size * 0.5,
+            padding=padding,
+            width=sum(widths),
+            align="LEFT",
+            borders_layout="HORIZONTAL_LINES",
+        ) as grid:
+            header = grid.row()
+            for column in table.columns:
+                header.cell(self.text_of(column.label))
+            for row in table.rows:
+                line = grid.row()
+                for column in table.columns:
+                    value = row.get(column.key)
+                    if column.key == grades:
+                        grade = value or "grey"
+                        line.cell(
+                            GRADE_WORDS[grade],
+                            align="CENTER",
+                            style=FontFace(
+                                emphasis="BOLD", color=_rgb(GRADE_INK[grade]), fill_color=_rgb(GRADE_COLOURS[grade])
+                            ),
+                        )
+                    else:
+                        line.cell(self.text_of(formatting.text(table.format(column, row), value)))
+        if table.note:
+            self.ln(1.5)
+            self.para(table.note, size=7.5, muted=True)
+        self.ln(3)
+
+    def chart(self, chart, caption: str = "", max_height: float = 105) -> None:
+        """An Altair chart as a PNG the width of the page (at most `max_height` mm tall), titled by itself."""
+        png = chart_png(chart)
+        width_px, height_px = _png_size(png)
+        width = min(self.epw, max_height * width_px / height_px)
+        height = width * height_px / width_px
+        if self.will_page_break(height + 8):
+            self.add_page()
+        self.image(io.BytesIO(png), x=self.l_margin + (self.epw - width) / 2, w=width)
+        if caption:
+            self.para(caption, size=7.5, muted=True)
+        self.ln(4)
+
+
+def chart_png(chart) -> bytes:
+    """Render an Altair chart to PNG with vl-convert: no browser, no network."""
+    import vl_convert
+
+    return vl_convert.vegalite_to_png(chart.to_json(), scale=2)
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    """Width and height in pixels, from the PNG's header."""
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")

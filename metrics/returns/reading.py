@@ -1,0 +1,218 @@
+"""Reading a workbook's sheets as text, before any check: the file itself, its sheets, their header rows.
+
+A workbook is first checked as a file (size, type, zip bomb), then read with fastexcel with every
+cell as text (row i of a sheet is spreadsheet row i + 1). A table sheet's header is mapped to the
+contract's columns; a key/value sheet is read as field -> (row, text). Nothing is typed here: the
+checks (metrics.returns.checks) type and check the text in DuckDB.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import zipfile
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from metrics.contract import MAX_DATA_ROWS, MAX_UPLOAD_BYTES, Problem, Rejected, Sheet, header_key
+from metrics.returns.workbook_xml import extent_problem
+
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_MIDNIGHT = re.compile(r"\d{4}-\d{2}-\d{2} 00:00:00")
+# The same in RE2 for Arrow: Python's \d on text is any Unicode decimal digit (category Nd).
+_ARROW_MIDNIGHT = r"^\p{Nd}{4}-\p{Nd}{2}-\p{Nd}{2} 00:00:00$"
+# Any character str.isspace() is false for, so that a cell of only such whitespace counts as blank.
+_NOT_WHITESPACE = (
+    r"[^\x{9}-\x{d}\x{1c}-\x{20}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
+)
+
+
+def file_problem(file: str, message: str) -> Rejected:
+    return Rejected([Problem.whole(file, "", message)])
+
+
+def too_large(file: str, size: int, max_bytes: int) -> Rejected:
+    # Both in MiB, the unit of the limit (20 * 1024 * 1024), so that the limit reads '20 MB'; the size is
+    # rounded up, so that a file just over the limit never reads as '20.0 MB'.
+    size_mb = math.ceil(size / 2**20 * 10) / 10
+    return file_problem(file, f"is {size_mb:.1f} MB; the limit is {max_bytes / 2**20:.0f} MB")
+
+
+def check_file(content: bytes, file: str, max_bytes: int = MAX_UPLOAD_BYTES) -> None:
+    """Refuse what is not a readable .xlsx before any parser sees it."""
+    if not content:
+        raise file_problem(file, "is empty")
+    if len(content) > max_bytes:
+        raise too_large(file, len(content), max_bytes)
+    if content.startswith(_OLE_MAGIC):
+        raise file_problem(
+            file, "is password-protected or an old .xls workbook: save it as an unprotected Excel workbook (.xlsx)"
+        )
+    if not content.startswith(b"PK"):
+        raise file_problem(file, "is not an Excel workbook (.xlsx); use the template from the dashboard")
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+            names = {m.filename for m in members}
+            if "xl/workbook.xml" not in names:
+                raise file_problem(file, "is a zip file but not an Excel workbook (.xlsx)")
+            if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
+                raise file_problem(file, "expands to more than 200 MB when opened: too large to read safely")
+            if "EncryptionInfo" in names:
+                raise file_problem(file, "is password-protected: remove the password and upload it again")
+    except zipfile.BadZipFile:
+        raise file_problem(file, "is damaged or incomplete: it cannot be opened as a workbook") from None
+
+
+def open_workbook(content: bytes, file: str):
+    """fastexcel's reader of a workbook whose shared strings are known to be affordable (ingest.check_return)."""
+    import fastexcel
+
+    try:
+        reader = fastexcel.read_excel(content)
+        reader.sheet_names  # noqa: B018 (a damaged workbook fails here, not later)
+    except Exception as exc:  # fastexcel raises its own error types for damaged files
+        raise file_problem(file, f"cannot be read as a workbook ({type(exc).__name__})") from None
+    return reader
+
+
+def read_sheet(reader, content: bytes, file: str, sheet: Sheet) -> tuple[pa.Table | None, Problem | None]:
+    """A sheet of the return as an all-text table (row i = row i+1), or the problem that it is missing
+    or cannot be read."""
+    twins = [name for name in reader.sheet_names if header_key(name) == header_key(sheet.name)]
+    if not twins:
+        return None, Problem.whole(file, sheet.name, "sheet is missing")
+    if len(twins) > 1:  # which one is the return? Reading either could load the wrong rows
+        return None, Problem.whole(file, sheet.name, "is more than one sheet: " + ", ".join(map(repr, twins)))
+    too_far = extent_problem(content, file, sheet.name)  # before fastexcel allocates the sheet's grid
+    if too_far is not None:
+        return None, too_far
+    try:
+        # skip_rows=0 keeps blank leading rows, so that index i is spreadsheet row i + 1.
+        loaded = reader.load_sheet(
+            twins[0], header_row=None, dtypes="string", skip_rows=0, n_rows=MAX_DATA_ROWS + 2
+        ).to_arrow()
+    except Exception as exc:
+        return None, Problem.whole(file, sheet.name, f"cannot be read ({type(exc).__name__})")
+    if loaded.num_rows > MAX_DATA_ROWS + 1:
+        return None, Problem.whole(
+            file, sheet.name, f"has more than {MAX_DATA_ROWS:,} rows: is this the right workbook?"
+        )
+    return pa.Table.from_batches([loaded]) if isinstance(loaded, pa.RecordBatch) else loaded, None
+
+
+def _texts(column: pa.ChunkedArray) -> list[str | None]:
+    """A column's cells as text, a date cell as 2019-03-01 rather than fastexcel's '2019-03-01 00:00:00'."""
+    return [value[:10] if value and _MIDNIGHT.fullmatch(value) else value for value in column.to_pylist()]
+
+
+def _arrow_texts(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """`_texts` kept in Arrow: a date cell '2019-03-01 00:00:00' becomes '2019-03-01'."""
+    column = column.cast(pa.string())
+    midnight = pc.match_substring_regex(column, pattern=_ARROW_MIDNIGHT)
+    return pc.if_else(midnight, pc.utf8_slice_codeunits(column, 0, 10), column)
+
+
+def table_rows(sheet: Sheet, raw: pa.Table, file: str) -> tuple[pa.Table, list[Problem]]:
+    """Map a sheet's header (row 1) to the contract and return its data rows as text (text_table's, in Arrow)."""
+    if raw.num_rows == 0:
+        return text_table(sheet, [], [], file)[0], [Problem(file, sheet.name, 1, "", "", "header row is missing")]
+    header = [_texts(raw.column(i).slice(0, 1))[0] for i in range(raw.num_columns)]
+    positions, problems = header_positions(sheet, header, file)
+    cells = [raw.column(i).slice(1) for i in range(raw.num_columns)]
+    # A row is kept when any of its cells, in any column, holds more than whitespace (str.strip's):
+    # its cells joined end to end hold a character that is not whitespace.
+    texts = [column.cast(pa.string()) for column in cells]
+    joined = pc.binary_join_element_wise(*texts, "", null_handling="replace", null_replacement="")
+    keep = pc.indices_nonzero(pc.match_substring_regex(joined, pattern=_NOT_WHITESPACE))
+    data = {"_row": pc.add(keep.cast(pa.int64()), 2)}
+    for c in sheet.columns:
+        pos = positions.get(c.name)
+        data[c.name] = pa.nulls(len(keep), pa.string()) if pos is None else _arrow_texts(cells[pos]).take(keep)
+    return pa.table(data), problems
+
+
+def keyvalue_fields(sheet: Sheet, raw: pa.Table, file: str) -> tuple[dict[str, tuple[int, str | None]], list[Problem]]:
+    """Read a key/value sheet: field -> (row number, text)."""
+    problems: list[Problem] = []
+    if raw.num_columns < 2 or raw.num_rows == 0:
+        return {}, [
+            Problem(
+                file, sheet.name, 1, "", "", f"needs two columns headed '{sheet.key_header}' and '{sheet.value_header}'"
+            )
+        ]
+    keys, values = _texts(raw.column(0)), _texts(raw.column(1))
+    if header_key(keys[0]) != header_key(sheet.key_header) or header_key(values[0]) != header_key(sheet.value_header):
+        problems.append(
+            Problem(
+                file,
+                sheet.name,
+                1,
+                "",
+                f"{keys[0]} | {values[0]}",
+                f"header should be '{sheet.key_header}' and '{sheet.value_header}'",
+            )
+        )
+    known = {header_key(c.name): c.name for c in sheet.columns}
+    found: dict[str, tuple[int, str | None]] = {}
+    for i in range(1, len(keys)):
+        if keys[i] is None or not str(keys[i]).strip():
+            if values[i] is not None and str(values[i]).strip():
+                problems.append(Problem(file, sheet.name, i + 1, sheet.key_header, "", "is blank but a value is given"))
+            continue
+        name = known.get(header_key(keys[i]))
+        if name is None:
+            problems.append(
+                Problem(file, sheet.name, i + 1, sheet.key_header, keys[i], f"is not a known {sheet.key_header}")
+            )
+        elif name in found:
+            problems.append(Problem(file, sheet.name, i + 1, sheet.key_header, keys[i], "appears more than once"))
+        else:
+            found[name] = (i + 1, values[i])
+    return found, problems
+
+
+def text_table(
+    sheet: Sheet, header: list, rows: list[list], file: str, first_row: int = 2
+) -> tuple[pa.Table, list[Problem]]:
+    """Map a header row to contract columns and build an all-text table with `_row` numbers."""
+    positions, problems = header_positions(sheet, header, file, first_row)
+    keep = [i for i, r in enumerate(rows) if any(v is not None and str(v).strip() for v in r)]
+    data = {"_row": pa.array([first_row + i for i in keep], pa.int64())}
+    for c in sheet.columns:
+        pos = positions.get(c.name)
+        values = [None] * len(keep)
+        if pos is not None:
+            values = [rows[i][pos] if pos < len(rows[i]) else None for i in keep]
+            values = [None if v is None else str(v) for v in values]
+        data[c.name] = pa.array(values, pa.string())
+    return pa.table(data), problems
+
+
+def header_positions(sheet: Sheet, header: list, file: str, first_row: int = 2) -> tuple[dict[str, int], list[Problem]]:
+    """Contract column -> its position in the header row, and the header's problems."""
+    problems: list[Problem] = []
+    positions: dict[str, int] = {}
+    known = {header_key(c.name): c.name for c in sheet.columns}
+    for i, cell in enumerate(header):
+        key = header_key(cell)
+        if not key:
+            continue
+        name = known.get(key)
+        if name is None:
+            problems.append(Problem(file, sheet.name, first_row - 1, str(cell), "", "is not a column of this sheet"))
+        elif name in positions:
+            problems.append(Problem(file, sheet.name, first_row - 1, name, "", "heads more than one column"))
+        else:
+            positions[name] = i
+    for c in sheet.columns:
+        if c.name not in positions and c.required:
+            problems.append(
+                Problem(file, sheet.name, first_row - 1, c.name, "", "column is missing from the header row")
+            )
+    return positions, problems
+
+

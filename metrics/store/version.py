@@ -1,0 +1,37 @@
+"""The data version: a token beside the database file that changes whenever its figures may change.
+
+Loads, rollbacks, restores and settings changes move it on (connection.write with changes_data);
+sign-ins, exports and other audit entries do not. The app keys every cached figure on it, and
+reads it from this small file rather than the database, so that a rerun whose figures are all
+cached never opens the database at all.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+
+def _file(database: Path) -> Path:
+    return database.with_name(database.name + ".version")
+
+
+def data_version(database: str | os.PathLike | None) -> str:
+    """The database's data version ('' before its first change, or for an in-memory database)."""
+    if database is None:
+        return ""
+    try:
+        return _file(Path(database)).read_text(encoding="ascii").strip()
+    except (FileNotFoundError, NotADirectoryError):
+        return ""
+
+
+def bump(database: str | os.PathLike | None) -> None:
+    """Move the data version on (atomically: a reader sees the old token or the new one)."""
+    if database is None:
+        return
+    target = _file(Path(database))
+    partial = target.with_name(f"{target.name}.{uuid.uuid4().hex}")
+    partial.write_text(uuid.uuid4().hex + "\n", encoding="ascii")
+    os.replace(partial, target)
