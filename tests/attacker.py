@@ -129,7 +129,7 @@ class Schema:
     sums: tuple[tuple[Ref, tuple[Ref, ...]], ...] = ()  # total = sum of parts, in every period
     bounds: tuple[tuple[Ref, Ref], ...] = ()  # (part, whole): part <= whole, in every period
 
-    def rate_refs(self, rate: str, category: str) -> tuple[Key, Key]:
+    def rate_refs(self, rate: str, category: str) -> tuple[Ref, Ref]:
         """The (measure, category) of a rate row's numerator and denominator."""
         spec = self.rates[rate]
 
@@ -500,7 +500,7 @@ def propagate(
             else:
                 new_lo = -INF if high_ax == INF else _ceil_div(int(high_ax), a)
                 new_hi = INF if low_ax == -INF else int(low_ax) // a
-            if tighten(v, new_lo, new_hi, rule):
+            if (new_lo > lo[v] or new_hi < hi[v]) and tighten(v, new_lo, new_hi, rule):
                 changed.append(v)
         return changed
 
