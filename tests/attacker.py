@@ -20,7 +20,13 @@ The identities that tie them together:
   - rates: a shown rate p, at the precision shown, allows only numerator/denominator pairs whose
     ratio rounds to p (and a denominator >= 1).
 propagate() tightens every interval with every identity until nothing moves (interval constraint
-propagation): sound (a true value never leaves its interval) but not complete.
+propagation): sound (a true value never leaves its interval) but not complete. attack() reports each
+suppressed count as recovered (one value left) or narrowed (at most three values left, fewer than it
+started with), and each rounded count recovered when its exact value comes back.
+
+Cost: a measure that adds up gets a latent figure for every run of months a cover reaches, so about
+months^2 / 2 figures per (measure, category): the sample year's 91 custom ranges run in about a second;
+ten years of months with every breakdown would want covers limited to fewer runs of months.
 
 What it does not model (so a publication passing this attacker can still leak through these):
   - medians and other order statistics (a median of days to first contact over one referral is that
@@ -30,6 +36,8 @@ What it does not model (so a publication passing this attacker can still leak th
     under 10 or a count behind it is 1 to 4: a disjunction, which intervals cannot hold);
   - holes inside an interval and case splitting: it never branches, so a puzzle that needs 'if x is 2
     then y is ...' reasoning can leave an interval wider than the set of values the figures allow;
+  - identities the caller does not state, in the Schema or as extra Identity objects (victims
+    supported against caseload and referrals, say, which is no identity but a pair of inequalities);
   - inference from other statistics (growth percentages, chart shapes, trends or priors), from other
     services or publications, and from what a partner knows first-hand (the victims it referred).
 """
