@@ -254,7 +254,7 @@ OUTCOME_KEYS = ("safer", "health", "cope", "informed", "access", "justice")
 def todays_schema() -> Schema:
     """What a reader of today's figures knows about them (DOMAIN.md's definitions)."""
     from metrics.contract import CASES
-    from metrics.measures import BREAKDOWNS
+    from metrics.measures.registry import BREAKDOWNS
 
     outcomes = tuple(f"outcome_{k}_rate" for k in OUTCOME_KEYS)
     levels = (*CASES.column("support_level").codes, "Not recorded")
@@ -302,9 +302,9 @@ def _rate(value) -> str:
 
 def summary_rows(figs: dict, period: str, schema: Schema) -> list[dict]:
     """The rows of one report(audience='partnership') JSON object: counts, rates and the counts in readings."""
-    from metrics.disclosure import ROUNDED_TO_FIVE
+    from metrics.measures.registry import MEASURES
 
-    rows = [row(period, name, _shown(figs[name]), rounded_to=5 if name in ROUNDED_TO_FIVE else 1)
+    rows = [row(period, name, _shown(figs[name]), rounded_to=5 if MEASURES[name].balance_of else 1)
             for name in ("referrals_received", "victims_supported", "caseload_end", *FLOW_COUNTS[1:])]
     rates = {name: figs[name] for name in ("timely_contact_rate", "planned_closure_rate", "voice_captured_rate",
                                            "outside_nrm_rate", "uk_national_rate", "trafficking_indicated_rate")}
@@ -344,19 +344,19 @@ def breakdown_rows(frame, dimension: str) -> list[dict]:
 
 def todays_figures(con) -> tuple[list[dict], list[Identity]]:
     """Every figure a partnership user can reach today, and the identities the as-at date adds."""
-    from metrics import report, trends
-    from metrics.measures import BREAKDOWNS
+    from metrics.answers import choices, demand, referrals, report
+    from metrics.measures.registry import BREAKDOWNS
     from metrics.periods import Period
 
     schema = todays_schema()
-    months = report.months_loaded(con)
+    months = choices.months_loaded(con)
     rows, extra = [], []
     for i, first in enumerate(months):
         for last in months[i:]:
             p = Period(first, last)
             rows += summary_rows(report.report(con, p, audience="partnership"), str(p), schema)
-            rows += support_rows(trends.support_mix(con, p, audience="partnership"),
-                                 trends.demand_comparison(con, p, audience="partnership"), str(p))
+            rows += support_rows(demand.support_mix(con, p, audience="partnership"),
+                                 demand.demand_comparison(con, p, audience="partnership"), str(p))
             if last < months[-1]:
                 # Only a referral of the last few days before the as-at date can be pending first
                 # contact: before the latest month, the timely rate's denominator is every referral.
@@ -364,38 +364,40 @@ def todays_figures(con) -> tuple[list[dict], list[Identity]]:
                 extra.append(Identity(terms, "no referral pending"))
     for text in TREND_RANGES:
         for dimension in BREAKDOWNS:
-            frame = trends.referrals_by(con, Period.parse(text), dimension, audience="partnership", grain="month")
+            frame = referrals.referrals_by(con, Period.parse(text), dimension, audience="partnership", grain="month")
             rows += breakdown_rows(frame, dimension)
     return rows, extra
 
 
 def todays_truth(con) -> dict[tuple[str, str, str], int]:
     """The internal (unsuppressed) value of every count the attacker reports on, keyed as its figures."""
-    from metrics import report, trends
-    from metrics.measures import BREAKDOWNS
+    from metrics.answers import choices, demand
+    from metrics.measures.compute import breakdown, compute
+    from metrics.measures.registry import BREAKDOWNS
     from metrics.periods import Period
 
-    months = report.months_loaded(con)
+    months = choices.months_loaded(con)
     periods = {f"{a}:{b}": Period(a, b) for i, a in enumerate(months) for b in months[i:]}
     truth = {}
-    for key, figures in report.compute(con, periods, audience="internal").items():
+    for key, figures in compute(con, periods, audience="internal").items():
         for name in ("victims_supported", "caseload_end", *FLOW_COUNTS):
             truth[(key, name, "")] = figures[name].value
-        for r in trends.support_mix(con, periods[key], audience="internal").to_dict("records"):
+        for r in demand.support_mix(con, periods[key], audience="internal").to_dict("records"):
             truth[(key, "people_in_contact", f"support_level={r['support_level']}")] = int(r["people"])
-    whole = Period(months[0], months[-1])
+    by_month = {m: Period(m, m) for m in months}
     for dimension in BREAKDOWNS:
-        for r in report.breakdown(con, whole, dimension).to_dict("records"):
-            truth[(f"{r['month']}:{r['month']}", "referrals_received", f"{dimension}={r['category']}")] = r["referrals"]
+        for month, counts in breakdown(con, by_month, "referred", dimension).items():
+            for category, n in counts.items():
+                truth[(f"{month}:{month}", "referrals_received", f"{dimension}={category}")] = n
     return truth
 
 
 @pytest.fixture(scope="module")
 def todays_attack(sample_db_file):
     """The attacker's result on everything the partnership can reach today in the sample year, and the truth."""
-    from metrics import db
+    from metrics.admin import setup
 
-    con = db.connect(sample_db_file)
+    con = setup.open_database(sample_db_file)
     try:
         rows, extra = todays_figures(con)
         truth = todays_truth(con)
