@@ -11,7 +11,9 @@ median of several runs in this process:
   agree for every service;
 - pages: the Summary and Trends pages in AppTest, a first run (fresh session, empty caches) and
   reruns;
-- memory: the peak resident memory of a process that runs the report, measured by that process.
+- memory: the peak resident memory of a process that runs the report, measured by that process;
+- real clients: the ingest's workbook as openpyxl, LibreOffice and Gnumeric save it, each checked with
+  check_return, side by side (benchmarks/realclient_bench.py; not measured without soffice and ssconvert).
 
 Timings are printed, never asserted; the targets are printed beside them (see RESULTS.md).
 """
@@ -37,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks import data, pandas_reference  # noqa: E402
+from benchmarks import data, pandas_reference, realclient_bench  # noqa: E402
 from metrics.admin import setup  # noqa: E402
 from metrics.periods import Period  # noqa: E402
 
@@ -48,6 +50,7 @@ TARGETS = {
     "report_ms": ("<", 200.0),
     "page_rerun_s": ("<", 0.5),
     "peak_rss_mb": ("<", 500.0),
+    "realclient_libreoffice_vs_openpyxl": ("<=", 1.5),  # issue 16
 }
 REPORT_SERVICE = data.service_name(2)
 PAGES = {"Summary": "pages/summary.py", "Trends": "pages/trends.py"}
@@ -284,6 +287,8 @@ def run(size: data.Size, folder: Path, progress: Callable[[str], None]) -> dict:
     results |= bench_pages(path, size)
     progress("ingest")
     results |= bench_ingest(folder / "ingest.duckdb", size)
+    progress("real clients: the ingest's workbook saved by LibreOffice and Gnumeric")
+    results |= realclient_bench.bench(size, folder, median_times)
     results["targets"] = check_targets(results)
     met = [t["met"] for t in results["targets"].values()]
     results["all_targets_met"] = all(met) if None not in met else None
@@ -312,12 +317,14 @@ def _summary(results: dict) -> str:
         "page_first_run_s",
         "page_rerun_s",
         "peak_rss_mb",
+        "realclient_libreoffice_vs_openpyxl",
     ):
         target = results["targets"].get(name)
         note = f"  target {target['target']}: {'met' if target['met'] else 'NOT met'}" if target else ""
         lines.append(f"{name:28s} {fmt(results.get(name)):>10s}{note}")
     if results.get("pages") is None:
         lines.append("pages: dashboard.py or a page is missing, not measured")
+    lines.append(realclient_bench.summary(results))
     if results["size"] == "quick":
         lines.append("(--quick: small data for CI; the targets are for the full run)")
     return "\n".join(lines)

@@ -18,6 +18,7 @@ from metrics.answers.report import report
 from metrics.contract import BANK_HOLIDAYS, BUDGET
 from metrics.periods import Period
 from metrics.store import loading, marts
+from tests import realclient
 from tests.conftest import ROOT
 
 TINY = replace(data.QUICK, services=2, first="2019-01", last="2019-04", per_month=(5, 8))
@@ -230,4 +231,10 @@ def test_the_quick_benchmark_runs_and_reports_every_figure():
         "report_ms",
         "page_rerun_s",
         "peak_rss_mb",
+        "realclient_libreoffice_vs_openpyxl",
     }
+    # The real-client row: measured wherever LibreOffice and Gnumeric are installed (as in CI).
+    measured = not realclient.missing()
+    assert results["realclient_missing"] == realclient.missing()
+    for name in ("realclient_openpyxl_check_s", "realclient_libreoffice_check_s", "realclient_gnumeric_check_s"):
+        assert (isinstance(results[name], float) and results[name] > 0) if measured else results[name] is None
