@@ -207,6 +207,12 @@ def test_sign_in_and_every_page_through_https(site, browser):
         response = media.value
         assert (response.status, response.headers["cache-control"]) == (200, "no-store")
         assert response.headers["x-content-type-options"] == "nosniff"
+        # An upload through the proxy (/_stcore/upload_file/, with Streamlit's XSRF token) reaches the
+        # checks: the fourth sample month is previewed, ready to confirm.
+        fourth = sorted((ROOT / "sample_data" / "returns").glob("*.xlsx"))[3]
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(fourth))
+        page.get_by_role("button", name="Confirm").first.wait_for(timeout=60_000)
+        wait_idle(page)
         # One known probe is refused, harmlessly: protobuf's 64-bit maths (long.js) tries WebAssembly,
         # which script-src does not allow ('wasm-unsafe-eval'), and falls back to JavaScript.
         violations = [v for v in page.evaluate("window.__cspViolations")

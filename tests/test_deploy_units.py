@@ -116,3 +116,10 @@ def test_the_backup_keeps_five_weeks(tmp_path):
     command = cleanup.replace("/var/backups/msht-dashboard", str(backups)).split()
     subprocess.run(command, check=True)
     assert sorted(p.name for p in backups.iterdir()) == ["2026-10-27-0230", "2026-11-30-0230"]
+
+
+def test_the_deployment_guide_names_every_deploy_file():
+    guide = (ROOT / "docs" / "DEPLOY.md").read_text()
+    missing = [f.name for f in sorted(DEPLOY.iterdir()) if f"deploy/{f.name}" not in guide]
+    assert missing == []
+    assert "[docs/DEPLOY.md](docs/DEPLOY.md)" in (ROOT / "README.md").read_text()

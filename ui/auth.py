@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import threading
 from pathlib import Path
+from typing import NoReturn
 
 import streamlit as st
 
@@ -53,6 +54,7 @@ def _expired_session() -> bool:
 
 
 def role_mapping_file() -> Path:
+    """$DASHBOARD_AUTH_FILE, else auth.toml beside the code."""
     return Path(os.environ.get("DASHBOARD_AUTH_FILE") or ROLE_MAPPING_FILE)
 
 
@@ -85,14 +87,14 @@ def _oidc_expired(claims: dict) -> bool:
     return False
 
 
-def _oidc_sign_in_screen() -> None:
+def _oidc_sign_in_screen() -> NoReturn:
     st.title("MSHT advocate performance")
     st.write("Sign in with your organisation's account to continue.")
     st.button("Sign in", on_click=st.login, type="primary")
     st.stop()
 
 
-def _oidc_refused(actor: str, detail: str, message: str) -> None:
+def _oidc_refused(actor: str, detail: str, message: str) -> NoReturn:
     store.audit(state.cursor(), actor, "sign-in refused", detail)
     st.error(message)
     st.button("Sign out", on_click=st.logout)
