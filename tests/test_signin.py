@@ -108,23 +108,113 @@ def test_sign_out_is_one_click(real_db):
     assert len(at.text_input) == 2
 
 
-def test_oidc_user_gets_the_mapped_role(real_db, tmp_path, monkeypatch):
+TENANT = "11111111-1111-1111-1111-111111111111"
+AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "a cookie secret of 32 characters"}
+REFUSED = "Your account has no role on this dashboard. Ask the Connect Gwent manager for access."
+
+
+def oidc_app(mapping_text: str, tmp_path, monkeypatch, **claims) -> AppTest:
+    """The dashboard with [auth] configured, a role mapping, and st.user signed in with these claims."""
     mapping = tmp_path / "auth.toml"
-    mapping.write_text('[roles.commissioner]\nemails = ["officer@pcc.example"]\n'
-                       '[roles.partnership]\ngroups = ["anti-slavery-group"]\n')
+    mapping.write_text(mapping_text)
     monkeypatch.setattr("ui.auth.ROLE_MAPPING_FILE", mapping)
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
-    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x"}
-    at.user = {"is_logged_in": True, "email": "officer@pcc.example"}
-    at.run()
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": True, **claims}
+    return at.run()
+
+
+def newest_audit(path, n: int) -> list[list[str]]:
+    from metrics.store import logs
+
+    con = setup.open_database(path)
+    try:
+        return logs.audit_entries(con, n)[["actor", "action", "detail"]].values.tolist()
+    finally:
+        con.close()
+
+
+def test_oidc_user_gets_the_mapped_role(real_db, tmp_path, monkeypatch):
+    mapping = (f'[roles.commissioner]\nusers = [{{ tid = "{TENANT}", oid = "oid-officer" }}]\n'
+               f'[roles.partnership]\ngroups = [{{ tid = "{TENANT}", id = "anti-slavery-group" }}]\n')
+    at = oidc_app(mapping, tmp_path, monkeypatch, email="officer@pcc.example", tid=TENANT, oid="oid-officer")
     assert not at.exception
     assert at.session_state["signed_in_role"] == "commissioner"
     assert_refused(open_page(at, PAGE_FILES["Upload returns"]), "Upload returns")
 
-    stranger = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
-    stranger.secrets["auth"] = at.secrets["auth"]
-    stranger.user = {"is_logged_in": True, "email": "someone@else.example"}
-    stranger.run()
-    assert [e.value for e in stranger.error] == [
-        "Your account has no role on this dashboard. Ask the Connect Gwent manager for access."]
+    member = oidc_app(mapping, tmp_path, monkeypatch, tid=TENANT, oid="oid-member", groups=["anti-slavery-group"])
+    assert member.session_state["signed_in_role"] == "partnership"
+
+    stranger = oidc_app(mapping, tmp_path, monkeypatch, email="officer@pcc.example", tid="another-tenant",
+                        oid="oid-officer", groups=["anti-slavery-group"])
+    assert [e.value for e in stranger.error] == [REFUSED]
     assert "signed_in_role" not in stranger.session_state or stranger.session_state["signed_in_role"] is None
+    assert newest_audit(real_db, 1) == [["officer@pcc.example", "sign-in refused",
+                                         "OIDC user tid=another-tenant oid=oid-officer has no role in auth.toml"]]
+
+
+def test_an_email_claim_from_another_tenant_gets_no_role(real_db, tmp_path, monkeypatch):
+    # Pen test finding 6: a multi-tenant Entra app admits any tenant, and each tenant writes its own
+    # users' email claims. A mapping by email alone must not give the stranger the officer's role.
+    at = oidc_app('[roles.commissioner]\nemails = ["officer@pcc.example"]\n', tmp_path, monkeypatch,
+                  email="officer@pcc.example", tid="another-tenant", oid="oid-stranger",
+                  iss="https://login.microsoftonline.com/another-tenant/v2.0", sub="s-1")
+    assert not at.exception
+    assert "signed_in_role" not in at.session_state or at.session_state["signed_in_role"] is None
+    assert [e.value for e in at.error] == [
+        "Sign-in is not set up correctly, so no role can be given. Ask the Connect Gwent manager."]
+    assert newest_audit(real_db, 1) == [[
+        "officer@pcc.example", "sign-in refused",
+        "tid=another-tenant oid=oid-stranger: the role mapping auth.toml is invalid: [roles.commissioner] lists "
+        "emails, which are read only with trust_email = true: set it only for a single-tenant registration, "
+        "else list users by tid and oid"]]
+
+
+def test_trusted_emails_still_work_for_a_single_tenant_registration(real_db, tmp_path, monkeypatch):
+    at = oidc_app('trust_email = true\n[roles.commissioner]\nemails = ["officer@pcc.example"]\n', tmp_path,
+                  monkeypatch, email="Officer@PCC.example", sub="s-1")
+    assert at.session_state["signed_in_role"] == "commissioner"
+
+
+SIGNED_OUT_IDLE = "Your session ended after a period without activity. Please sign in again."
+
+
+def test_an_oidc_sign_in_idle_past_the_timeout_is_signed_out(real_db, tmp_path, monkeypatch):
+    # Pen test finding 6: the identity cookie lasts 30 days, and a new tab is a new session, so the
+    # sign-in itself must expire: this one was issued 31 minutes ago (timeout 30) and not used since.
+    import time
+
+    # (a mapping by trusted email, which today's code reads too, so that only the expiry is tested)
+    mapping = 'trust_email = true\n[roles.commissioner]\nemails = ["idle@pcc.example"]\n'
+    at = oidc_app(mapping, tmp_path, monkeypatch, email="idle@pcc.example", tid=TENANT, oid="oid-idle",
+                  iss="https://idp.example", sub="idle", iat=int(time.time()) - 31 * 60)
+    assert not at.exception
+    assert [i.value for i in at.info] == [SIGNED_OUT_IDLE]
+    assert [b.label for b in at.button] == ["Sign in"]
+    assert "signed_in_role" not in at.session_state
+    assert at.user["is_logged_in"] is False  # st.logout() ran
+    assert newest_audit(real_db, 1) == [[
+        "idle@pcc.example", "sign-out", f"OIDC session of tid={TENANT} oid=oid-idle expired after inactivity"]]
+
+
+def test_an_oidc_session_expires_when_idle_and_activity_keeps_it(real_db, tmp_path, monkeypatch):
+    import datetime as dt
+    import time
+
+    from ui import auth
+
+    issued = int(time.time()) - 20 * 60
+    mapping = f'[roles.manager]\nusers = [{{ tid = "{TENANT}", oid = "oid-busy" }}]\n'
+    at = oidc_app(mapping, tmp_path, monkeypatch, email="busy@example.org", tid=TENANT, oid="oid-busy",
+                  iss="https://idp.example", sub="busy", iat=issued)
+    assert at.session_state["signed_in_role"] == "manager"  # 20 minutes after sign-in, active: kept
+    activity = auth._sign_in_activity()
+    key = ("https://idp.example", "busy", issued)
+    assert dt.datetime.now() - activity[key] < dt.timedelta(minutes=1)
+    activity[key] = dt.datetime.now() - dt.timedelta(minutes=29)  # as if idle for 29 minutes
+    at.run()
+    assert at.session_state["signed_in_role"] == "manager" and not at.info
+    activity[key] = dt.datetime.now() - dt.timedelta(minutes=30)  # idle for exactly the timeout
+    at.run()
+    assert [i.value for i in at.info] == [SIGNED_OUT_IDLE]
+    assert "signed_in_role" not in at.session_state

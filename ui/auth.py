@@ -7,6 +7,10 @@ The role comes only from the signed-in account (or the OIDC role mapping): never
 from __future__ import annotations
 
 import datetime as dt
+import os
+import threading
+from pathlib import Path
+from typing import NoReturn
 
 import streamlit as st
 
@@ -15,7 +19,7 @@ from metrics.store.connection import PROJECT_ROOT
 from metrics.store.logs import record
 from ui import state
 
-ROLE_MAPPING_FILE = PROJECT_ROOT / "auth.toml"
+ROLE_MAPPING_FILE = PROJECT_ROOT / "auth.toml"  # unless $DASHBOARD_AUTH_FILE names another
 _SESSION_KEYS = ("signed_in_role", "user_name", "last_activity", "oidc_audited")
 
 
@@ -50,24 +54,80 @@ def _expired_session() -> bool:
     return False
 
 
+def role_mapping_file() -> Path:
+    """$DASHBOARD_AUTH_FILE, else auth.toml beside the code."""
+    return Path(os.environ.get("DASHBOARD_AUTH_FILE") or ROLE_MAPPING_FILE)
+
+
+# The last activity of each OIDC sign-in, kept by the server: Streamlit's identity cookie lasts 30 days
+# and a reloaded tab is a new session, so a timestamp in session state alone would let a reload revive
+# an idle sign-in. A sign-in is its ID token (issuer, subject, issued at); one this server has not seen
+# (a restart) counts from when it was issued.
+_activity_lock = threading.Lock()
+
+
+@st.cache_resource(show_spinner=False)
+def _sign_in_activity() -> dict:
+    return {}
+
+
+def _oidc_expired(claims: dict) -> bool:
+    """Whether this OIDC sign-in has been idle past the timeout; else record activity now."""
+    now = dt.datetime.now()
+    timeout = state.ask(access.session_timeout)
+    issued = claims.get("iat")
+    signed_in_at = dt.datetime.fromtimestamp(issued) if isinstance(issued, int | float) else now
+    key = (claims.get("iss"), claims.get("sub"), issued)
+    with _activity_lock:
+        activity = _sign_in_activity()
+        if access.expired(activity.get(key, signed_in_at), now, timeout):
+            return True
+        activity[key] = now
+        for other in [k for k, last in activity.items() if access.expired(last, now, timeout)]:
+            del activity[other]  # such a sign-in counts from its issue time, which is older still
+    return False
+
+
+def _oidc_sign_in_screen() -> NoReturn:
+    st.title("MSHT advocate performance")
+    st.write("Sign in with your organisation's account to continue.")
+    st.button("Sign in", on_click=st.login, type="primary")
+    st.stop()
+
+
+def _oidc_refused(actor: str, detail: str, message: str) -> NoReturn:
+    record(state.con(), actor, "sign-in refused", detail)
+    st.error(message)
+    st.button("Sign out", on_click=st.logout)
+    st.stop()
+
+
 def _oidc_user() -> str | None:
     """The role of the OIDC user, or stop with a sign-in button or a refusal."""
     if not st.user.is_logged_in:
-        st.title("MSHT advocate performance")
-        st.write("Sign in with your organisation's account to continue.")
-        st.button("Sign in", on_click=st.login, type="primary")
-        st.stop()
-    mapping = access.load_role_mapping(ROLE_MAPPING_FILE) if ROLE_MAPPING_FILE.exists() else {"roles": {}}
-    groups = st.user.get("groups") or []
-    role = access.role_for_oidc_user(st.user.get("email"), list(groups), mapping)
-    email = st.user.get("email") or "unknown"
+        _oidc_sign_in_screen()
+    claims = st.user.to_dict()
+    # The email claim is only a label here: it names nobody reliably (see auth.example.toml).
+    email = claims.get("email") or claims.get("name") or "unknown"
+    identity = access.oidc_identity(claims)
+    if _oidc_expired(claims):
+        record(state.con(), email, "sign-out", f"OIDC session of {identity} expired after inactivity")
+        for key in _SESSION_KEYS:
+            st.session_state.pop(key, None)
+        st.logout()
+        st.info("Your session ended after a period without activity. Please sign in again.")
+        _oidc_sign_in_screen()
+    try:
+        mapping = access.load_role_mapping(role_mapping_file()) if role_mapping_file().exists() else {"roles": {}}
+        role = access.role_for_oidc_user(claims, mapping)
+    except (OSError, ValueError) as exc:  # tomllib's errors are ValueErrors
+        _oidc_refused(email, f"{identity}: the role mapping {role_mapping_file().name} is invalid: {exc}",
+                      "Sign-in is not set up correctly, so no role can be given. Ask the Connect Gwent manager.")
     if role is None:
-        record(state.con(), email, "sign-in refused", "OIDC user has no role in auth.toml")
-        st.error("Your account has no role on this dashboard. Ask the Connect Gwent manager for access.")
-        st.button("Sign out", on_click=st.logout)
-        st.stop()
+        _oidc_refused(email, f"OIDC user {identity} has no role in {role_mapping_file().name}",
+                      "Your account has no role on this dashboard. Ask the Connect Gwent manager for access.")
     if not st.session_state.get("oidc_audited"):
-        record(state.con(), email, "sign-in", f"OIDC as {role}")
+        record(state.con(), email, "sign-in", f"OIDC as {role} ({identity})")
         st.session_state["oidc_audited"] = True
     st.session_state["user_name"] = email
     return role

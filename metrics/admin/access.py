@@ -4,7 +4,7 @@
     require(role, "Upload returns")              # raises PermissionError: call it at the top of every page
     audience_for("partnership")                  # "partnership": pass it to every metrics function
     mapping = load_role_mapping("auth.toml")     # laid out like auth.example.toml
-    role_for_oidc_user(st.user.email, groups, mapping)   # a role, or None: refuse sign-in
+    role_for_oidc_user(st.user.to_dict(), mapping)      # a role from stable claims, or None: refuse
     expired(last_activity, now, session_timeout(con))    # True: sign the session out
 
 Roles are nested: a manager sees every page, a commissioner every page but uploading and settings,
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 
 from metrics.store.settings import put_settings, setting
@@ -80,39 +81,112 @@ def load_role_mapping(path: str | Path) -> dict:
     return mapping
 
 
+# A person is named by claims that their identity provider guarantees and never reuses: Entra's tenant
+# ID and object ID, or any provider's issuer and subject. A group is named within its tenant or issuer.
+_PERSON_KEYS = ({"tid", "oid"}, {"iss", "sub"})
+_GROUP_KEYS = ({"tid", "id"}, {"iss", "id"})
+
+
+def _check_entries(role: str, key: str, values, shapes: tuple[set, ...]) -> None:
+    if not isinstance(values, list):
+        raise ValueError(f"[roles.{role}] {key} must be a list")
+    for entry in values:
+        if not isinstance(entry, dict) or set(entry) not in shapes or not all(
+            isinstance(v, str) and v.strip() for v in entry.values()
+        ):
+            shown = " or ".join("{ " + ", ".join(f'{k} = "..."' for k in sorted(s)) + " }" for s in shapes)
+            raise ValueError(f"[roles.{role}] {key} has {entry!r}: each entry must be {shown}")
+
+
 def _check_mapping(mapping: dict) -> None:
+    unknown = set(mapping) - {"roles", "trust_email"}
+    if unknown:
+        raise ValueError(f"the role mapping has {', '.join(sorted(unknown))}: only [roles] and trust_email are read")
+    trust_email = mapping.get("trust_email", False)
+    if not isinstance(trust_email, bool):
+        raise ValueError("trust_email must be true or false")
     roles = mapping.get("roles", {})
     if not isinstance(roles, dict):
         raise ValueError("the role mapping needs a [roles] table")
     for role, entry in roles.items():
         check_role(role)
         if not isinstance(entry, dict):
-            raise ValueError(f"[roles.{role}] must be a table with emails and groups")
+            raise ValueError(f"[roles.{role}] must be a table with users, groups or emails")
         for key, values in entry.items():
-            if key not in ("emails", "groups"):
-                raise ValueError(f"[roles.{role}] has {key!r}: only emails and groups are read")
-            if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-                raise ValueError(f"[roles.{role}] {key} must be a list of strings")
+            if key == "users":
+                _check_entries(role, key, values, _PERSON_KEYS)
+            elif key == "groups":
+                _check_entries(role, key, values, _GROUP_KEYS)
+            elif key == "emails":
+                if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+                    raise ValueError(f"[roles.{role}] emails must be a list of strings")
+                if values and not trust_email:
+                    # Refused rather than ignored, so that nobody believes these people have access.
+                    raise ValueError(
+                        f"[roles.{role}] lists emails, which are read only with trust_email = true: "
+                        "set it only for a single-tenant registration, else list users by tid and oid"
+                    )
+            else:
+                raise ValueError(f"[roles.{role}] has {key!r}: only users, groups and emails are read")
 
 
-def role_for_oidc_user(email: str | None, groups: list[str] | None, mapping: dict) -> str | None:
-    """The role of a user signed in through OIDC, or None when the mapping gives them none.
+def _claim(claims: Mapping, name: str) -> str:
+    value = claims.get(name)
+    return value.strip() if isinstance(value, str) else ""
 
-    An email entry names a person and wins over any group; otherwise the most privileged role
-    among the user's groups applies. Emails and groups are compared without regard to case.
+
+def _same(listed: str, claimed: str, guid: bool) -> bool:
+    """A listed value against a claimed one: never equal when the claim is missing."""
+    listed = listed.strip()
+    # Entra's tenant, object and group IDs are GUIDs, the same in any case; iss and sub are exact.
+    return bool(claimed) and (listed.casefold() == claimed.casefold() if guid else listed == claimed)
+
+
+def _is_person(entry: dict, claims: Mapping) -> bool:
+    if "tid" in entry:
+        return _same(entry["tid"], _claim(claims, "tid"), True) and _same(entry["oid"], _claim(claims, "oid"), True)
+    return _same(entry["iss"], _claim(claims, "iss"), False) and _same(entry["sub"], _claim(claims, "sub"), False)
+
+
+def _in_group(entry: dict, claims: Mapping, group: str) -> bool:
+    if "tid" in entry:
+        return _same(entry["tid"], _claim(claims, "tid"), True) and _same(entry["id"], group, True)
+    return _same(entry["iss"], _claim(claims, "iss"), False) and _same(entry["id"], group, False)
+
+
+def _email_is_trusted(claims: Mapping, mapping: dict) -> bool:
+    return mapping.get("trust_email", False) is True and claims.get("email_verified") is not False
+
+
+def role_for_oidc_user(claims: Mapping, mapping: dict) -> str | None:
+    """The role of a user signed in through OIDC (their ID token's claims), or None: refuse them.
+
+    A person entry (users by tid and oid, or by iss and sub; emails only with trust_email) wins over
+    any group; otherwise the most privileged role among the user's groups, each bound to a tenant or
+    issuer, applies. The email claim alone never grants a role unless the mapping trusts it.
     """
     _check_mapping(mapping)
     roles = mapping.get("roles", {})
-    email = (email or "").strip().casefold()
-    user_groups = {g.strip().casefold() for g in groups or ()}
-    if email:
-        for role in ROLES:
-            if email in {e.strip().casefold() for e in roles.get(role, {}).get("emails", [])}:
-                return role
+    email = _claim(claims, "email").casefold() if _email_is_trusted(claims, mapping) else ""
     for role in ROLES:
-        if user_groups & {g.strip().casefold() for g in roles.get(role, {}).get("groups", [])}:
+        entry = roles.get(role, {})
+        if any(_is_person(e, claims) for e in entry.get("users", [])):
+            return role
+        if email and email in {e.strip().casefold() for e in entry.get("emails", [])}:
+            return role
+    groups = claims.get("groups")
+    user_groups = [g.strip() for g in groups if isinstance(g, str)] if isinstance(groups, list) else []
+    for role in ROLES:
+        if any(_in_group(e, claims, g) for e in roles.get(role, {}).get("groups", []) for g in user_groups):
             return role
     return None
+
+
+def oidc_identity(claims: Mapping) -> str:
+    """The stable name of an OIDC user for the audit log: tid and oid for Entra, else iss and sub."""
+    if _claim(claims, "tid") and _claim(claims, "oid"):
+        return f"tid={_claim(claims, 'tid')} oid={_claim(claims, 'oid')}"
+    return f"iss={_claim(claims, 'iss') or '?'} sub={_claim(claims, 'sub') or '?'}"
 
 
 def expired(last_activity: dt.datetime | None, now: dt.datetime, timeout: dt.timedelta) -> bool:
