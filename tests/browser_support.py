@@ -141,8 +141,10 @@ def pick_radio(page, group: str, option: str) -> None:
 
 
 def pick_select(page, label: str, option: str) -> None:
-    """Open the sidebar selectbox labelled `label` and click `option` in its list."""
-    sidebar(page).get_by_role("combobox", name=label).click()
+    """Open the sidebar selectbox labelled `label`, type to narrow its list, and click `option`."""
+    box = sidebar(page).get_by_role("combobox", name=label)
+    box.click()
+    box.fill(option)
     page.get_by_role("option", name=option, exact=True).click()
     wait_idle(page)
 
