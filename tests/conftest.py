@@ -37,6 +37,16 @@ def empty_db(tmp_path) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def demo_env(tmp_path_factory, sample_db_file):
+    """Point the app at a real-database path that does not exist, and at a prebuilt demo database."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("DASHBOARD_DB", str(tmp_path_factory.mktemp("real") / "none.duckdb"))
+    mp.setattr("metrics.store.connection.SAMPLE_DB", sample_db_file)
+    yield
+    mp.undo()
+
+
 _HOLD = """
 import sys
 from metrics.admin import setup

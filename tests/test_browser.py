@@ -8,22 +8,18 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
-import warnings
 from pathlib import Path
 
 import pytest
 
 from metrics.admin import setup, users
 from metrics.returns import ingest
+from tests.browser_support import CHROMIUM, chromium, open_page, sign_in, streamlit_server, wait_idle
 from tests.conftest import ROOT
 from ui.navigation import PAGE_FILES
 
-CHROMIUM = "/usr/bin/chromium"
 SCREENS = ROOT / "test-artifacts" / "screens"
 PASSWORD = "correct horse battery"
 
@@ -31,12 +27,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -49,75 +39,15 @@ def server(tmp_path_factory):
     ingest.ingest_paths(con, returns[:-1], user="mary.manager")  # the last month is uploaded in the browser
     users.add_user(con, "mary.manager", "manager", PASSWORD, actor="test")
     con.close()
-    port = _free_port()
-    env = os.environ | {"DASHBOARD_DB": str(path), "DASHBOARD_SAMPLE_DB": str(folder / "sample.duckdb")}
-    # The server's output goes to a file, which nothing has to keep reading (a full pipe would block it).
-    log = folder / "streamlit.log"
-    with log.open("wb") as output:  # the server keeps its own copy of the file
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail("streamlit did not start:\n" + log.read_text(errors="replace"))
-    yield url, returns[-1], path
-    process.terminate()
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        # Seen once in CI (10 s then): uvicorn waits for open connections before it stops. The server
-        # has done its part by now; say so rather than fail the browser test in its clean-up.
-        process.kill()
-        process.wait()
-        tail = log.read_text(errors="replace")[-2000:]
-        warnings.warn(f"streamlit did not stop within 30 s of SIGTERM:\n{tail}", stacklevel=2)
+    with streamlit_server(folder, real_db=path) as url:
+        yield url, returns[-1], path
 
 
 @pytest.fixture(scope="module")
 def page(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        )
+    with chromium() as browser:
         context = browser.new_context(viewport={"width": 1600, "height": 1200})
         yield context.new_page()
-        browser.close()
-
-
-def wait_idle(page, quiet_ms: int = 1500, timeout_ms: int = 60_000) -> None:
-    """Wait until the script has stopped running, and nothing is still loading, for `quiet_ms` together.
-
-    Streamlit shows its running indicator only after a short delay, so one look is not enough.
-    """
-    busy = '[data-testid="stStatusWidget"], [data-testid="stSkeleton"], .stSpinner'
-    quiet = 0
-    waited = 0
-    while quiet < quiet_ms:
-        if waited > timeout_ms:
-            raise TimeoutError("the page kept running")
-        page.wait_for_timeout(250)
-        waited += 250
-        quiet = quiet + 250 if page.locator(busy).count() == 0 else 0
-
-
-def open_page(page, title: str) -> None:
-    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title, exact=True).click()
-    page.get_by_role("heading", name=title).first.wait_for(timeout=60_000)
-    wait_idle(page)
 
 
 def shoot(page, name: str) -> None:
@@ -128,11 +58,7 @@ def shoot(page, name: str) -> None:
 def test_sign_in_visit_every_page_and_upload(server, page):
     url, last_month, _ = server
     page.goto(url)
-    page.get_by_role("textbox", name="Name").fill("mary.manager")
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name="Summary").wait_for(timeout=60_000)
-    wait_idle(page)
+    sign_in(page, "mary.manager", PASSWORD)
     # A new URL would start a new session (signed out): move around with the menu, as a person does.
     for title, path in PAGE_FILES.items():
         open_page(page, title)

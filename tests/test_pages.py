@@ -11,16 +11,6 @@ from ui.navigation import PAGE_FILES
 from ui.shell import visible_pages
 
 
-@pytest.fixture(scope="module")
-def demo_env(tmp_path_factory, sample_db_file):
-    """Point the app at a real-database path that does not exist, and at a prebuilt demo database."""
-    mp = pytest.MonkeyPatch()
-    mp.setenv("DASHBOARD_DB", str(tmp_path_factory.mktemp("real") / "none.duckdb"))
-    mp.setattr("metrics.store.connection.SAMPLE_DB", sample_db_file)
-    yield
-    mp.undo()
-
-
 def app_as(role: str) -> AppTest:
     """The app in demo mode, looking as `role` (chosen the way the sidebar's picker keeps it)."""
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)

@@ -10,14 +10,32 @@ from metrics.measures import compute
 from metrics.measures.grading import GRADE_BADGES, GRADE_COLOURS, GRADE_INK
 from ui import state
 
-_STYLE = """
+TEXT = "#0b0c0c"  # as .streamlit/config.toml's theme.textColor
+# Captions: Streamlit 1.67 draws them at opacity 0.6, 3.8:1 on white and on the sidebar.
+SECONDARY_TEXT = "#505a5f"  # 7.1:1 on white, 6.7:1 on the sidebar's #f8f8f7
+FOCUS = "#ffdd00"
+
+_BADGES = "\n".join(f".rag-{grade} {{background:{GRADE_COLOURS[grade]}; color:{GRADE_INK[grade]};}}"
+                     for grade in GRADE_COLOURS)
+# Focus as GOV.UK draws it on inputs: a yellow outline around a dark inner ring, so that one of the
+# two stands out on any background (WCAG 2.4.7 and 1.4.11; Streamlit's own is a faint tint or a pale
+# ring). Radios, checkboxes and switches hide their input, so the ring goes on the label holding it.
+_STYLE = f"""
 <style>
-.rag {display:inline-block; padding:0.15rem 0.6rem; border-radius:0.4rem; color:#fff; font-weight:600;}
-.rag-amber {color:#1b1b1b;}
-.card-value {font-size:2.4rem; font-weight:700; line-height:1.1;}
-.card-label {font-size:1.05rem; font-weight:600;}
-.card-meta {font-size:0.95rem; color:#444;}
-.reading {font-size:0.95rem;}
+.rag {{display:inline-block; padding:0.15rem 0.6rem; border-radius:0.4rem; font-weight:600;}}
+{_BADGES}
+.card-value {{font-size:2.4rem; font-weight:700; line-height:1.1;}}
+.card-label {{font-size:1.05rem; font-weight:600;}}
+.card-meta {{font-size:0.95rem; color:#444;}}
+.reading {{font-size:0.95rem;}}
+[data-testid="stCaptionContainer"] {{color:{SECONDARY_TEXT} !important; opacity:1 !important;}}
+a:focus-visible, button:focus-visible, summary:focus-visible, [role="tab"]:focus-visible,
+[role="button"]:focus-visible, input:not([role="combobox"]):focus-visible, textarea:focus-visible,
+label:has(input[type="radio"]:focus-visible), label:has(input[type="checkbox"]:focus-visible),
+[data-baseweb="select"]:has(input:focus-visible) > div {{
+  outline:3px solid {FOCUS} !important; outline-offset:0 !important;
+  box-shadow:inset 0 0 0 2px {TEXT} !important;
+}}
 </style>
 """
 
@@ -30,9 +48,7 @@ def rag_badge(grade: str | None) -> str:
     """The grade as a colour and a word (never colour alone)."""
     if not grade:
         return ""
-    colour = GRADE_COLOURS[grade]
-    return (f'<span class="rag rag-{grade}" style="background:{colour}; color:{GRADE_INK[grade]}">'
-            f"{html.escape(GRADE_BADGES[grade])}</span>")
+    return f'<span class="rag rag-{grade}">{html.escape(GRADE_BADGES[grade])}</span>'
 
 
 def page_header(title: str, needs_period: bool = True) -> bool:

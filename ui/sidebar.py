@@ -1,7 +1,11 @@
 """The sidebar shared by every page: who is looking, which service and which period.
 
-Streamlit forgets a widget's value when a page switch draws a new widget tree, so each
-choice is kept under a plain session key (`kept_<name>`) and given back as the default.
+Each choice lives under a plain session key (`kept_<name>`), which Streamlit never clears.
+The widget has its own stable key (`pick_<name>`): before it is drawn the kept choice is put
+into it, and its on_change callback copies a new choice back. Streamlit drops a widget's state
+in any run that does not draw it (a page opened directly draws it under another page's ID),
+so the widget key alone would not survive; and a widget without a key, whose identity follows
+its arguments, is a new widget whenever the choice changes, which lost every second change.
 """
 
 from __future__ import annotations
@@ -16,14 +20,17 @@ CUSTOM = "Custom range"
 ROLE_LABELS = {"manager": "Connect Gwent manager", "commissioner": "PCC's office", "partnership": "Partnership group"}
 
 
-def _kept_select(widget, label: str, options: list, key: str, default=None, **kwargs):
-    """A sidebar selectbox or radio whose choice survives page switches."""
-    kept = st.session_state.get(f"kept_{key}", default)
-    index = options.index(kept) if kept in options else 0
-    # No widget key: its identity follows `index`, so a page switch redraws it on the kept choice.
-    chosen = widget(label, options, index=index, **kwargs)
-    st.session_state[f"kept_{key}"] = chosen
-    return chosen
+def _keep(name: str) -> None:
+    st.session_state[f"kept_{name}"] = st.session_state[f"pick_{name}"]
+
+
+def _kept_select(widget, label: str, options: list, name: str, default=None, **kwargs):
+    """A sidebar selectbox or radio whose choice survives page switches and takes every change."""
+    kept = st.session_state.get(f"kept_{name}", default)
+    if kept not in options:  # e.g. a month no longer loaded: fall back rather than fail
+        kept = options[0]
+    st.session_state[f"kept_{name}"] = st.session_state[f"pick_{name}"] = kept
+    return widget(label, options, key=f"pick_{name}", on_change=_keep, args=(name,), **kwargs)
 
 
 def demo_banner() -> None:

@@ -6,9 +6,10 @@ from metrics.measures import formatting
 from metrics.measures.registry import MEASURES, graded
 from metrics.store.settings import kpi_targets
 
-GRADE_COLOURS = {"green": "#1a9850", "amber": "#f0a202", "red": "#d73027", "grey": "#8c8c8c"}
-# The colour of text on each grade's colour, chosen for contrast in colour and in greyscale print.
-GRADE_INK = {"green": "#ffffff", "amber": "#000000", "red": "#ffffff", "grey": "#000000"}
+# Each grade's colour and the colour of text on it: every pair at least 4.5:1 (WCAG 1.4.3), from the
+# GOV.UK palette, for the badges, the PDF and the Excel pack alike.
+GRADE_COLOURS = {"green": "#00703c", "amber": "#f0a202", "red": "#d4351c", "grey": "#505a5f"}
+GRADE_INK = {"green": "#ffffff", "amber": "#0b0c0c", "red": "#ffffff", "grey": "#ffffff"}
 # A grade in a word, for tables and the pack, and as a badge that says what it means.
 GRADE_WORDS = {"green": "Green", "amber": "Amber", "red": "Red", "grey": "Not graded"}
 GRADE_BADGES = {"green": "Green: on target", "amber": "Amber: near target", "red": "Red: off target",
