@@ -25,8 +25,8 @@ if shell.page("Spend vs budget"):
                  "amount × the share of its grant's days that fall in the period.")
     forecast.metric("Forecast outturn", f"£{total['forecast_outturn']:,.0f}", border=True,
                     delta=f"{signed_money(total['forecast_against_budget'])} against £{total['budget']:,.0f} budget",
-                    delta_color="inverse", help="Spend from the grant's start to the period's end, scaled to the "
-                    "grant's full length.")
+                    delta_color="inverse", help="Spend from the grant's start to the period's end (or to the "
+                    "as-at date, where that is earlier), scaled to the grant's full length.")
     per_victim.metric("Cost per victim supported", value["shown"]["cost_per_victim"], border=True,
                       help=f"Spend in the period ÷ {value['shown']['victims_supported']} victims supported.")
     saving.metric("Estimated public-money saving", value["shown"]["estimated_saving"], border=True,
