@@ -36,7 +36,7 @@ def _kept_select(widget, label: str, options: list, name: str, default=None, **k
 def demo_banner() -> None:
     if state.database()[1]:
         st.warning("**Demo mode**: these are invented sample returns, not real data. The first real "
-                   "upload creates the real database and the demo is no longer shown.", icon="🧪")
+                   "upload creates the real database and the demo is no longer shown.", icon=":material/science:")
 
 
 def role_picker(roles: tuple[str, ...]) -> str:

@@ -25,10 +25,10 @@ TABLES = (  # contract sheet, tab title, the noun in messages, what the table is
 if shell.page("Settings", needs_period=False):
     done = st.session_state.pop("settings_done", None)
     if done:
-        st.success(done, icon="✅")
+        st.success(done, icon=":material/check_circle:")
     if state.database()[1]:
         st.warning("Demo mode: changes here change the demo only. The real database starts from the default "
-                   "settings when the first return is uploaded.", icon="🧪")
+                   "settings when the first return is uploaded.", icon=":material/science:")
     st.caption("Each table is checked exactly like an upload when you save it or import a CSV: every problem is "
                "listed with its row and column, and nothing is saved unless every row passes.")
     tabs = st.tabs([title for _, title, _, _ in TABLES] + ["Cost-benefit ratio"])

@@ -15,7 +15,7 @@ if shell.page("Upload returns", needs_period=False):
         st.info("You are looking at the **demo**. The first return you load here creates the real database "
                 "(with the default budget, targets and reference data, which you can change in Settings); from "
                 "then on the dashboard shows your returns, not the demo, and everyone signs in: you create "
-                "your manager account with that first upload.", icon="🧪")
+                "your manager account with that first upload.", icon=":material/science:")
 
     st.subheader("1. Fill in the monthly return")
     st.download_button("Download the blank template (.xlsx)", data=build_template, file_name="monthly-return.xlsx",

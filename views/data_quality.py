@@ -55,7 +55,7 @@ if shell.page("Data quality", needs_period=False):
                    "closed_date, or correct its reference. Case-level rows: internal use only.")
         vanished = state.ask(quality.vanished_cases, service, state.audience())
         if vanished.empty:
-            st.success("None: every open case is listed again in the next month's return.", icon="✅")
+            st.success("None: every open case is listed again in the next month's return.", icon=":material/check_circle:")
         else:
             st.dataframe(vanished, hide_index=True, width="stretch", column_config={
                 "case_ref": "Case", "referral_date": st.column_config.DateColumn("Referred", format="YYYY-MM-DD"),
@@ -73,7 +73,7 @@ if shell.page("Data quality", needs_period=False):
         st.subheader("Spend lines without a grant")
         unresolved = state.ask(quality.unresolved_spend, service)
         if unresolved.empty:
-            st.success("None: every spend line is charged to a grant of the budget.", icon="✅")
+            st.success("None: every spend line is charged to a grant of the budget.", icon=":material/check_circle:")
         else:
             st.caption("These lines count in no grant's actual spend until the budget in Settings covers them, or "
                        "the month is uploaded again with the grant named.")
