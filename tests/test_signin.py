@@ -218,3 +218,23 @@ def test_an_oidc_session_expires_when_idle_and_activity_keeps_it(real_db, tmp_pa
     at.run()
     assert [i.value for i in at.info] == [SIGNED_OUT_IDLE]
     assert "signed_in_role" not in at.session_state
+
+
+def test_a_new_session_with_the_cookie_resumes_the_sign_in_with_the_role_as_it_is_now(real_db, monkeypatch):
+    first = sign_in(fresh_app(), "pat.partner")
+    token = first.session_state["session_token"]
+    monkeypatch.setattr("ui.session_cookie.request_token", lambda: token)  # what a reloaded tab sends
+    again = fresh_app()
+    assert again.session_state["signed_in_role"] == "partnership"
+    assert any("Signed in as **pat.partner**" in m.value for m in again.sidebar.markdown)
+    con = setup.open_database(real_db)
+    try:
+        users.set_role(con, "pat.partner", "commissioner", actor="test")
+        assert fresh_app().session_state["signed_in_role"] == "commissioner"
+        users.remove_user(con, "pat.partner", actor="test")
+        assert "signed_in_role" not in fresh_app().session_state  # an account removed ends its sessions
+        users.add_user(con, "pat.partner", "partnership", PASSWORD, actor="test")
+    finally:
+        con.close()
+    next(b for b in first.button if b.label == "Sign out").click().run()
+    assert "signed_in_role" not in fresh_app().session_state  # signed out: the cookie names no live session

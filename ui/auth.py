@@ -2,6 +2,9 @@
 
 Sign-in is required whenever the app is not in demo mode, or the database holds real data.
 The role comes only from the signed-in account (or the OIDC role mapping): never from a widget.
+A sign-in survives a page reload: OIDC through Streamlit's own identity cookie, a local account
+through a signed, expiring token in a cookie (ui.session_cookie) that names a session this server
+process holds live; sign-out and the inactivity timeout end that session on the server.
 """
 
 from __future__ import annotations
@@ -14,13 +17,15 @@ from typing import NoReturn
 
 import streamlit as st
 
-from metrics.admin import access, users
+from metrics.admin import access, sessions, users
 from metrics.store.connection import PROJECT_ROOT
 from metrics.store.logs import record
-from ui import state
+from ui import session_cookie, state
 
 ROLE_MAPPING_FILE = PROJECT_ROOT / "auth.toml"  # unless $DASHBOARD_AUTH_FILE names another
-_SESSION_KEYS = ("signed_in_role", "user_name", "last_activity", "oidc_audited")
+_SESSION_KEYS = ("signed_in_role", "user_name", "last_activity", "oidc_audited", "session_id", "session_token")
+SIGN_IN_TITLE = "Sign in · MSHT advocate performance"
+SIGNED_OUT_IDLE = "Your session ended after a period without activity. Please sign in again."
 
 
 def oidc_configured() -> bool:
@@ -35,23 +40,84 @@ def sign_in_required() -> bool:
     return not is_demo or state.ask(users.has_real_data)
 
 
+# The live local sign-ins of this server process and the secret their tokens are signed with. Both are
+# in memory only: a restart signs everyone out, and no secret is kept on disk to be copied.
+_activity_lock = threading.Lock()
+
+
+@st.cache_resource(show_spinner=False)
+def _local_sessions() -> dict:
+    return {"secret": sessions.new_secret(), "live": {}}  # live: {session ID: {"user", "last"}}
+
+
+def begin_session(name: str, role: str) -> None:
+    """Signed in: a live session on the server, and its token for the browser's cookie."""
+    now = dt.datetime.now()
+    timeout = state.ask(access.session_timeout)
+    session_id = sessions.new_session_id()
+    store = _local_sessions()
+    with _activity_lock:
+        for idle in [k for k, live in store["live"].items() if access.expired(live["last"], now, timeout)]:
+            del store["live"][idle]  # ended by the timeout: nothing can revive it, so forget it
+        store["live"][session_id] = {"user": name, "last": now}
+    st.session_state.update(signed_in_role=role, user_name=name, last_activity=now, session_id=session_id,
+                            session_token=sessions.issue(store["secret"], session_id, name, now))
+    st.session_state.pop("clear_cookie", None)
+
+
+def _resume() -> bool:
+    """A reloaded or new tab: restore the sign-in its cookie names, if the token is good and the session live."""
+    token = session_cookie.request_token()
+    if not token:
+        return False
+    store = _local_sessions()
+    claims = sessions.verify(store["secret"], token, dt.datetime.now())
+    with _activity_lock:
+        live = store["live"].get(claims["sid"]) if claims else None
+    if live is None or live["user"] != claims["user"]:
+        return False
+    user = users.get_user(state.con(), claims["user"])  # the role as it is now; an account removed ends it
+    if user is None:
+        return False
+    st.session_state.update(signed_in_role=user["role"], user_name=user["name"], last_activity=live["last"],
+                            session_id=claims["sid"], session_token=token)
+    return True
+
+
 def _sign_out(reason: str = "signed out") -> None:
     name = st.session_state.get("user_name")
     if name:
         record(state.con(), name, "sign-out", reason)
+    with _activity_lock:
+        _local_sessions()["live"].pop(st.session_state.get("session_id"), None)
+    _forget()
+
+
+def _forget() -> None:
     for key in _SESSION_KEYS:
         st.session_state.pop(key, None)
+    st.session_state["clear_cookie"] = True
 
 
 def _expired_session() -> bool:
+    """Whether this local sign-in has ended: idle past the timeout, past its token's lifetime, or signed out
+    in another tab; else record activity now, for every tab of the sign-in."""
     now = dt.datetime.now()
-    last = st.session_state.get("last_activity")
-    if last is not None and access.expired(last, now, state.ask(access.session_timeout)):
-        _sign_out("session expired after inactivity")
-        st.info("Your session ended after a period without activity. Please sign in again.")
+    timeout = state.ask(access.session_timeout)
+    store = _local_sessions()
+    token_good = sessions.verify(store["secret"], st.session_state.get("session_token"), now) is not None
+    with _activity_lock:
+        live = store["live"].get(st.session_state.get("session_id"))
+        idle = live is None or access.expired(live["last"], now, timeout)
+        if not idle and token_good:
+            live["last"] = st.session_state["last_activity"] = now
+            return False
+    if live is None:  # signed out in another tab (which recorded it), or never a session of this server
+        _forget()
         return True
-    st.session_state["last_activity"] = now
-    return False
+    _sign_out("session expired after inactivity" if idle else "session reached its time limit")
+    st.info(SIGNED_OUT_IDLE if idle else "Your session reached its time limit. Please sign in again.")
+    return True
 
 
 def role_mapping_file() -> Path:
@@ -63,8 +129,6 @@ def role_mapping_file() -> Path:
 # and a reloaded tab is a new session, so a timestamp in session state alone would let a reload revive
 # an idle sign-in. A sign-in is its ID token (issuer, subject, issued at); one this server has not seen
 # (a restart) counts from when it was issued.
-_activity_lock = threading.Lock()
-
 
 @st.cache_resource(show_spinner=False)
 def _sign_in_activity() -> dict:
@@ -89,6 +153,7 @@ def _oidc_expired(claims: dict) -> bool:
 
 
 def _oidc_sign_in_screen() -> NoReturn:
+    st.set_page_config(page_title=SIGN_IN_TITLE)
     st.title("MSHT advocate performance")
     st.write("Sign in with your organisation's account to continue.")
     st.button("Sign in", on_click=st.login, type="primary")
@@ -115,7 +180,7 @@ def _oidc_user() -> str | None:
         for key in _SESSION_KEYS:
             st.session_state.pop(key, None)
         st.logout()
-        st.info("Your session ended after a period without activity. Please sign in again.")
+        st.info(SIGNED_OUT_IDLE)
         _oidc_sign_in_screen()
     try:
         mapping = access.load_role_mapping(role_mapping_file()) if role_mapping_file().exists() else {"roles": {}}
@@ -133,14 +198,18 @@ def _oidc_user() -> str | None:
     return role
 
 
-def _local_sign_in_form() -> None:
+def _local_sign_in_form() -> NoReturn:
+    st.set_page_config(page_title=SIGN_IN_TITLE)
+    if st.session_state.get("clear_cookie") or session_cookie.request_token():
+        session_cookie.clear()  # signed out, expired, or a token from before a restart: the browser forgets it
     st.title("MSHT advocate performance")
     if not users.list_users(state.con()):
         st.warning("No accounts exist yet. An administrator creates the first with "
                    "`python -m metrics users add NAME --role manager`.")
     with st.form("sign_in"):
-        name = st.text_input("Name")
-        password = st.text_input("Password", type="password")
+        # A password manager fills these in (WCAG 3.3.8: no need to remember or retype a password).
+        name = st.text_input("Name", autocomplete="username")
+        password = st.text_input("Password", type="password", autocomplete="current-password")
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
         try:
@@ -148,9 +217,7 @@ def _local_sign_in_form() -> None:
         except users.SignInFailed as exc:
             st.error(str(exc))
         else:
-            st.session_state["signed_in_role"] = user["role"]
-            st.session_state["user_name"] = user["name"]
-            st.session_state["last_activity"] = dt.datetime.now()
+            begin_session(user["name"], user["role"])
             st.rerun()
     st.stop()
 
@@ -165,7 +232,7 @@ def signed_in_role() -> str | None:
         st.session_state["signed_in_role"] = role
     elif not sign_in_required():
         return None
-    elif not st.session_state.get("signed_in_role") or _expired_session():
+    elif not (st.session_state.get("session_id") or _resume()) or _expired_session():
         _local_sign_in_form()
     role = st.session_state["signed_in_role"]
     with st.sidebar:
@@ -175,4 +242,7 @@ def signed_in_role() -> str | None:
         elif st.button("Sign out", key="sign_out"):
             _sign_out()
             st.rerun()
+    if not oidc_configured():
+        claims = sessions.verify(_local_sessions()["secret"], st.session_state["session_token"], dt.datetime.now())
+        session_cookie.keep(st.session_state["session_token"], int(claims["exp"] - dt.datetime.now().timestamp()))
     return role

@@ -29,6 +29,7 @@ _STYLE = f"""
 .card-meta {{font-size:0.95rem; color:#444;}}
 .reading {{font-size:0.95rem;}}
 [data-testid="stCaptionContainer"] {{color:{SECONDARY_TEXT} !important; opacity:1 !important;}}
+.st-key-session_cookie_keep, .st-key-session_cookie_clear {{display:none !important;}}
 a:focus-visible, button:focus-visible, summary:focus-visible, [role="tab"]:focus-visible,
 [role="button"]:focus-visible, input:not([role="combobox"]):focus-visible, textarea:focus-visible,
 label:has(input[type="radio"]:focus-visible), label:has(input[type="checkbox"]:focus-visible),

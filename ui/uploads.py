@@ -9,7 +9,6 @@ the real database that the first confirmed upload creates starts exactly so.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import hashlib
 
 import pandas as pd
@@ -21,7 +20,7 @@ from metrics.periods import Period
 from metrics.returns import ingest, preview
 from metrics.returns.ingest import CheckedReturn
 from metrics.store import connection, loading
-from ui import state
+from ui import auth, state
 
 _CHECKED = "checked_returns"  # session: (SHA-256, file name) -> CheckedReturn or its problems
 _ROUND = "upload_round"  # bumped after a load, so that the uploader starts empty again
@@ -148,8 +147,7 @@ def load(checked: list[CheckedReturn], account: tuple[str, str] | None = None) -
             finally:
                 con.close()
                 state.reset()
-            st.session_state.update(signed_in_role="manager", user_name=manager["name"],
-                                    last_activity=dt.datetime.now())
+            auth.begin_session(manager["name"], "manager")
     lines = [f"{r['reporting_month']} from {r['file']} as upload {r['upload_id']}"
              + (f", replacing upload {r['replaced_upload_id']}" if r["replaced_upload_id"] else "") for r in results]
     message = "Loaded " + "; ".join(lines) + "."
@@ -179,7 +177,7 @@ def finish(message: str) -> None:
 def show_done() -> None:
     message = st.session_state.pop(_DONE, None)
     if message:
-        st.success(message, icon="✅")
+        st.success(message, icon=":material/check_circle:")
 
 
 def upload_log(frame: pd.DataFrame) -> None:
@@ -215,7 +213,7 @@ def show_preview(result: dict) -> None:
     """What confirming would change: per file, the headline counts, then the detail."""
     counts = result["counts"]
     st.success(f"Every check passed: {counts['files']} return{'s' * (counts['files'] != 1)} ready to load. "
-               "Nothing changes until you confirm.", icon="✅")
+               "Nothing changes until you confirm.", icon=":material/check_circle:")
     for item in result["files"]:
         text = (f"**{_month(item['reporting_month'])}** from `{item['file']}`: prepared by {item['prepared_by']}, "
                 f"submitted {item['submitted_on']:%-d %B %Y}; {item['cases_rows']} case rows, "
