@@ -17,7 +17,7 @@ import streamlit as st
 
 from metrics.admin import access
 from metrics.store.connection import DatabaseBusy
-from ui import auth, components, sidebar, state
+from ui import auth, components, present, sidebar, state
 
 APP_TITLE = "MSHT advocate performance"
 APP_ICON = ":material/monitoring:"  # a Material icon: an emoji is an empty box without an emoji font
@@ -35,7 +35,6 @@ def chrome() -> str:
     role = auth.signed_in_role() or sidebar.role_picker(access.ROLES)
     sidebar.service_picker()
     sidebar.period_picker()
-    sidebar.demo_banner()
     return role
 
 
@@ -72,4 +71,6 @@ def page(title: str, needs_period: bool = True) -> bool:
         st.error(f"The {title} page is not available to you.")
         st.stop()
     st.set_page_config(page_title=browser_title(title))
-    return components.page_header(title, needs_period)
+    compact = title == "Summary" and present.is_on()  # presenting mode: the screen is the meeting's
+    sidebar.demo_banner(compact)
+    return components.page_header(title, needs_period, compact)

@@ -12,8 +12,9 @@ TABLES = (  # contract sheet, tab title, the noun in messages, what the table is
      "The budget lines of each grant. Spend is charged to the grant whose dates cover its month; where grants "
      "follow each other (an extension year, say), add the new grant's lines."),
     (KPI_TARGETS, "KPI targets", "KPI targets",
-     "A target for each graded measure: `better` says whether higher or lower is better, and the amber band "
-     "(in the measure's own unit) how far short of target is still amber."),
+     "A target for each graded measure: *Better* says whether higher or lower is better, and the amber band how "
+     "far short of target is still amber. A percentage is typed as a percentage (80 for 80%, an amber band of 10 "
+     "for 10 points); the CSV file holds it as a fraction (0.8 and 0.1), as the report does."),
     (NRM_REFERRALS, "NRM reference data", "NRM reference data",
      "Published NRM referral counts, by area and period, that referral growth is compared with. An area's count "
      "for a period sums the rows lying wholly inside it."),

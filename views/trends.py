@@ -7,14 +7,15 @@ from metrics import charts
 from metrics.answers import referrals, series
 from metrics.answers.series import ACTIVITY, CASELOAD, GRAINS, MYTHS, OUTCOMES, pivot_shown
 from metrics.measures.registry import BREAKDOWNS
-from ui import shell, state
+from ui import components, shell, state
 
 
-def show(chart, frame, index="label", columns="measure_label") -> None:
+def show(chart, frame, grain_title: str, columns="measure_label", caption: str = "") -> None:
     """The chart, then the figures behind it in a table (as shown: '<5', 'not shown')."""
     st.altair_chart(chart, width="stretch")
     with st.expander("The figures behind this chart"):
-        st.dataframe(pivot_shown(frame, index, columns), hide_index=True, width="stretch")
+        table = pivot_shown(frame, "label", columns).rename(columns={"label": grain_title})
+        components.table(table, caption, numeric=tuple(table.columns[1:]))
 
 
 if shell.page("Trends"):
@@ -35,31 +36,36 @@ if shell.page("Trends"):
                              index=1 if audience == "partnership" else 0, key="trends_grain")
     grain_title = "Month" if grain == "month" else "Quarter"
 
-    st.subheader("Referrals")
+    st.header("Referrals")
     by_dimension = state.ask(referrals.referrals_by, period, dimension, service, audience, grain)
-    show(charts.referrals_breakdown(by_dimension, BREAKDOWNS[dimension], grain_title), by_dimension,
-         columns="category")
+    show(charts.referrals_breakdown(by_dimension, BREAKDOWNS[dimension], grain_title), by_dimension, grain_title,
+         columns="category", caption=f"Referrals received by {BREAKDOWNS[dimension].lower()}")
     rolling = state.ask(referrals.rolling_referrals, period, service, audience)
     st.altair_chart(charts.rolling_referrals(rolling), width="stretch")
+    with st.expander("The figures behind this chart"):
+        components.table(rolling[["label", "referrals_shown", "rolling_shown"]].set_axis(
+            ["Month", "Referrals in the month", "In the three months to the month"], axis=1),
+            "Referrals received: monthly and rolling", numeric=("Referrals in the month",
+                                                               "In the three months to the month"))
 
-    st.subheader("Myths busted")
+    st.header("Myths busted")
     st.markdown("Thames Valley found that the largest group of clients were **UK citizens**, and that **fewer than "
                 "half** had experienced any form of **trafficking**: modern slavery and trafficking are not the same "
                 "thing. Here are the same two shares for this service's referrals.")
     myths = state.ask(series.measure_series, period, MYTHS, service, audience, grain)
     show(charts.measure_lines(myths, "Referrals who are UK nationals, and with trafficking indicated", grain_title,
-                              reference=(0.5, "half")), myths)
+                              reference=(0.5, "half")), myths, grain_title)
 
-    st.subheader("Caseload and closures")
+    st.header("Caseload and closures")
     caseload = state.ask(series.measure_series, period, CASELOAD, service, audience, grain)
     show(charts.measure_lines(caseload, f"Open cases at the end of each {grain}, and cases closed", grain_title),
-         caseload)
+         caseload, grain_title)
 
-    st.subheader("Outcomes at closure")
+    st.header("Outcomes at closure")
     outcomes = state.ask(series.measure_series, period, OUTCOMES, service, audience, grain)
     show(charts.panels(outcomes, "Of cases closed: planned closures, each cope-and-recover outcome improved, and "
-                       "the victim's voice captured", grain_title), outcomes)
+                       "the victim's voice captured", grain_title), outcomes, grain_title)
 
-    st.subheader("Activity")
+    st.header("Activity")
     activity = state.ask(series.measure_series, period, ACTIVITY, service, audience, grain)
-    show(charts.activity(activity, grain_title), activity)
+    show(charts.activity(activity, grain_title), activity, grain_title)

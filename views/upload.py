@@ -17,13 +17,13 @@ if shell.page("Upload returns", needs_period=False):
                 "then on the dashboard shows your returns, not the demo, and everyone signs in: you create "
                 "your manager account with that first upload.", icon=":material/science:")
 
-    st.subheader("1. Fill in the monthly return")
+    st.header("1. Fill in the monthly return")
     st.download_button("Download the blank template (.xlsx)", data=build_template, file_name="monthly-return.xlsx",
                        mime=XLSX, on_click="ignore", icon=":material/download:")
     st.caption("The template has the four sheets (About, Cases, Activity, Spend), their headers, a drop-down list "
                "for every coded column and a Notes sheet explaining each one.")
 
-    st.subheader("2. Upload, check and confirm")
+    st.header("2. Upload, check and confirm")
     st.caption(f"Excel workbooks (.xlsx) only, up to {MAX_UPLOAD_BYTES // 2**20} MB each. Every file is checked "
                "completely first: you see every problem at once, or exactly what would change, and nothing is "
                "loaded until you confirm. Uploading a month again replaces it (and can be rolled back).")
@@ -40,9 +40,9 @@ if shell.page("Upload returns", needs_period=False):
                          disabled=state.database()[1] and account is None):
                 uploads.load(checked, account)
 
-    st.subheader("Upload log")
+    st.header("Upload log")
     uploads.upload_log(state.ask(logs.upload_log))
 
     if state.service():
-        st.subheader("Roll back a month")
+        st.header("Roll back a month")
         uploads.rollback_control(state.service())
