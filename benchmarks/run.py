@@ -53,7 +53,7 @@ TARGETS = {
     "realclient_libreoffice_vs_openpyxl": ("<=", 1.5),  # issue 16
 }
 REPORT_SERVICE = data.service_name(2)
-PAGES = {"Summary": "views/summary.py", "Trends": "views/trends.py"}
+PAGES = {"Summary": "pages/summary.py", "Trends": "pages/trends.py"}
 
 
 def median_time(work: Callable[[], object], repeats: int) -> float:

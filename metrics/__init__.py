@@ -11,5 +11,5 @@ in CI by `lint-imports`), so a rule has one home and a change to it has one plac
     contract | periods           the data contract | runs of calendar months
 
 Importing any of it does no work: no connection is opened and no file is read. Nothing here
-imports Streamlit: the app (`dashboard.py`, `ui/`, `views/`) is built on top.
+imports Streamlit: the app (`dashboard.py`, `ui/`, `pages/`) is built on top.
 """

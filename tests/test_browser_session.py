@@ -89,6 +89,24 @@ def test_the_first_visitor_of_a_new_server_sees_no_menu_and_lands_where_their_ro
     assert page.get_by_text("not available to you").count() == 0
     assert page.title() == "Summary · MSHT advocate performance"
     assert "Settings" not in page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
+    # Signed in, a URL path naming a page the role may not see runs the Summary instead (Streamlit: "not found").
+    page.goto(server + "/settings")
+    page.get_by_role("heading", name="Summary").first.wait_for(timeout=60_000)
+    wait_idle(page)
+    assert page.get_by_role("heading", name="Settings").count() == 0
+    assert page.get_by_text("not available to you").count() == 0
+
+
+@pytest.mark.parametrize("path", ["/upload", "/settings", "/summary", "/data_quality"])
+def test_a_visitor_not_signed_in_gets_only_the_sign_in_whatever_the_url(server, context, path):
+    # Every run calls st.navigation with the sign-in as its only, hidden page: no menu of page files, and a
+    # URL path naming a page file runs nothing of it (issue 17 #2).
+    page = context.new_page()
+    open_signed_out(page, server + path)
+    assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+    assert page.locator('[data-testid="stFileUploader"], [data-testid="stDataFrame"], .card-value').count() == 0
+    assert page.get_by_role("heading").all_inner_texts() == ["MSHT advocate performance"]
+    assert page.title() == "Sign in · MSHT advocate performance"
 
 
 def test_a_reload_keeps_the_sign_in_and_sign_out_ends_it(server, context):

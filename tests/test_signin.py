@@ -69,6 +69,28 @@ def test_real_data_needs_sign_in_and_shows_nothing_before(real_db):
     assert not any('class="card-value"' in m.value for m in at.markdown)
 
 
+def test_before_sign_in_no_page_file_is_offered(real_db):
+    """Issue 17 #2: the sign-in screen is the router's only (hidden) page, so Streamlit's own menu of the
+    page files (its old multipage mode, while no run has called st.navigation) never appears, and no page
+    file can be switched to."""
+    at = fresh_app()
+    for path in PAGE_FILES.values():
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(path)
+
+
+@pytest.mark.parametrize("title", ["Settings", "Summary"])
+def test_a_page_file_run_directly_before_sign_in_shows_only_the_sign_in(real_db, title):
+    """The process's first run can still take the old multipage path (a URL naming a page file runs it):
+    the page draws the sign-in and nothing of its own, and offers only the sign-in in its navigation."""
+    at = AppTest.from_file(str(ROOT / PAGE_FILES[title]), default_timeout=90).run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["MSHT advocate performance"]
+    assert len(at.text_input) == 2 and not at.dataframe and not at.metric and not at.error
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(str(ROOT / PAGE_FILES["Summary"]))
+
+
 def test_wrong_password_is_refused(real_db):
     at = sign_in(fresh_app(), "mary.manager", "not the password", settle=False)
     assert [e.value for e in at.error] == [users.WRONG_NAME_OR_PASSWORD]

@@ -120,7 +120,7 @@ def card_value(at: AppTest, label: str) -> str:
 
 
 def test_a_malformed_workbook_lists_every_problem_and_loads_nothing(paths):
-    at = open_page("views/upload.py")
+    at = open_page("pages/upload.py")
     # Streamlit itself refuses a name not ending .xlsx; a text file named .xlsx gets as far as the checks.
     at.file_uploader[0].set_value([("march.xlsx", MALFORMED, XLSX), ("notes.xlsx", b"case_ref\nR-1\n", XLSX)])
     at.run()
@@ -146,10 +146,10 @@ def test_a_good_workbook_previewed_confirmed_and_the_summary_changes(paths):
     demo, real = paths
     with setup.open_database(demo) as con:
         demo_referrals = figures(con, Period("2019-06", "2019-06"))["referrals_received"].value
-    at = open_page("views/summary.py")
+    at = open_page("pages/summary.py")
     assert card_value(at, "Referrals received") == str(demo_referrals) == "5"
 
-    at = open_page("views/upload.py", at)
+    at = open_page("pages/upload.py", at)
     at.file_uploader[0].set_value(("2019-03.xlsx", GOOD, XLSX)).run()
     assert not at.exception and not at.error
     assert [(m.label, m.value) for m in at.metric] == [
@@ -175,7 +175,7 @@ def test_a_good_workbook_previewed_confirmed_and_the_summary_changes(paths):
     with setup.open_database(real) as con:
         assert [(u["name"], u["role"]) for u in users.list_users(con)] == [("mary.manager", "manager")]
 
-    at = open_page("views/summary.py", at)
+    at = open_page("pages/summary.py", at)
     assert not at.exception
     assert card_value(at, "Referrals received") == "3"
     assert not [w for w in at.warning if "Demo mode" in w.value]
@@ -193,7 +193,7 @@ def test_rolling_back_a_month_restores_the_version_before(paths):
     at.text_input[1].input("a long enough password")
     at.button[0].click()
     at.run()
-    at = open_page("views/upload.py", at)
+    at = open_page("pages/upload.py", at)
     assert at.selectbox(key="rollback_month").value == "2019-03"
     at.button(key="rollback-2").click().run()
     assert not at.exception
@@ -215,7 +215,7 @@ def kpi_targets_csv(demo) -> str:
 def test_a_settings_edit_with_a_bad_value_is_refused_and_changes_nothing(paths):
     demo, _ = paths
     before = kpi_targets_csv(demo)
-    at = open_page("views/settings.py")
+    at = open_page("pages/settings.py")
     # The first row is median_days_to_contact (rows are sorted): make its measure one that is not graded,
     # and give the third (outcome_cope_rate) a negative amber band, typed in points as the page asks.
     at.session_state["edit-kpi_targets-0"] = {"edited_rows": {0: {"measure": "referrals_received"},
@@ -237,7 +237,7 @@ def test_a_settings_edit_with_a_bad_value_is_refused_and_changes_nothing(paths):
 
 def test_a_good_settings_edit_is_saved(paths):
     demo, _ = paths
-    at = open_page("views/settings.py")
+    at = open_page("pages/settings.py")
     at.session_state["edit-kpi_targets-0"] = {"edited_rows": {0: {"target": 3}}, "added_rows": [],
                                               "deleted_rows": []}
     at.run()
@@ -262,7 +262,7 @@ def test_the_commissioner_sees_data_quality_for_the_demo_year(paths):
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     at.session_state["kept_role"] = "commissioner"
     at.run()
-    at = open_page("views/data_quality.py", at)
+    at = open_page("pages/data_quality.py", at)
     assert not at.exception and not at.error
     assert [(m.label, m.value) for m in at.metric] == [
         ("Months loaded", "13"), ("Months missing", "0"), ("Returns late", "1"), ("Cases vanished", "0"),

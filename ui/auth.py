@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
@@ -26,6 +27,18 @@ ROLE_MAPPING_FILE = PROJECT_ROOT / "auth.toml"  # unless $DASHBOARD_AUTH_FILE na
 _SESSION_KEYS = ("signed_in_role", "user_name", "last_activity", "oidc_audited", "session_id", "session_token")
 SIGN_IN_TITLE = "Sign in · MSHT advocate performance"
 SIGNED_OUT_IDLE = "Your session ended after a period without activity. Please sign in again."
+
+
+class NotSignedIn(Exception):  # noqa: N818 (a state of the run, not an error)
+    """Raised by signed_in_role() when this run can only show a sign-in (or refusal) screen: `screen` draws it.
+
+    The router runs the screen as the only, hidden page of st.navigation, so that no run without a sign-in
+    leaves Streamlit to offer its own menu of the page files.
+    """
+
+    def __init__(self, screen: Callable[[], None]):
+        super().__init__("not signed in")
+        self.screen = screen
 
 
 def oidc_configured() -> bool:
@@ -160,17 +173,26 @@ def _oidc_sign_in_screen() -> NoReturn:
     st.stop()
 
 
-def _oidc_refused(actor: str, detail: str, message: str) -> NoReturn:
+def _oidc_signed_out_idle() -> NoReturn:
+    st.info(SIGNED_OUT_IDLE)
+    _oidc_sign_in_screen()
+
+
+def _refuse(actor: str, detail: str, message: str) -> NoReturn:
     record(state.con(), actor, "sign-in refused", detail)
-    st.error(message)
-    st.button("Sign out", on_click=st.logout)
-    st.stop()
+
+    def refusal() -> NoReturn:
+        st.set_page_config(page_title=SIGN_IN_TITLE)
+        st.error(message)
+        st.button("Sign out", on_click=st.logout)
+        st.stop()
+    raise NotSignedIn(refusal)
 
 
 def _oidc_user() -> str | None:
     """The role of the OIDC user, or stop with a sign-in button or a refusal."""
     if not st.user.is_logged_in:
-        _oidc_sign_in_screen()
+        raise NotSignedIn(_oidc_sign_in_screen)
     claims = st.user.to_dict()
     # The email claim is only a label here: it names nobody reliably (see auth.example.toml).
     email = claims.get("email") or claims.get("name") or "unknown"
@@ -180,17 +202,16 @@ def _oidc_user() -> str | None:
         for key in _SESSION_KEYS:
             st.session_state.pop(key, None)
         st.logout()
-        st.info(SIGNED_OUT_IDLE)
-        _oidc_sign_in_screen()
+        raise NotSignedIn(_oidc_signed_out_idle)
     try:
         mapping = access.load_role_mapping(role_mapping_file()) if role_mapping_file().exists() else {"roles": {}}
         role = access.role_for_oidc_user(claims, mapping)
     except (OSError, ValueError) as exc:  # tomllib's errors are ValueErrors
-        _oidc_refused(email, f"{identity}: the role mapping {role_mapping_file().name} is invalid: {exc}",
-                      "Sign-in is not set up correctly, so no role can be given. Ask the Connect Gwent manager.")
+        _refuse(email, f"{identity}: the role mapping {role_mapping_file().name} is invalid: {exc}",
+                "Sign-in is not set up correctly, so no role can be given. Ask the Connect Gwent manager.")
     if role is None:
-        _oidc_refused(email, f"OIDC user {identity} has no role in {role_mapping_file().name}",
-                      "Your account has no role on this dashboard. Ask the Connect Gwent manager for access.")
+        _refuse(email, f"OIDC user {identity} has no role in {role_mapping_file().name}",
+                "Your account has no role on this dashboard. Ask the Connect Gwent manager for access.")
     if not st.session_state.get("oidc_audited"):
         record(state.con(), email, "sign-in", f"OIDC as {role} ({identity})")
         st.session_state["oidc_audited"] = True
@@ -223,7 +244,7 @@ def _local_sign_in_form() -> NoReturn:
 
 
 def signed_in_role() -> str | None:
-    """The signed-in user's role; draws the sign-in screen and stops the run when there is none.
+    """The signed-in user's role; NotSignedIn (with the screen to draw) when there is none.
 
     Returns None in demo mode, where the sidebar's role picker applies.
     """
@@ -233,7 +254,7 @@ def signed_in_role() -> str | None:
     elif not sign_in_required():
         return None
     elif not (st.session_state.get("session_id") or _resume()) or _expired_session():
-        _local_sign_in_form()
+        raise NotSignedIn(_local_sign_in_form)
     role = st.session_state["signed_in_role"]
     with st.sidebar:
         st.markdown(f"Signed in as **{st.session_state.get('user_name')}** ({role})")

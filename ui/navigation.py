@@ -1,13 +1,13 @@
 """The page files of the app, by the titles that metrics.access grants."""
 
 PAGE_FILES = {
-    "Summary": "views/summary.py",
-    "Advocate KPIs": "views/kpis.py",
-    "Referral growth": "views/growth.py",
-    "Spend vs budget": "views/spend.py",
-    "Trends": "views/trends.py",
-    "Demand and value": "views/demand.py",
-    "Data quality": "views/data_quality.py",
-    "Upload returns": "views/upload.py",
-    "Settings": "views/settings.py",
+    "Summary": "pages/summary.py",
+    "Advocate KPIs": "pages/kpis.py",
+    "Referral growth": "pages/growth.py",
+    "Spend vs budget": "pages/spend.py",
+    "Trends": "pages/trends.py",
+    "Demand and value": "pages/demand.py",
+    "Data quality": "pages/data_quality.py",
+    "Upload returns": "pages/upload.py",
+    "Settings": "pages/settings.py",
 }
