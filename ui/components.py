@@ -27,6 +27,7 @@ _STYLE = f"""
 .rag {{display:inline-block; padding:0.15rem 0.6rem; border-radius:0.4rem; font-weight:600;}}
 {_BADGES}
 .card-value {{font-size:2.4rem; font-weight:700; line-height:1.1; margin:0.2rem 0;}}
+.figure-card {{padding-bottom:0.4em;}}
 .card-label {{font-size:1.05rem; font-weight:600;}}
 .card-meta {{font-size:0.95rem; color:#444; margin-bottom:0.4rem;}}
 .reading {{font-size:0.95rem; margin-top:0.4rem;}}
@@ -109,7 +110,7 @@ def figure_card(label: str, value: str, meta: str = "", grade: str | None = None
     if reading:
         parts.append(f'<div class="reading">{html.escape(reading)}</div>')
     with st.container(border=True, height="stretch"):
-        st.markdown("".join(parts), unsafe_allow_html=True)
+        st.markdown(f'<div class="figure-card">{"".join(parts)}</div>', unsafe_allow_html=True)
 
 
 def card(row: dict) -> None:
