@@ -63,8 +63,9 @@ if shell.page("Trends"):
 
     st.header("Outcomes at closure")
     outcomes = state.ask(series.measure_series, period, OUTCOMES, service, audience, grain)
-    show(charts.panels(outcomes, "Of cases closed: planned closures, each cope-and-recover outcome improved, and "
-                       "the victim's voice captured", grain_title), outcomes, grain_title)
+    # A chart title does not wrap: a longer one ran 35 px past a 1,280 px screen (issue 17 #7).
+    show(charts.panels(outcomes, "Of cases closed: the share with each outcome", grain_title), outcomes,
+         grain_title)
 
     st.header("Activity")
     activity = state.ask(series.measure_series, period, ACTIVITY, service, audience, grain)
