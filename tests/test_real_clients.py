@@ -74,12 +74,6 @@ TEMPLATE_ROWS = (
     "LibreOffice writes at most 1,000 empty formatted rows below the last row with content, and cuts "
     "the validity ranges there too: the saved blank template's dropdowns and date formats end at row 1001"
 )
-SLOW_PATH = (
-    "workbook_xml._FAR_REF takes any attribute whose name ends in r and whose value starts with two letters "
-    'for a cell reference beyond column Z: xmlns:r="http..." and pageOrder="downThenOver" (LibreOffice, '
-    "Gnumeric), xmlns:xdr and defaultGridColor=\"true\" (LibreOffice), and the template's own validations' "
-    'operator="..." and error="..."; so every such sheet is measured cell by cell'
-)
 
 
 def _month_of(path: Path) -> str:
@@ -476,7 +470,6 @@ def test_an_openpyxl_return_is_measured_on_the_quick_path(monkeypatch):
     assert _measured_cell_by_cell(RETURNS / "2019-01.xlsx", monkeypatch) == []
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=SLOW_PATH)
 def test_a_return_filled_into_the_template_by_openpyxl_is_measured_on_the_quick_path(tmp_path, monkeypatch):
     # No spreadsheet program at all: the template's own validations send its sheets down the slow path.
     template = realclient.write_template(tmp_path / "template.xlsx", "2019-01")
@@ -484,13 +477,11 @@ def test_a_return_filled_into_the_template_by_openpyxl_is_measured_on_the_quick_
     assert _measured_cell_by_cell(filled, monkeypatch) == []
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=SLOW_PATH)
 def test_a_return_saved_by_a_real_client_is_measured_on_the_quick_path(converted, monkeypatch):
     route, files = converted
     assert {path.name: _measured_cell_by_cell(path, monkeypatch) for path in files[:1]} == {files[0].name: []}
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=SLOW_PATH)
 def test_a_return_typed_in_libreoffice_is_measured_on_the_quick_path(typed_gb, monkeypatch):
     path = typed_gb.files[TYPED_MONTHS[0]]
     assert _measured_cell_by_cell(path, monkeypatch) == []
