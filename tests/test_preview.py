@@ -18,6 +18,7 @@ from workbooks import spend_row as spend
 from metrics.admin import setup
 from metrics.contract import ACTIVITY_MEASURES, Problem
 from metrics.returns import ingest, preview
+from metrics.returns.reading import SAVE_AS_XLSX
 from metrics.store import loading
 
 D = dt.date
@@ -173,8 +174,8 @@ def test_two_files_for_one_month_are_a_problem(con):
 
 
 def test_check_file_lists_problems_instead_of_raising(con):
-    assert preview.check_file(con, "return.csv", b"a,b\n") == [
-        Problem("return.csv", "", None, "", "", "is not an Excel workbook (.xlsx): upload the monthly return template")]
+    assert preview.check_file(con, "return.pdf", b"%PDF") == [
+        Problem("return.pdf", "", None, "", "", "is not an Excel workbook (.xlsx): " + SAVE_AS_XLSX)]
     bad = workbook("2019-04", D(2019, 5, 8), [case("A-9", D(2019, 4, 2), gender="F")], [])
     assert [p.as_dict() for p in preview.check_file(con, "bad.xlsx", bad)] == [
         {"file": "bad.xlsx", "sheet": "Cases", "row": 2, "column": "gender", "value": "F",

@@ -19,6 +19,7 @@ from metrics.contract import ACTIVITY_MEASURES, KPI_TARGETS, Rejected
 from metrics.measures.compute import figures
 from metrics.periods import Period
 from metrics.returns import ingest
+from metrics.returns.reading import SAVE_AS_XLSX
 from sample_data.generate import SERVICE, workbook_bytes
 from tests import workbooks
 from tests.conftest import ROOT
@@ -98,7 +99,7 @@ def test_a_malformed_workbook_lists_every_problem_and_loads_nothing(paths):
         {"file": "march.xlsx", "sheet": "Spend", "row": 2, "column": "amount_gbp", "value": "-5",
          "problem": "is negative but detail does not say it is a refund"},
         {"file": "notes.xlsx", "sheet": "", "row": None, "column": "", "value": "",
-         "problem": "is not an Excel workbook (.xlsx); use the template from the dashboard"},
+         "problem": "is not an Excel workbook (.xlsx): " + SAVE_AS_XLSX},
     ]
     assert not any(b.label.startswith("Confirm") for b in at.button)
     assert not paths[1].exists()  # still the demo: nothing was created or loaded

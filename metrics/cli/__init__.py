@@ -70,6 +70,10 @@ def _dispatch(args, con) -> int:
                 f"{loaded['cases_rows']} cases, {loaded['spend_rows']} spend lines "
                 f"(upload {loaded['upload_id']}{replaced})"
             )
+            for note in loaded["notes"]:
+                print(f"  Note: {note}")
+            for warning in loaded["to_confirm"]:  # the Upload page asks the manager to confirm these
+                print(f"  Check: {warning}", file=sys.stderr)
         return 0
     if args.command == "rollback":
         try:

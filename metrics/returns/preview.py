@@ -15,15 +15,24 @@ import pyarrow as pa
 
 from metrics.contract import ACTIVITY_MEASURES, CASES, Problem, Rejected
 from metrics.returns.ingest import CheckedReturn, check_return
+from metrics.returns.reading import SAVE_AS_XLSX
 from metrics.store.logs import resolve_service
 
 _COLUMNS = ", ".join(f'"{n}"' for n in CASES.names)
 
 
+# What the Upload page takes: a workbook, LibreOffice's own format, or a zip of one CSV per sheet.
+UPLOAD_TYPES = ("xlsx", "ods", "zip")
+
+
 def check_file(con, name: str, content: bytes) -> CheckedReturn | list[Problem]:
     """One uploaded file checked completely: the checked return, or every problem with it."""
-    if Path(name).suffix.lower() != ".xlsx":
-        return [Problem.whole(name, "", "is not an Excel workbook (.xlsx): upload the monthly return template")]
+    suffix = Path(name).suffix.lower().lstrip(".")
+    if suffix == "csv":
+        return [Problem.whole(name, "", "is one CSV file, and a return has four sheets: put About.csv, Cases.csv, "
+                              "Activity.csv and Spend.csv in one .zip and upload that, or " + SAVE_AS_XLSX)]
+    if suffix not in UPLOAD_TYPES:
+        return [Problem.whole(name, "", "is not an Excel workbook (.xlsx): " + SAVE_AS_XLSX)]
     try:
         return check_return(content, name, con)
     except Rejected as exc:
