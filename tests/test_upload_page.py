@@ -231,3 +231,36 @@ def test_the_commissioner_sees_data_quality_for_the_demo_year(paths):
     assert [(row["reporting_month"], row["status"], row["days_after_month_end"]) for row in late] == [
         ("2019-01", "late", 27)]
     assert not at.download_button  # the backup download is for the manager only
+
+
+def test_the_page_offers_next_months_return_pre_filled(paths):
+    at = open_page("pages/upload.py")
+    assert not at.exception
+    assert [b.label for b in at.get("download_button")] == [
+        "Download the blank template (.xlsx)", "Download next month's return, pre-filled (2019-07, .xlsx)"]
+    assert any(c.value.startswith("Every case open at the end of 2019-06, with its latest values") for c in at.caption)
+
+
+def test_the_preview_shows_what_was_read_as_noted_and_asks_for_a_doubtful_date_to_be_confirmed(paths):
+    # 65 where 65+ was typed (a note), and submitted on 4 December for March: 12 April the other way round.
+    content = march([case("R-1", D(2019, 3, 4), age_band=65)], [], submitted=D(2019, 12, 4))
+    at = open_page("pages/upload.py")
+    at.file_uploader[0].set_value(("2019-03.xlsx", content, XLSX)).run()
+    at.text_input(key="first_account_name").input("Mary.Manager")
+    at.text_input(key="first_account_password").input("correct horse battery").run()
+    assert not at.exception and not at.error
+    assert [i.value for i in at.info if "noted" in i.value] == [
+        "**Read as noted below**: nothing to do unless a note is wrong."]
+    assert [w.value for w in at.warning if "dates" in w.value] == [
+        "**Check these dates before you confirm**: they may have been read the wrong way round."]
+    notes, checks = (d.value.to_dict("records") for d in at.dataframe if "problem" in d.value.columns)
+    assert [(n["sheet"], n["row"], n["column"], n["value"]) for n in notes] == [("Cases", 2, "age_band", "65")]
+    assert [(c["sheet"], c["row"], c["column"], c["value"]) for c in checks] == [
+        ("About", 5, "submitted_on", "2019-12-04")]
+    [confirm] = [b for b in at.button if b.label.startswith("Confirm")]
+    assert confirm.disabled  # until the manager says the date is right
+    [tick] = at.checkbox
+    assert tick.label == "I have checked the dates above: they are right"
+    tick.check().run()
+    [confirm] = [b for b in at.button if b.label.startswith("Confirm")]
+    assert not confirm.disabled

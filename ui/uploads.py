@@ -55,8 +55,9 @@ def _target():
 def uploader() -> list:
     round_ = st.session_state.get(_ROUND, 0)
     return st.file_uploader(
-        "Monthly returns (.xlsx)", type=["xlsx"], accept_multiple_files=True, key=f"returns-{round_}",
-        max_upload_size=MAX_UPLOAD_BYTES // 2**20,
+        # Any type: a file the checks cannot take is refused saying how to save it as .xlsx.
+        "Monthly returns (.xlsx, .ods, or a .zip of one CSV per sheet)", accept_multiple_files=True,
+        key=f"returns-{round_}", max_upload_size=MAX_UPLOAD_BYTES // 2**20,
         help="One workbook per month, made from the template. You can choose several at once.",
     )
 
@@ -89,6 +90,11 @@ def show_problems(problems: list[Problem], passed: int) -> None:
              "and upload it again." + (f" ({passed} other file(s) passed every check.)" if passed else ""))
     st.dataframe(pd.DataFrame([p.as_dict() for p in problems]), column_config=PROBLEM_COLUMNS, hide_index=True,
                  width="stretch")
+
+
+def _findings(rows: list[dict], heading: str) -> None:
+    st.dataframe(pd.DataFrame(rows), column_config={**PROBLEM_COLUMNS, "problem": st.column_config.TextColumn(
+        heading, width="large")}, hide_index=True, width="stretch")
 
 
 def preview_of(checked: list[CheckedReturn]) -> dict:
@@ -229,6 +235,13 @@ def show_preview(result: dict) -> None:
         else:
             text += "A month not loaded before."
         st.markdown(text)
+    if result["notes"]:
+        st.info("**Read as noted below**: nothing to do unless a note is wrong.", icon="📝")
+        _findings(result["notes"], "Note")
+    if result["to_confirm"]:
+        st.warning("**Check these dates before you confirm**: they may have been read the wrong way round.",
+                   icon="📅")
+        _findings(result["to_confirm"], "Check")
     columns = st.columns(5)
     columns[0].metric("New cases", counts["new_cases"])
     columns[1].metric("Updated cases", counts["updated_cases"])

@@ -139,7 +139,7 @@ def _money(values) -> float:
 
 
 def preview(con, checked: list[CheckedReturn]) -> dict:
-    """What loading the checked returns would change: per file, per case, spend and activity."""
+    """What loading the checked returns would change: per file, per case, spend and activity; notes, dates to confirm."""
     files, spend, activity = [], [], []
     for item in sorted(checked, key=lambda c: (c.about["service"], c.about["reporting_month"])):
         service, month = item.about["service"], item.about["reporting_month"]
@@ -173,6 +173,10 @@ def preview(con, checked: list[CheckedReturn]) -> dict:
     return {
         "counts": counts,
         "files": files,
+        # What the checks read one way and say so (65 as 65+, a total row left out, columns ignored), and the
+        # dates the manager confirms before loading (a month/day order that may be the wrong way round).
+        "notes": [note.as_dict() for item in checked for note in item.notes],
+        "to_confirm": [warning.as_dict() for item in checked for warning in item.to_confirm],
         "cases": cases,
         "spend": pd.DataFrame(spend, columns=["file", "reporting_month", "row", "budget_line", "detail",
                                               "amount_gbp", "grant"]),
