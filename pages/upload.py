@@ -35,7 +35,8 @@ if shell.page("Upload returns", needs_period=False):
                    "Spend, which are the new month's own. Closed cases are not carried.")
 
     st.subheader("2. Upload, check and confirm")
-    st.caption(f"Excel workbooks (.xlsx), LibreOffice's .ods, or a .zip of one CSV per sheet, up to {MAX_UPLOAD_BYTES // 2**20} MB each. Every file is checked "
+    st.caption("Excel workbooks (.xlsx), LibreOffice's .ods, or a .zip of one CSV per sheet, up to "
+               f"{MAX_UPLOAD_BYTES // 2**20} MB each. Every file is checked "
                "completely first: you see every problem at once, or exactly what would change, and nothing is "
                "loaded until you confirm. Uploading a month again replaces it (and can be rolled back).")
     files = uploads.uploader()

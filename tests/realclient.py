@@ -111,7 +111,8 @@ CSV_CHARSETS = {"utf-8": 76, "windows-1252": 1}
 
 
 def _csv_export(charset: str, sheets: int) -> str:
-    return f"csv:Text - txt - csv (StarCalc):44,34,{CSV_CHARSETS[charset]},1,,2057,false,true,false,false,false,{sheets}"
+    options = f"44,34,{CSV_CHARSETS[charset]},1,,2057,false,true,false,false,false,{sheets}"
+    return f"csv:Text - txt - csv (StarCalc):{options}"
 
 
 def libreoffice_csv_sheets(files: list[Path], folder: Path, charset: str = "utf-8") -> list[Path]:

@@ -139,7 +139,7 @@ def _money(values) -> float:
 
 
 def preview(con, checked: list[CheckedReturn]) -> dict:
-    """What loading the checked returns would change: per file, per case, spend and activity; notes, dates to confirm."""
+    """What loading the checked returns would change: files, cases, spend, activity; notes, dates to confirm."""
     files, spend, activity = [], [], []
     for item in sorted(checked, key=lambda c: (c.about["service"], c.about["reporting_month"])):
         service, month = item.about["service"], item.about["reporting_month"]
