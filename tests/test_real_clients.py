@@ -493,3 +493,56 @@ def test_a_settings_csv_saved_by_libreoffice_in_windows_1252_imports_as_its_utf8
     assert b"Pilot 2018\x9619 \xa3," in saved.read_bytes()  # the en dash and the pound sign, one byte each
     wanted = reference.read_csv(BUDGET, source.read_bytes(), "budget.csv")
     assert reference.read_csv(BUDGET, saved.read_bytes(), "budget.csv") == wanted
+
+
+# The return that fills itself in: next month's, pre-filled, opened and typed into in LibreOffice.
+
+
+def _prefilled_july(sample_db, folder: Path) -> Path:
+    from metrics.returns import prefill
+
+    folder.mkdir(parents=True, exist_ok=True)
+    con = setup.open_database(sample_db)
+    try:
+        made = prefill.prefilled_return(con)
+    finally:
+        con.close()
+    assert (made["month"], made["from_month"]) == ("2019-07", "2019-06")
+    path = folder / "2019-07-prefilled.xlsx"
+    path.write_bytes(made["content"])
+    return path
+
+
+def _previewed(sample_db, path: Path) -> dict:
+    from metrics.returns import preview
+
+    con = setup.open_database(sample_db)
+    try:
+        checked = ingest.check_return(path.read_bytes(), path.name, con)
+        assert (checked.notes, checked.to_confirm) == ([], [])
+        return preview.preview(con, [checked])
+    finally:
+        con.close()
+
+
+def test_next_months_return_pre_filled_and_typed_into_in_libreoffice_shows_only_what_was_typed(sample_db, work):
+    from openpyxl import load_workbook
+
+    prefilled = _prefilled_july(sample_db, work / "prefilled")
+    first_case = load_workbook(prefilled)["Cases"]["A2"].value
+    closed, reason = (realclient._letters(CASES.names.index(n) + 1) for n in ("closed_date", "closure_reason"))
+    entries = [["About", "B5", "05/08/2019", None],  # submitted_on, and the month's activity counts
+               *(["Activity", f"B{row}", "2", None] for row in range(2, 2 + len(ACTIVITY.columns))),
+               ["Cases", f"{closed}2", "20/07/2019", None], ["Cases", f"{reason}2", "Support completed", None]]
+    typed = work / "prefilled" / "2019-07.xlsx"
+    (report_,) = realclient.run_typist([{"source": str(prefilled), "target": str(typed), "entries": entries}],
+                                       work / "prefilled", "en-GB")
+    assert report_["refused"] == []
+    result = _previewed(sample_db, typed)
+    assert result["cases"][["case_ref", "change", "changed", "detail"]].to_dict("records") == [
+        {"case_ref": first_case, "change": "updated", "changed": "closed_date, closure_reason",
+         "detail": "closed_date: blank → 2019-07-20; closure_reason: blank → Support completed"}]
+    assert (result["counts"]["closures_recorded"], result["counts"]["new_cases"]) == (1, 0)
+    # Saved again by LibreOffice as .ods, unchanged: still only that case.
+    (as_ods,) = realclient.libreoffice_convert([typed], "ods", work / "prefilled" / "ods")
+    assert _previewed(sample_db, as_ods)["cases"]["case_ref"].tolist() == [first_case]
