@@ -180,3 +180,26 @@ def test_the_preview_lists_what_changed_since_the_previous_month_case_by_case(db
     ]
     counts = result["counts"]
     assert (counts["new_cases"], counts["updated_cases"], counts["closures_recorded"]) == (1, 2, 1)
+
+
+def test_a_case_open_last_month_whose_row_is_deleted_is_named_in_the_preview(db):
+    # Deleting A-1's row instead of closing it would leave A-1 open for ever, as April listed it.
+    result = previewed(db, filled_in(prefilled(db), lambda book: book["Cases"].delete_rows(2)))
+    assert result["counts"]["left_out"] == 1
+    assert result["left_out"].to_dict("records") == [
+        {"file": "2019-05.xlsx", "reporting_month": "2019-05", "case_ref": "A-1", "referral_date": D(2019, 3, 4),
+         "last_listed": "2019-04"}]
+    assert previewed(db, filled_in(prefilled(db)))["counts"]["left_out"] == 0
+
+
+def test_a_case_left_out_is_named_against_the_month_before_in_the_same_batch(empty_db):
+    # March and April uploaded together: April leaves out A-6, which March lists open.
+    con = setup.open_database(empty_db)
+    try:
+        checked = [ingest.check_return(content, f"{m}.xlsx", con) for m, content in (("2019-03", MARCH),
+                                                                                    ("2019-04", APRIL))]
+        result = preview.preview(con, checked)
+    finally:
+        con.close()
+    assert result["left_out"][["reporting_month", "case_ref", "last_listed"]].to_dict("records") == [
+        {"reporting_month": "2019-04", "case_ref": "A-6", "last_listed": "2019-03"}]

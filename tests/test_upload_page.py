@@ -264,3 +264,27 @@ def test_the_preview_shows_what_was_read_as_noted_and_asks_for_a_doubtful_date_t
     tick.check().run()
     [confirm] = [b for b in at.button if b.label.startswith("Confirm")]
     assert not confirm.disabled
+
+
+def test_the_preview_names_the_cases_open_the_month_before_that_the_return_leaves_out(paths):
+    from openpyxl import load_workbook
+
+    february = load_workbook(ROOT / "sample_data" / "returns" / "2019-02.xlsx")["Cases"]
+    header = [c.value for c in february[1]]
+    still_open = sorted(row[0] for row in february.iter_rows(min_row=2, values_only=True)
+                        if row[0] and row[header.index("closed_date")] is None)
+    _, real = paths
+    with setup.open_database(real) as con:
+        ingest.ingest_paths(con, [ROOT / "sample_data" / "returns" / "2019-02.xlsx"], user="mary.manager")
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.session_state["signed_in_role"] = "manager"
+    at.session_state["user_name"] = "mary.manager"
+    at.session_state["last_activity"] = dt.datetime.now()
+    at = open_page("pages/upload.py", at.run())
+    at.file_uploader[0].set_value(("2019-03.xlsx", GOOD, XLSX)).run()  # none of February's cases
+    assert not at.exception and not at.error
+    assert [w.value for w in at.warning if "not in this return" in w.value] == [
+        f"{len(still_open)} case(s) open at the end of the month before are not in this return: a case open at any "
+        "time in the month needs its row (give a closed case its closed_date and closure_reason rather than "
+        "deleting it), or it stays open as last listed."]
+    assert [r["case_ref"] for r in table_with(at, "last_listed")] == still_open and len(still_open) > 3

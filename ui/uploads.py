@@ -251,6 +251,11 @@ def show_preview(result: dict) -> None:
     if counts["no_longer_listed"]:
         st.warning(f"{counts['no_longer_listed']} case(s) listed in the version being replaced appear in no "
                    "return any more: check that the new workbook is complete.")
+    if counts["left_out"]:
+        st.warning(f"{counts['left_out']} case(s) open at the end of the month before are not in this return: a "
+                   "case open at any time in the month needs its row (give a closed case its closed_date and "
+                   "closure_reason rather than deleting it), or it stays open as last listed.", icon="⚠️")
+        st.dataframe(result["left_out"], hide_index=True, width="stretch")
     with st.expander("Cases that change", expanded=True):
         st.dataframe(result["cases"], hide_index=True, width="stretch",
                      column_order=["case_ref", "change", "listed_in", "referral_date", "closed_date", "changed",
