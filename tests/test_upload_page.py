@@ -85,7 +85,7 @@ def card_value(at: AppTest, label: str) -> str:
 
 def test_a_malformed_workbook_lists_every_problem_and_loads_nothing(paths):
     at = open_page("pages/upload.py")
-    # Streamlit itself refuses a name not ending .xlsx; a text file named .xlsx gets as far as the checks.
+    # A text file named .xlsx gets as far as the checks, which find it is no workbook.
     at.file_uploader[0].set_value([("march.xlsx", MALFORMED, XLSX), ("notes.xlsx", b"case_ref\nR-1\n", XLSX)])
     at.run()
     assert not at.exception
@@ -288,3 +288,14 @@ def test_the_preview_names_the_cases_open_the_month_before_that_the_return_leave
         "time in the month needs its row (give a closed case its closed_date and closure_reason rather than "
         "deleting it), or it stays open as last listed."]
     assert [r["case_ref"] for r in table_with(at, "last_listed")] == still_open and len(still_open) > 3
+
+
+def test_any_file_type_is_taken_and_one_that_is_no_return_is_refused_saying_how_to_save_it(paths):
+    at = open_page("pages/upload.py")
+    assert at.get("file_uploader")[0].proto.type == []  # any type: the checks, not the browser, refuse it
+    at.file_uploader[0].set_value([("march.xls", b"\xd0\xcf\x11\xe0", "application/vnd.ms-excel"),
+                                   ("Cases.csv", b"case_ref\nR-1\n", "text/csv")]).run()
+    assert [(r["file"], r["problem"]) for r in table_with(at, "problem")] == [
+        ("march.xls", "is not an Excel workbook (.xlsx): " + SAVE_AS_XLSX),
+        ("Cases.csv", "is one CSV file, and a return has four sheets: put About.csv, Cases.csv, Activity.csv and "
+                      "Spend.csv in one .zip and upload that, or " + SAVE_AS_XLSX)]
