@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import duckdb
 
+from metrics.contract import CASES
+
 
 def audit(con: duckdb.DuckDBPyConnection, actor: str | None, action: str, detail: str = "") -> None:
     """One entry in the audit log (in the caller's transaction, if any)."""
@@ -102,8 +104,6 @@ def rows_of(con, mart: str, service: str, order: tuple[str, ...]):
 
 def open_at_end(con, service: str, month: str) -> tuple[dict, list[dict]]:
     """The month's About fields as loaded, and every case open at its end in its latest snapshot up to it."""
-    from metrics.contract import CASES
-
     about = con.execute(
         "SELECT service, prepared_by FROM current_uploads WHERE service = ? AND reporting_month = ?", [service, month]
     ).fetchall()
