@@ -3,6 +3,7 @@
 import streamlit as st
 
 from metrics.contract import MAX_UPLOAD_BYTES
+from metrics.returns import prefill
 from metrics.returns.template import build_template
 from metrics.store import logs
 from ui import shell, state, uploads
@@ -22,9 +23,20 @@ if shell.page("Upload returns", needs_period=False):
                        mime=XLSX, on_click="ignore", icon=":material/download:")
     st.caption("The template has the four sheets (About, Cases, Activity, Spend), their headers, a drop-down list "
                "for every coded column and a Notes sheet explaining each one.")
+    months = state.ask(prefill.prefill_month, state.service()) if state.service() else None
+    if months:
+        latest, following = months
+        st.download_button(f"Download next month's return, pre-filled ({following}, .xlsx)",
+                           data=state.later(prefill.prefilled_workbook, following, state.service()),
+                           file_name=f"monthly-return-{following}.xlsx", mime=XLSX, on_click="ignore",
+                           icon=":material/download:")
+        st.caption(f"Every case open at the end of {latest}, with its latest values, and About filled in: change "
+                   "what changed, close what closed, add new referrals, then fill in submitted_on, Activity and "
+                   "Spend, which are the new month's own. Closed cases are not carried.")
 
     st.header("2. Upload, check and confirm")
-    st.caption(f"Excel workbooks (.xlsx) only, up to {MAX_UPLOAD_BYTES // 2**20} MB each. Every file is checked "
+    st.caption("Excel workbooks (.xlsx), LibreOffice's .ods, or a .zip of one CSV per sheet, up to "
+               f"{MAX_UPLOAD_BYTES // 2**20} MB each. Every file is checked "
                "completely first: you see every problem at once, or exactly what would change, and nothing is "
                "loaded until you confirm. Uploading a month again replaces it (and can be rolled back).")
     files = uploads.uploader()
@@ -36,8 +48,11 @@ if shell.page("Upload returns", needs_period=False):
             uploads.show_preview(uploads.preview_of(checked))
             account = uploads.first_account() if state.database()[1] else None
             label = f"Confirm: load {len(checked)} return{'s' * (len(checked) != 1)}"
+            # A date that may be the wrong way round loads only once the manager says it is right.
+            dates_checked = not any(c.to_confirm for c in checked) or st.checkbox(
+                "I have checked the dates above: they are right", key="dates-" + uploads.confirm_key(checked))
             if st.button(label, type="primary", key=uploads.confirm_key(checked), icon=":material/upload:",
-                         disabled=state.database()[1] and account is None):
+                         disabled=(state.database()[1] and account is None) or not dates_checked):
                 uploads.load(checked, account)
 
     st.header("Upload log")

@@ -104,6 +104,47 @@ def libreoffice_round_trip(files: list[Path], via: str, folder: Path) -> list[Pa
     return libreoffice_convert(middle, "xlsx", folder / f"libreoffice-{via}-xlsx")
 
 
+# LibreOffice's CSV filter options: separator 44 (,), text delimiter 34 ("), character set (76 UTF-8,
+# 1 Windows-1252), first line 1, column formats, language 2057 (en-GB), quoted text, detect numbers,
+# save as shown, export formulas, remove spaces, and which sheet: -1, every sheet to a file of its own.
+CSV_CHARSETS = {"utf-8": 76, "windows-1252": 1}
+
+
+def _csv_export(charset: str, sheets: int) -> str:
+    options = f"44,34,{CSV_CHARSETS[charset]},1,,2057,false,true,false,false,false,{sheets}"
+    return f"csv:Text - txt - csv (StarCalc):{options}"
+
+
+def libreoffice_csv_sheets(files: list[Path], folder: Path, charset: str = "utf-8") -> list[Path]:
+    """Each workbook exported by LibreOffice as one CSV per sheet (2018-06-Cases.csv, ...), into a folder of its
+    own named for it, as the command line ingests a return as CSV."""
+    exported = folder / "exported"
+    exported.mkdir(parents=True, exist_ok=True)
+    profile = _new_profile(folder.parent)
+    _run([SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+          "--convert-to", _csv_export(charset, -1), "--outdir", str(exported), *map(str, files)])
+    shutil.rmtree(profile, ignore_errors=True)
+    folders = []
+    for file in files:
+        target = folder / Path(file).stem
+        target.mkdir(exist_ok=True)
+        for sheet in RETURN_SHEETS:
+            shutil.move(exported / f"{Path(file).stem}-{sheet.name}.csv", target / f"{sheet.name}.csv")
+        folders.append(target)
+    return folders
+
+
+def libreoffice_resave_csv(csv_file: Path, folder: Path, charset: str) -> Path:
+    """A UTF-8 CSV opened in LibreOffice and saved again as CSV in the given character set."""
+    folder.mkdir(parents=True, exist_ok=True)
+    profile = _new_profile(folder.parent)
+    _run([SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+          "--infilter=CSV:44,34,76,1,,2057", "--convert-to", _csv_export(charset, 0), "--outdir", str(folder),
+          str(csv_file)])
+    shutil.rmtree(profile, ignore_errors=True)
+    return folder / csv_file.name
+
+
 def gnumeric_save(files: list[Path], folder: Path, exporter: str = GNUMERIC_EXPORTERS[0]) -> list[Path]:
     """Each file opened and saved as .xlsx by Gnumeric (`ssconvert`) with the given exporter."""
     folder = folder / ("gnumeric-" + exporter.split(":")[-1])

@@ -107,7 +107,8 @@ def test_a_rejected_workbook_exits_1_listing_its_problems(returns, empty_db, cap
     assert _run(capsys, "ingest", returns["valid"].parent, "--db", empty_db) == (
         1,
         "",
-        "Rejected: 1 problem; nothing was changed.\nvalid: cannot be read: Is a directory\n",
+        "Rejected: 1 problem; nothing was changed.\nvalid: is a folder holding no CSV file of the return's sheets "
+        "(About.csv, Cases.csv, Activity.csv, Spend.csv)\n",
     )
     assert _run(capsys, "uploads", "--db", empty_db) == (0, "No uploads yet.\n", "")
 

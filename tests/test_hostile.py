@@ -22,8 +22,15 @@ from metrics.contract import Rejected
 from metrics.returns import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
-NOT_AN_XLSX = "is not an Excel workbook (.xlsx); use the template from the dashboard"
-PROTECTED = "is password-protected or an old .xls workbook: save it as an unprotected Excel workbook (.xlsx)"
+SAVE_AS = (
+    "save it as an Excel workbook: in Excel, File > Save As > 'Excel Workbook (*.xlsx)'; in LibreOffice, "
+    "File > Save As > 'Excel 2007-365 (.xlsx)' (or keep LibreOffice's own .ods)"
+)
+NOT_AN_XLSX = "is not an Excel workbook (.xlsx): " + SAVE_AS
+PROTECTED = "is password-protected or an old .xls workbook: remove any password and " + SAVE_AS
+NOT_A_ZIPPED_RETURN = (
+    "is a zip file but not an Excel workbook (.xlsx), nor CSV files of the return's sheets: " + SAVE_AS
+)
 DAMAGED = "is damaged or incomplete: it cannot be opened as a workbook"
 NOT_A_DATE = "is not a date (use a date cell, YYYY-MM-DD or DD/MM/YYYY)"
 ERROR_CELL = "is an error cell: correct the formula or type the value"
@@ -39,14 +46,14 @@ REJECTED = {
     "report.pdf.xlsx": [NOT_AN_XLSX],
     "picture.xlsx": [NOT_AN_XLSX],
     "cases.csv": [NOT_AN_XLSX],
-    "letter.docx": ["is a zip file but not an Excel workbook (.xlsx)"],
+    "letter.docx": [NOT_A_ZIPPED_RETURN],
     "old.xls": [PROTECTED],
     "protected.xlsx": [PROTECTED],
     "zip-with-encryption.xlsx": ["is password-protected: remove the password and upload it again"],
     "truncated-half.xlsx": [DAMAGED],
     "truncated-header.xlsx": [DAMAGED],
     "truncated-tail.xlsx": [DAMAGED],
-    "no-workbook-part.xlsx": ["is a zip file but not an Excel workbook (.xlsx)"],
+    "no-workbook-part.xlsx": [NOT_A_ZIPPED_RETURN],
     "broken-xml.xlsx": ["Cases: cannot be read (CalamineError)"],
     "zip-bomb.xlsx": ["expands to more than 200 MB when opened: too large to read safely"],
     # The zip's directory says 1 kB: the sheet's checksum fails when it is read, before fastexcel sees it.
@@ -115,7 +122,8 @@ REJECTED = {
         f"Spend row 2, column detail: 'Travel {'x' * 50}...' is longer than 500 characters",
     ],
     "numbers-as-bad-text.xlsx": [
-        f"Cases row 2, column referral_date: '43528' {NOT_A_DATE}",
+        "Cases row 2, column referral_date: '43528' is a number, not a date: if it is 4 March 2019, format the "
+        "cell as a date (Excel: Format Cells > Date; LibreOffice: Format > Cells > Date) and upload it again",
         "Activity row 2, column partnership_meetings: 'four' is not a whole number of 0 or more",
         "Activity row 3, column training_sessions: '-1' is not a whole number of 0 or more",
         "Activity row 4, column professionals_trained: '2.5' is not a whole number of 0 or more",
@@ -123,24 +131,10 @@ REJECTED = {
     ],
 }
 
-MISSING_COLUMNS = [
-    f"Cases row 1, column {name}: column is missing from the header row"
-    for name in (
-        "case_ref",
-        "referral_date",
-        "referral_source",
-        "exploitation_type",
-        "nationality_group",
-        "age_band",
-        "gender",
-        "trafficking_indicated",
-        "nrm_status",
-        "duty_to_notify",
-    )
-]
+# A title above the header: one problem, not one for each column it hides.
 REJECTED["header-not-first-row.xlsx"] = [
-    "Cases row 1, column Monthly return: is not a column of this sheet",
-    *MISSING_COLUMNS,
+    "Cases row 1: 'Monthly return' names none of the sheet's columns (case_ref, referral_date, referral_source, "
+    "...): the header must be row 1, one column name a cell",
 ]
 
 # A sheet of 50,000 rows of junk: the first 1,000 rows with problems are listed, then a count of the rest.

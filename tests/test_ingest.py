@@ -18,6 +18,14 @@ from metrics.store import loading, logs
 
 FILE = "2019-03.xlsx"
 NOT_A_DATE = "is not a date (use a date cell, YYYY-MM-DD or DD/MM/YYYY)"
+SERIAL = (
+    "is a number, not a date: if it is 4 February 2019, format the cell as a date (Excel: Format Cells > Date; "
+    "LibreOffice: Format > Cells > Date) and upload it again"
+)
+SAVE_AS = (
+    "save it as an Excel workbook: in Excel, File > Save As > 'Excel Workbook (*.xlsx)'; in LibreOffice, "
+    "File > Save As > 'Excel 2007-365 (.xlsx)' (or keep LibreOffice's own .ods)"
+)
 NO_GRANT_IN_JULY = "has no grant in the budget covering 2019-07: add it in Settings first"
 BAD_REF = "is not a valid reference: use only letters, digits, '-' and '/', at most 30 characters, never a name"
 
@@ -120,7 +128,8 @@ CELL_RULES = {
         case(2, referral_date="last Tuesday"),
         [f"Cases row 4, column referral_date: 'last Tuesday' {NOT_A_DATE}"],
     ),
-    "number for a date": (case(2, referral_date=43500), [f"Cases row 4, column referral_date: '43500' {NOT_A_DATE}"]),
+    # A date serial in a General cell (issue 16): 43500 is 4 February 2019 (day 1 is 1 January 1900).
+    "number for a date": (case(2, referral_date=43500), [f"Cases row 4, column referral_date: '43500' {SERIAL}"]),
     "month-day-year date": (
         case(2, referral_date="12/31/2018"),
         [f"Cases row 4, column referral_date: '12/31/2018' {NOT_A_DATE}"],
@@ -320,16 +329,13 @@ STRUCTURE_RULES = {
         lambda wb: wb["Cases"].delete_cols(2),
         ["Cases row 1, column referral_date: column is missing from the header row"],
     ),
-    "unknown extra column": (
-        lambda wb: (wb["Cases"].cell(1, 23, "notes"), wb["Cases"].cell(2, 23, "called twice")),
-        ["Cases row 1, column notes: is not a column of this sheet"],
-    ),
     "duplicate header": (_rename("Cases", "W1", "Gender"), ["Cases row 1, column gender: heads more than one column"]),
     "header problem and cell problem together": (
-        lambda wb: (wb["Spend"].cell(1, 5, "VAT"), wb["Cases"].__setitem__("B2", "31/02/2019")),
+        lambda wb: (wb["Spend"].cell(1, 2, "Budget Line"), wb["Cases"].__setitem__("B2", "31/02/2019")),
         [
             f"Cases row 2, column referral_date: '31/02/2019' {NOT_A_DATE}",
-            "Spend row 1, column VAT: is not a column of this sheet",
+            "Spend row 1, column budget_line: heads more than one column",
+            "Spend row 1, column detail: column is missing from the header row",
         ],
     ),
     "empty Cases sheet": (lambda wb: wb["Cases"].delete_rows(1, 10), ["Cases row 1: header row is missing"]),
@@ -368,16 +374,16 @@ def _zip(files: dict[str, bytes]) -> bytes:
 
 VALID = workbooks.xlsx(workbooks.valid_return())
 NOT_A_WORKBOOK = {
-    "CSV renamed .xlsx": (
-        b"case_ref,referral_date\nCG-1,2019-03-04\n",
-        "is not an Excel workbook (.xlsx); use the template from the dashboard",
-    ),
+    "CSV renamed .xlsx": (b"case_ref,referral_date\nCG-1,2019-03-04\n", "is not an Excel workbook (.xlsx): " + SAVE_AS),
     "empty file": (b"", "is empty"),
-    "zip of something else": (_zip({"notes.txt": b"hello"}), "is a zip file but not an Excel workbook (.xlsx)"),
+    "zip of something else": (
+        _zip({"notes.txt": b"hello"}),
+        "is a zip file but not an Excel workbook (.xlsx), nor CSV files of the return's sheets: " + SAVE_AS,
+    ),
     "truncated workbook": (VALID[: len(VALID) // 2], "is damaged or incomplete: it cannot be opened as a workbook"),
     "old .xls or protected": (
         b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512,
-        "is password-protected or an old .xls workbook: save it as an unprotected Excel workbook (.xlsx)",
+        "is password-protected or an old .xls workbook: remove any password and " + SAVE_AS,
     ),
     "zip with a fake workbook part": (
         _zip({"xl/workbook.xml": b"not xml", "[Content_Types].xml": b"<x/>"}),
@@ -610,6 +616,8 @@ def test_a_valid_month_loads_with_its_upload_log(fresh):
         "file": FILE,
         "cases_rows": 3,
         "spend_rows": 2,
+        "notes": [],
+        "to_confirm": [],
     }
     assert _month_figures(fresh) == {
         "cases": MARCH_CASES,

@@ -18,6 +18,7 @@ from workbooks import spend_row as spend
 from metrics.admin import setup
 from metrics.contract import ACTIVITY_MEASURES, Problem
 from metrics.returns import ingest, preview
+from metrics.returns.reading import SAVE_AS_XLSX
 from metrics.store import loading
 
 D = dt.date
@@ -81,7 +82,7 @@ def cases(result: dict) -> list[dict]:
 def test_a_new_month_shows_new_and_updated_cases_and_closures(con):
     result = preview.preview(con, [checked(con, "2019-04.xlsx", APRIL)])
     assert result["counts"] == {"files": 1, "replacing": 0, "new_cases": 1, "updated_cases": 2,
-                                "no_longer_listed": 0, "closures_recorded": 1, "spend_lines": 2,
+                                "no_longer_listed": 0, "closures_recorded": 1, "left_out": 0, "spend_lines": 2,
                                 "spend_total": 2080.0}
     assert cases(result) == [
         {"case_ref": "A-1", "change": "updated", "listed_in": "2019-04", "listed_before": "2019-02",
@@ -113,7 +114,7 @@ def test_a_new_month_shows_new_and_updated_cases_and_closures(con):
 def test_replacing_a_month_names_the_upload_and_the_cases_it_drops(con):
     result = preview.preview(con, [checked(con, "2019-02 corrected.xlsx", FEBRUARY_AGAIN)])
     assert result["counts"] == {"files": 1, "replacing": 1, "new_cases": 1, "updated_cases": 1,
-                                "no_longer_listed": 1, "closures_recorded": 0, "spend_lines": 2,
+                                "no_longer_listed": 1, "closures_recorded": 0, "left_out": 1, "spend_lines": 2,
                                 "spend_total": 2350.0}
     assert cases(result) == [
         {"case_ref": "A-1", "change": "updated", "listed_in": "2019-02", "listed_before": "2019-02",
@@ -126,6 +127,10 @@ def test_replacing_a_month_names_the_upload_and_the_cases_it_drops(con):
          "referral_date": "2019-02-20", "closed_date": None, "closure_recorded": False, "changed": None,
          "detail": None},
     ]
+    # January lists A-2 open and February (either version) leaves it out (issue 16: named before loading).
+    assert result["left_out"].to_dict("records") == [
+        {"file": "2019-02 corrected.xlsx", "reporting_month": "2019-02", "case_ref": "A-2",
+         "referral_date": D(2019, 1, 10), "last_listed": "2019-01"}]
     replaced = result["files"][0]["replaces"]
     assert {k: replaced[k] for k in ("upload_id", "file_name", "uploaded_by", "spend_total")} == {
         "upload_id": 2, "file_name": "2019-02.xlsx", "uploaded_by": "tester", "spend_total": 2300.0}
@@ -145,7 +150,7 @@ def test_a_batch_is_previewed_as_a_whole_with_the_latest_month_winning(con):
     result = preview.preview(con, [checked(con, "2019-04.xlsx", APRIL), checked(con, "2019-03.xlsx", MARCH)])
     assert [f["reporting_month"] for f in result["files"]] == ["2019-03", "2019-04"]
     assert result["counts"] == {"files": 2, "replacing": 0, "new_cases": 1, "updated_cases": 3,
-                                "no_longer_listed": 0, "closures_recorded": 2, "spend_lines": 3,
+                                "no_longer_listed": 0, "closures_recorded": 2, "left_out": 0, "spend_lines": 3,
                                 "spend_total": 4080.0}
     assert [(row["case_ref"], row["listed_in"], row["changed"]) for row in cases(result)] == [
         ("A-1", "2019-04", "closed_date, closure_reason"),
@@ -173,8 +178,8 @@ def test_two_files_for_one_month_are_a_problem(con):
 
 
 def test_check_file_lists_problems_instead_of_raising(con):
-    assert preview.check_file(con, "return.csv", b"a,b\n") == [
-        Problem("return.csv", "", None, "", "", "is not an Excel workbook (.xlsx): upload the monthly return template")]
+    assert preview.check_file(con, "return.pdf", b"%PDF") == [
+        Problem("return.pdf", "", None, "", "", "is not an Excel workbook (.xlsx): " + SAVE_AS_XLSX)]
     bad = workbook("2019-04", D(2019, 5, 8), [case("A-9", D(2019, 4, 2), gender="F")], [])
     assert [p.as_dict() for p in preview.check_file(con, "bad.xlsx", bad)] == [
         {"file": "bad.xlsx", "sheet": "Cases", "row": 2, "column": "gender", "value": "F",

@@ -184,7 +184,12 @@ BAD_FILES = {
         "name,value\n",
         ["settings.csv: settings row 1: header should be 'key' and 'value'"],
     ),
-    "not UTF-8": ("budget.csv", "grant\nPilot £\n".encode("latin-1"), ["budget.csv: budget: is not UTF-8 text"]),
+    # 0x81 is no character in Windows-1252 either.
+    "not text": (
+        "budget.csv",
+        b"grant\nPilot \x81\n",
+        ["budget.csv: budget: is not text in UTF-8 or Windows-1252: save it again as CSV UTF-8"],
+    ),
     "empty": ("bank_holidays.csv", "", ["bank_holidays.csv: bank_holidays: is empty"]),
     "unknown file name": (
         "targets.csv",

@@ -44,7 +44,8 @@ def test_the_command_says_where_it_wrote(tmp_path, capsys):
 
 def test_sheets_headers_and_frozen_header_row(template):
     assert template.sheetnames == ["About", "Cases", "Activity", "Spend", "Notes"]
-    headers = {ws.title: [c.value for c in ws[1]] for ws in template}
+    # (the cell right of a table's header is empty: the column beside the table holds only row 2,000's marker)
+    headers = {ws.title: [c.value for c in ws[1] if c.value is not None] for ws in template}
     assert headers == {
         "About": ["field", "value", "what it means"],
         "Cases": CASES.names,
@@ -95,11 +96,27 @@ def test_every_coded_column_has_a_dropdown_and_dates_a_date_check(template):
     }
 
 
-def test_date_columns_have_a_date_format(template):
-    ws = template["Cases"]
-    for i, col in enumerate(CASES.columns, start=1):
-        formats = {ws.cell(row=row, column=i).number_format for row in (2, 1000, 2000)}
-        assert formats == ({"yyyy-mm-dd"} if col.type == "date" else {"General"}), col.name
+def test_every_column_has_its_format_for_the_whole_column(template):
+    # Issue 16: LibreOffice reads a typed 65+ as the number 65 in a General cell, and keeps it in a Text cell.
+    # The format is the column's, so a cell typed anywhere in it takes it, however far down.
+    for sheet in (CASES, SPEND):
+        ws = template[sheet.name]
+        formats = {col.name: ws.column_dimensions[get_column_letter(i)].number_format
+                   for i, col in enumerate(sheet.columns, start=1)}
+        assert formats == {col.name: {"date": "yyyy-mm-dd", "code": "@", "text": "@"}.get(col.type, "General")
+                           for col in sheet.columns}, sheet.name
+    assert {c.name for c in CASES.columns if template["Cases"].column_dimensions[
+        get_column_letter(CASES.names.index(c.name) + 1)].number_format == "@"} >= {"age_band", "case_ref"}
+    assert [template["About"].cell(row, 2).number_format for row in range(2, 6)] == ["@", "@", "@", "yyyy-mm-dd"]
+
+
+def test_a_space_in_row_2000_beside_each_table_keeps_a_libreoffice_save_to_row_2000(template):
+    # LibreOffice saves validity ranges to 1,000 rows below the last cell holding anything (test_real_clients).
+    for sheet in (CASES, SPEND):
+        ws = template[sheet.name]
+        assert [(c.coordinate, c.value) for row in ws.iter_rows(min_row=2) for c in row if c.value is not None] == [
+            (f"{get_column_letter(len(sheet.columns) + 1)}2000", " ")
+        ]
 
 
 def test_notes_explain_every_column_and_code(template):
@@ -141,6 +158,8 @@ def test_a_template_filled_in_with_openpyxl_loads(template_path, empty_db):
                 "file": "March 2019.xlsx",
                 "cases_rows": 3,
                 "spend_rows": 2,
+                "notes": [],
+                "to_confirm": [],
             }
         ]
         assert con.execute(

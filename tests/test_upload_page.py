@@ -20,6 +20,7 @@ from metrics.contract import ACTIVITY_MEASURES, KPI_TARGETS, Rejected
 from metrics.measures.compute import figures
 from metrics.periods import Period
 from metrics.returns import ingest
+from metrics.returns.reading import SAVE_AS_XLSX
 from sample_data.generate import SERVICE, workbook_bytes
 from tests import workbooks
 from tests.conftest import ROOT
@@ -121,7 +122,7 @@ def card_value(at: AppTest, label: str) -> str:
 
 def test_a_malformed_workbook_lists_every_problem_and_loads_nothing(paths):
     at = open_page("pages/upload.py")
-    # Streamlit itself refuses a name not ending .xlsx; a text file named .xlsx gets as far as the checks.
+    # A text file named .xlsx gets as far as the checks, which find it is no workbook.
     at.file_uploader[0].set_value([("march.xlsx", MALFORMED, XLSX), ("notes.xlsx", b"case_ref\nR-1\n", XLSX)])
     at.run()
     assert not at.exception
@@ -136,7 +137,7 @@ def test_a_malformed_workbook_lists_every_problem_and_loads_nothing(paths):
         {"File": "march.xlsx", "Sheet": "Spend", "Row": "2", "Column": "amount_gbp", "Value": "-5",
          "Problem": "is negative but detail does not say it is a refund"},
         {"File": "notes.xlsx", "Sheet": "", "Row": "—", "Column": "", "Value": "",
-         "Problem": "is not an Excel workbook (.xlsx); use the template from the dashboard"},
+         "Problem": "is not an Excel workbook (.xlsx): " + SAVE_AS_XLSX},
     ]
     assert not any(b.label.startswith("Confirm") for b in at.button)
     assert not paths[1].exists()  # still the demo: nothing was created or loaded
@@ -271,3 +272,73 @@ def test_the_commissioner_sees_data_quality_for_the_demo_year(paths):
     assert [(row["reporting_month"], row["status"], row["days_after_month_end"]) for row in late] == [
         ("2019-01", "late", "27")]
     assert not at.download_button  # the backup download is for the manager only
+
+
+def test_the_page_offers_next_months_return_pre_filled(paths):
+    at = open_page("pages/upload.py")
+    assert not at.exception
+    assert [b.label for b in at.get("download_button")] == [
+        "Download the blank template (.xlsx)", "Download next month's return, pre-filled (2019-07, .xlsx)"]
+    assert any(c.value.startswith("Every case open at the end of 2019-06, with its latest values") for c in at.caption)
+
+
+def test_the_preview_shows_what_was_read_as_noted_and_asks_for_a_doubtful_date_to_be_confirmed(paths):
+    # 65 where 65+ was typed (a note), and submitted on 4 December for March: 12 April the other way round.
+    content = march([case("R-1", D(2019, 3, 4), age_band=65)], [], submitted=D(2019, 12, 4))
+    at = open_page("pages/upload.py")
+    at.file_uploader[0].set_value(("2019-03.xlsx", content, XLSX)).run()
+    at.text_input(key="first_account_name").input("Mary.Manager")
+    at.text_input(key="first_account_password").input("correct horse battery").run()
+    assert not at.exception and not at.error
+    assert [i.value for i in at.info if "noted" in i.value] == [
+        "**Read as noted below**: nothing to do unless a note is wrong."]
+    assert [w.value for w in at.warning if "dates" in w.value] == [
+        "**Check these dates before you confirm**: they may have been read the wrong way round."]
+    notes, checks = (d.value.to_dict("records") for d in at.dataframe if "problem" in d.value.columns)
+    assert [(n["sheet"], n["row"], n["column"], n["value"]) for n in notes] == [("Cases", 2, "age_band", "65")]
+    assert [(c["sheet"], c["row"], c["column"], c["value"]) for c in checks] == [
+        ("About", 5, "submitted_on", "2019-12-04")]
+    [confirm] = [b for b in at.button if b.label.startswith("Confirm")]
+    assert confirm.disabled  # until the manager says the date is right
+    [tick] = at.checkbox
+    assert tick.label == "I have checked the dates above: they are right"
+    tick.check().run()
+    [confirm] = [b for b in at.button if b.label.startswith("Confirm")]
+    assert not confirm.disabled
+
+
+def test_the_preview_names_the_cases_open_the_month_before_that_the_return_leaves_out(paths):
+    from openpyxl import load_workbook
+
+    february = load_workbook(ROOT / "sample_data" / "returns" / "2019-02.xlsx")["Cases"]
+    header = [c.value for c in february[1]]
+    still_open = sorted(row[0] for row in february.iter_rows(min_row=2, values_only=True)
+                        if row[0] and row[header.index("closed_date")] is None)
+    _, real = paths
+    with setup.open_database(real) as con:
+        ingest.ingest_paths(con, [ROOT / "sample_data" / "returns" / "2019-02.xlsx"], user="mary.manager")
+        users.add_user(con, "mary.manager", "manager", "a long enough password", actor="test")
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.run()
+    at.text_input[0].input("mary.manager")  # a live session on the server: signed in through the form
+    at.text_input[1].input("a long enough password")
+    at.button[0].click()
+    at = open_page("pages/upload.py", at.run())
+    at.file_uploader[0].set_value(("2019-03.xlsx", GOOD, XLSX)).run()  # none of February's cases
+    assert not at.exception and not at.error
+    assert [w.value for w in at.warning if "not in this return" in w.value] == [
+        f"{len(still_open)} case(s) open at the end of the month before are not in this return: a case open at any "
+        "time in the month needs its row (give a closed case its closed_date and closure_reason rather than "
+        "deleting it), or it stays open as last listed."]
+    assert [r["case_ref"] for r in table_with(at, "last_listed")] == still_open and len(still_open) > 3
+
+
+def test_any_file_type_is_taken_and_one_that_is_no_return_is_refused_saying_how_to_save_it(paths):
+    at = open_page("pages/upload.py")
+    assert at.get("file_uploader")[0].proto.type == []  # any type: the checks, not the browser, refuse it
+    at.file_uploader[0].set_value([("march.xls", b"\xd0\xcf\x11\xe0", "application/vnd.ms-excel"),
+                                   ("Cases.csv", b"case_ref\nR-1\n", "text/csv")]).run()
+    assert [(r["File"], r["Problem"]) for r in html_table_with(at, "Problem")] == [
+        ("march.xls", "is not an Excel workbook (.xlsx): " + SAVE_AS_XLSX),
+        ("Cases.csv", "is one CSV file, and a return has four sheets: put About.csv, Cases.csv, Activity.csv and "
+                      "Spend.csv in one .zip and upload that, or " + SAVE_AS_XLSX)]

@@ -53,8 +53,9 @@ def _target():
 def uploader() -> list:
     round_ = st.session_state.get(_ROUND, 0)
     return st.file_uploader(
-        "Monthly returns (.xlsx)", type=["xlsx"], accept_multiple_files=True, key=f"returns-{round_}",
-        max_upload_size=MAX_UPLOAD_BYTES // 2**20,
+        # Any type: a file the checks cannot take is refused saying how to save it as .xlsx.
+        "Monthly returns (.xlsx, .ods, or a .zip of one CSV per sheet)", accept_multiple_files=True,
+        key=f"returns-{round_}", max_upload_size=MAX_UPLOAD_BYTES // 2**20,
         help="One workbook per month, made from the template. You can choose several at once.",
     )
 
@@ -89,6 +90,11 @@ def show_problems(problems: list[Problem], passed: int) -> None:
     # An HTML table: the problem is a sentence, which a dataframe's cell cut short.
     components.table(components.as_text(frame, {"row": "number"}).set_axis(list(PROBLEM_COLUMNS.values()), axis=1),
                      "Every problem found", numeric=("Row",), row_headers=False)
+
+
+def _findings(rows: list[dict], heading: str) -> None:
+    st.dataframe(pd.DataFrame(rows), column_config={**PROBLEM_COLUMNS, "problem": st.column_config.TextColumn(
+        heading, width="large")}, hide_index=True, width="stretch")
 
 
 def preview_of(checked: list[CheckedReturn]) -> dict:
@@ -230,6 +236,13 @@ def show_preview(result: dict) -> None:
         else:
             text += "A month not loaded before."
         st.markdown(text)
+    if result["notes"]:
+        st.info("**Read as noted below**: nothing to do unless a note is wrong.", icon="📝")
+        _findings(result["notes"], "Note")
+    if result["to_confirm"]:
+        st.warning("**Check these dates before you confirm**: they may have been read the wrong way round.",
+                   icon="📅")
+        _findings(result["to_confirm"], "Check")
     columns = st.columns(5)
     columns[0].metric("New cases", counts["new_cases"])
     columns[1].metric("Updated cases", counts["updated_cases"])
@@ -239,6 +252,11 @@ def show_preview(result: dict) -> None:
     if counts["no_longer_listed"]:
         st.warning(f"{counts['no_longer_listed']} case(s) listed in the version being replaced appear in no "
                    "return any more: check that the new workbook is complete.")
+    if counts["left_out"]:
+        st.warning(f"{counts['left_out']} case(s) open at the end of the month before are not in this return: a "
+                   "case open at any time in the month needs its row (give a closed case its closed_date and "
+                   "closure_reason rather than deleting it), or it stays open as last listed.", icon="⚠️")
+        st.dataframe(result["left_out"], hide_index=True, width="stretch")
     with st.expander("Cases that change", expanded=True):
         st.dataframe(result["cases"], hide_index=True, width="stretch",
                      column_order=["case_ref", "change", "listed_in", "referral_date", "closed_date", "changed",

@@ -22,6 +22,7 @@ from metrics.contract import (
 )
 from metrics.measures.registry import graded
 from metrics.returns.checks import check_table
+from metrics.returns.csv_sheets import decode
 from metrics.returns.reading import text_table
 from metrics.store import settings
 from metrics.store.connection import PROJECT_ROOT
@@ -32,6 +33,7 @@ BY_FILE = {f"{s.name}.csv": s for s in REFERENCE_SHEETS}
 # and its source. Other keys of the settings table (the demo marker, say) are the code's, not the manager's.
 SETTINGS_FILE = "settings.csv"
 SETTING_KEYS = ("cost_benefit_ratio", "cost_benefit_source")
+NOT_TEXT = "is not text in UTF-8 or Windows-1252: save it again as CSV UTF-8"
 
 
 def sheet_for_file(name: str) -> Sheet:
@@ -57,10 +59,9 @@ def check_reference_table(sheet: Sheet, rows: pa.Table, file: str, row_label: st
 
 def read_csv(sheet: Sheet, content: bytes, file: str) -> pa.Table:
     """Read and check one settings CSV; raise Rejected with every problem."""
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise Rejected([Problem.whole(file, sheet.name, "is not UTF-8 text")]) from None
+    text = decode(content)
+    if text is None:
+        raise Rejected([Problem.whole(file, sheet.name, NOT_TEXT)])
     rows = list(csv.reader(io.StringIO(text)))
     if not rows:
         raise Rejected([Problem.whole(file, sheet.name, "is empty")])
@@ -75,10 +76,10 @@ def read_csv(sheet: Sheet, content: bytes, file: str) -> pa.Table:
 
 def read_settings_csv(content: bytes, file: str) -> tuple[float, str]:
     """Read and check settings.csv: the cost-benefit ratio and its source, each a row of key,value."""
-    try:
-        rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-    except UnicodeDecodeError:
-        raise Rejected([Problem.whole(file, "settings", "is not UTF-8 text")]) from None
+    text = decode(content)
+    if text is None:
+        raise Rejected([Problem.whole(file, "settings", NOT_TEXT)])
+    rows = list(csv.reader(io.StringIO(text)))
     if not rows or [header_key(cell) for cell in rows[0]] != ["key", "value"]:
         raise Rejected([Problem(file, "settings", 1, "", "", "header should be 'key' and 'value'")])
     problems, found = [], {}

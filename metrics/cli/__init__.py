@@ -30,7 +30,7 @@ def run(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        if args.command == "template":
+        if args.command == "template" and not args.prefill:  # the blank return needs no database
             from metrics.returns.template import write_template
 
             path = write_template(args.path, args.month)
@@ -62,6 +62,16 @@ def _dispatch(args, con) -> int:
     from metrics.returns import ingest
     from metrics.store import loading, logs
 
+    if args.command == "template":
+        from metrics.returns.prefill import prefilled_return
+
+        made = prefilled_return(con, args.month, args.service)
+        path = Path(args.path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(made["content"])
+        print(f"Wrote the return for {made['month']} to {path}, pre-filled with the {made['cases']} cases open at "
+              f"the end of {made['from_month']}")
+        return 0
     if args.command == "ingest":
         for loaded in ingest.ingest_paths(con, args.paths, user_of(args)):
             replaced = f", replacing upload {loaded['replaced_upload_id']}" if loaded["replaced_upload_id"] else ""
@@ -70,6 +80,10 @@ def _dispatch(args, con) -> int:
                 f"{loaded['cases_rows']} cases, {loaded['spend_rows']} spend lines "
                 f"(upload {loaded['upload_id']}{replaced})"
             )
+            for note in loaded["notes"]:
+                print(f"  Note: {note}")
+            for warning in loaded["to_confirm"]:  # the Upload page asks the manager to confirm these
+                print(f"  Check: {warning}", file=sys.stderr)
         return 0
     if args.command == "rollback":
         try:

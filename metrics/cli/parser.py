@@ -37,9 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     common = _common()
 
-    p = sub.add_parser("template", parents=[common], help="write the blank monthly return")
+    p = sub.add_parser("template", parents=[common], help="write the blank monthly return, or next month's pre-filled")
     p.add_argument("path")
     p.add_argument("--month", type=_month, help="fill in About's reporting_month")
+    p.add_argument("--prefill", action="store_true",
+                   help="carry every case open at the end of the latest loaded month, as last reported")
+    p.add_argument("--service", help="the service to pre-fill for (needed when several are loaded)")
 
     p = sub.add_parser("ingest", parents=[common], help="check and load monthly returns")
     p.add_argument("paths", nargs="+")

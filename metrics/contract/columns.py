@@ -57,6 +57,9 @@ class Sheet:
     key_header: str = ""
     value_header: str = ""
     table: str = ""  # the DuckDB table that stores its rows
+    # A table sheet whose last row may total this column (a total row under the Spend lines): left out when
+    # it equals the rows above, refused when it does not.
+    total_of: str = ""
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)

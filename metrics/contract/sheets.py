@@ -176,6 +176,7 @@ SPEND = Sheet(
     ),
     "One row per line of actual spend in the month.",
     table="raw_spend",
+    total_of="amount_gbp",
 )
 
 RETURN_SHEETS = (ABOUT, CASES, ACTIVITY, SPEND)

@@ -36,7 +36,8 @@ def _flagged_cells(archive: zipfile.ZipFile, member: str):
 
 
 def _column_name(sheet: Sheet, raw: pa.Table, row: int, column: int) -> str | None:
-    """The contract column (or field) a cell belongs to, its header text, or None for an ignored column."""
+    """The contract column (or field) a cell belongs to; None for a data cell of a column the return does not have
+    (no header, or one that is not the contract's): such a column is ignored. A header cell is always named."""
     index = column - 1
     if sheet.kind == "keyvalue":
         if index > 1:
@@ -50,30 +51,36 @@ def _column_name(sheet: Sheet, raw: pa.Table, row: int, column: int) -> str | No
     known = {header_key(c.name): c.name for c in sheet.columns}
     if row == 1:
         return known.get(header_key(header), header) or letters(column)
-    if not header_key(header):
-        return None
-    return known.get(header_key(header), str(header))
+    return known.get(header_key(header))  # None: no header, or a column the return does not have
 
 
 def unreadable_cells(content: bytes, file: str, sheets: dict[str, pa.Table]) -> list[Problem]:
     """Error cells and formulas with no saved result in the return's sheets, one problem each."""
-    by_name = {s.name: s for s in RETURN_SHEETS}
-    problems = []
+    flagged = {}
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             for name, member in contract_members(archive).items():
-                if name not in sheets or member not in archive.namelist():
-                    continue
-                for row, column, kind, value in _flagged_cells(archive, member):
-                    column_name = _column_name(by_name[name], sheets[name], row, column)
-                    if column_name is None:
-                        continue
-                    message = (
-                        "is an error cell: correct the formula or type the value"
-                        if kind == "error"
-                        else "is a formula with no saved result: open and save the workbook in Excel, or type the value"
-                    )
-                    problems.append(Problem(file, name, row, column_name, value, message))
+                if name in sheets and member in archive.namelist():
+                    flagged[name] = list(_flagged_cells(archive, member))
     except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, OSError, EOFError, ValueError):
         return [Problem.whole(file, "", "is damaged: its sheets cannot be read")]
+    return cell_problems(file, sheets, flagged)
+
+
+def cell_problems(file: str, sheets: dict[str, pa.Table], flagged: dict[str, list]) -> list[Problem]:
+    """One problem for each flagged cell, (row, column, kind, value), of a contract sheet, in a column of the
+    contract (a column the return does not have is ignored, formulas and all)."""
+    by_name = {s.name: s for s in RETURN_SHEETS}
+    problems = []
+    for name, cells in flagged.items():
+        for row, column, kind, value in cells:
+            column_name = _column_name(by_name[name], sheets[name], row, column)
+            if column_name is None:
+                continue
+            message = (
+                "is an error cell: correct the formula or type the value"
+                if kind == "error"
+                else "is a formula with no saved result: open and save the workbook in Excel, or type the value"
+            )
+            problems.append(Problem(file, name, row, column_name, value, message))
     return problems

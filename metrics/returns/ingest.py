@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from metrics.contract import (
     ABOUT,
@@ -26,10 +27,13 @@ from metrics.contract import (
     Sheet,
 )
 from metrics.periods import month_end
-from metrics.returns.checks import check_fields, check_table
-from metrics.returns.error_cells import unreadable_cells
-from metrics.returns.reading import check_file, keyvalue_fields, open_workbook, read_sheet, table_rows, too_large
-from metrics.returns.workbook_xml import shared_strings_problem
+from metrics.returns.checks import checked_table
+from metrics.returns.csv_sheets import zip_folder
+from metrics.returns.dates import column_warnings, field_warnings
+from metrics.returns.fields import check_fields
+from metrics.returns.reading import keyvalue_fields, table_rows, too_large
+from metrics.returns.sources import read_return
+from metrics.returns.totals import judge_total, split_total
 from metrics.store.loading import load_return
 from metrics.store.logs import record
 from metrics.store.settings import grants_covering
@@ -37,7 +41,7 @@ from metrics.store.settings import grants_covering
 
 @dataclass
 class CheckedReturn:
-    """A return that passed every check, ready to load."""
+    """A return that passed every check, ready to load: plain data and Arrow tables."""
 
     file_name: str
     sha256: str
@@ -45,69 +49,99 @@ class CheckedReturn:
     cases: pa.Table
     activity: dict[str, int]
     spend: pa.Table
+    # What the preview tells the manager and the command line prints, each named like a problem: a code
+    # read from a number (65 as 65+), a total row left out, the columns ignored (never stored).
+    notes: list[Problem] = field(default_factory=list)
+    # Dates that may have been read the wrong way round (dates.py): the manager confirms them on loading.
+    to_confirm: list[Problem] = field(default_factory=list)
 
 
-def _check_keyvalue(sheet: Sheet, raw: pa.Table, file: str) -> tuple[dict, list[Problem]]:
-    """Read and type a key/value sheet; its fields are not each reported missing when the sheet's shape is wrong."""
+# What an unreadable cell (error cell, formula with no saved result) is checked as: text that no column
+# accepts, so that its own problem stands for it and no rule reading its column adds a second one.
+_UNREADABLE = "\x00"
+
+
+def _check_keyvalue(sheet: Sheet, raw: pa.Table, file: str, unreadable: set) -> tuple[dict, dict, list[Problem]]:
+    """Read and type a key/value sheet: its fields as read, as typed, and its problems (its fields are not each
+    reported missing when the sheet's shape is wrong)."""
     fields, problems = keyvalue_fields(sheet, raw, file)
+    fields = {name: (row, _UNREADABLE if (row, name) in unreadable else text) for name, (row, text) in fields.items()}
     typed, found = check_fields(sheet, fields, file)
     shape_is_wrong = raw.num_columns < 2 or raw.num_rows == 0
-    return typed, problems if shape_is_wrong else problems + found
+    return fields, typed, problems if shape_is_wrong else problems + found
 
 
-def _checked_table(sheet: Sheet, raw: pa.Table, file: str, last_day: dt.date | None):
-    """Type and check a table sheet: its typed rows (None when its header is faulty) and its problems."""
-    rows, header_problems = table_rows(sheet, raw, file)
-    checked, cell_problems = check_table(sheet, rows, file, month_end=last_day)
+def _mark_unreadable(rows: pa.Table, cells: set) -> pa.Table:
+    for row, name in cells:
+        if name in rows.column_names:
+            hit = pc.equal(rows.column("_row"), row)
+            column = pc.if_else(hit, pa.scalar(_UNREADABLE), rows.column(name))
+            rows = rows.set_column(rows.column_names.index(name), name, column)
+    return rows
+
+
+@dataclass
+class _Found:
+    """What the checks of a return find, sheet by sheet."""
+
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
+    to_confirm: list[Problem] = field(default_factory=list)
+
+
+def _checked_table(sheet: Sheet, raw: pa.Table, file: str, last_day: dt.date | None, unreadable: set,
+                   found: _Found) -> pa.Table | None:
+    """Type and check a table sheet: its typed rows (None when its header is faulty); what it finds, to `found`."""
+    rows, header_problems, ignored = table_rows(sheet, raw, file)
+    found.notes += ignored
+    found.to_confirm += column_warnings(sheet, rows, file)
+    rows, total = split_total(sheet, _mark_unreadable(rows, unreadable))
+    checked = checked_table(sheet, rows, file, month_end=last_day)
+    problems = checked.problems
+    found.notes += checked.notes
+    if total is not None:
+        total_problems, total_notes = judge_total(sheet, checked, total, file)
+        problems, found.notes = problems + total_problems, found.notes + total_notes
     # Cells are checked under a faulty header too, so that every problem shows at once; a column
     # the header already reports (missing, doubled) is left to that one problem.
     named = {p.column for p in header_problems}
-    return (None if header_problems else checked), header_problems + [p for p in cell_problems if p.column not in named]
+    found.problems += header_problems + [p for p in problems if p.column not in named]
+    return None if header_problems else checked.typed
 
 
 def check_return(content: bytes, file: str, con=None, max_bytes: int = MAX_UPLOAD_BYTES) -> CheckedReturn:
-    """Check a workbook completely; raise Rejected listing every problem at once.
+    """Check a return (.xlsx, .ods, or a zip of one CSV per sheet) completely; raise Rejected listing every
+    problem at once.
 
     `con`, when given, is the database the return would load into: its budget's grants are checked too.
     """
-    check_file(content, file, max_bytes)
-    too_costly = shared_strings_problem(content, file)  # before fastexcel reads every shared string
-    if too_costly is not None:
-        raise Rejected([too_costly])
-    reader = open_workbook(content, file)
-    # A missing or unreadable sheet is one problem; the other sheets are still checked in full.
-    sheets, problems = {}, []
-    for sheet in RETURN_SHEETS:
-        table, problem = read_sheet(reader, content, file, sheet)
-        if problem is None:
-            sheets[sheet.name] = table
-        else:
-            problems.append(problem)
+    read = read_return(content, file, max_bytes)
+    sheets, found = read.tables, _Found(list(read.problems))
+    unreadable = {name: {(p.row, p.column) for p in read.unreadable if p.sheet == name} for name in sheets}
     about, activity, cases, spend, last_day = {}, {}, None, None, None
     if ABOUT.name in sheets:
-        about, found = _check_keyvalue(ABOUT, sheets[ABOUT.name], file)
-        problems += found
+        fields, about, problems = _check_keyvalue(ABOUT, sheets[ABOUT.name], file, unreadable[ABOUT.name])
+        found.problems += problems
         last_day = month_end(about["reporting_month"]) if about["reporting_month"] else None
+        found.to_confirm += field_warnings(ABOUT, fields, about, last_day, file)
     if ACTIVITY.name in sheets:
-        activity, found = _check_keyvalue(ACTIVITY, sheets[ACTIVITY.name], file)
-        problems += found
+        _, activity, problems = _check_keyvalue(ACTIVITY, sheets[ACTIVITY.name], file, unreadable[ACTIVITY.name])
+        found.problems += problems
     if CASES.name in sheets:
-        cases, found = _checked_table(CASES, sheets[CASES.name], file, last_day)
-        problems += found
+        cases = _checked_table(CASES, sheets[CASES.name], file, last_day, unreadable[CASES.name], found)
     if SPEND.name in sheets:  # its rules do not need the reporting month
-        spend, found = _checked_table(SPEND, sheets[SPEND.name], file, None)
-        problems += found
+        spend = _checked_table(SPEND, sheets[SPEND.name], file, None, unreadable[SPEND.name], found)
         if con is not None and spend is not None and last_day is not None:
-            problems += _check_grants(con, spend, last_day, file)
-    # fastexcel reads an error cell or an unsaved formula as blank: report the cell itself, once.
-    unreadable = unreadable_cells(content, file, sheets)
-    flagged = {(p.sheet, p.row, p.column) for p in unreadable}
-    problems = unreadable + [p for p in problems if (p.sheet, p.row, p.column) not in flagged]
+            found.problems += _check_grants(con, spend, last_day, file)
+    # An unreadable cell is reported as itself, once.
+    flagged = {(p.sheet, p.row, p.column) for p in read.unreadable}
+    problems = read.unreadable + [p for p in found.problems if (p.sheet, p.row, p.column) not in flagged]
     if problems:
         order = {sheet.name: i for i, sheet in enumerate(RETURN_SHEETS)}
         problems.sort(key=lambda p: (order.get(p.sheet, -1), p.row if p.row is not None else float("inf")))
         raise Rejected(problems)
-    return CheckedReturn(file, hashlib.sha256(content).hexdigest(), about, cases, activity, spend)
+    return CheckedReturn(file, hashlib.sha256(content).hexdigest(), about, cases, activity, spend,
+                         found.notes, found.to_confirm)
 
 
 def _check_grants(con, spend: pa.Table, last_day: dt.date, file: str) -> list[Problem]:
@@ -134,10 +168,13 @@ def _check_grants(con, spend: pa.Table, last_day: dt.date, file: str) -> list[Pr
 
 
 def load_checked(con, checked: CheckedReturn, user: str | None = None) -> dict:
+    """Load a checked return: what was loaded, with its notes and dates to confirm as text."""
     loaded = load_return(con, about=checked.about, cases=checked.cases, activity=checked.activity,
                          spend=checked.spend, file_name=checked.file_name, sha256=checked.sha256, user=user)
     return loaded | {"file": checked.file_name, "cases_rows": checked.cases.num_rows,
-                     "spend_rows": checked.spend.num_rows}
+                     "spend_rows": checked.spend.num_rows,
+                     "notes": [str(note) for note in checked.notes],
+                     "to_confirm": [str(warning) for warning in checked.to_confirm]}
 
 
 def ingest_bytes(con, content: bytes, file: str, user: str | None = None) -> dict:
@@ -151,13 +188,15 @@ def ingest_bytes(con, content: bytes, file: str, user: str | None = None) -> dic
 
 
 def ingest_paths(con, paths: list[str | Path], user: str | None = None) -> list[dict]:
-    """Check every file first; load them only when all pass, so that a bad batch changes nothing."""
+    """Check every file (or folder of one CSV per sheet) first; load them only when all pass, so that a bad
+    batch changes nothing."""
     checked, problems = [], []
     for path in map(Path, paths):
         try:
             if path.is_file() and path.stat().st_size > MAX_UPLOAD_BYTES:
                 raise too_large(path.name, path.stat().st_size, MAX_UPLOAD_BYTES)
-            checked.append(check_return(path.read_bytes(), path.name, con))
+            content = zip_folder(path, path.name) if path.is_dir() else path.read_bytes()
+            checked.append(check_return(content, path.name, con))
         except Rejected as exc:
             problems.extend(exc.problems)
         except OSError as exc:

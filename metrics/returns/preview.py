@@ -14,16 +14,26 @@ import pandas as pd
 import pyarrow as pa
 
 from metrics.contract import ACTIVITY_MEASURES, CASES, Problem, Rejected
+from metrics.periods import add_months
 from metrics.returns.ingest import CheckedReturn, check_return
+from metrics.returns.reading import SAVE_AS_XLSX
 from metrics.store.logs import resolve_service
 
 _COLUMNS = ", ".join(f'"{n}"' for n in CASES.names)
 
 
+# What the Upload page takes: a workbook, LibreOffice's own format, or a zip of one CSV per sheet.
+UPLOAD_TYPES = ("xlsx", "ods", "zip")
+
+
 def check_file(con, name: str, content: bytes) -> CheckedReturn | list[Problem]:
     """One uploaded file checked completely: the checked return, or every problem with it."""
-    if Path(name).suffix.lower() != ".xlsx":
-        return [Problem.whole(name, "", "is not an Excel workbook (.xlsx): upload the monthly return template")]
+    suffix = Path(name).suffix.lower().lstrip(".")
+    if suffix == "csv":
+        return [Problem.whole(name, "", "is one CSV file, and a return has four sheets: put About.csv, Cases.csv, "
+                              "Activity.csv and Spend.csv in one .zip and upload that, or " + SAVE_AS_XLSX)]
+    if suffix not in UPLOAD_TYPES:
+        return [Problem.whole(name, "", "is not an Excel workbook (.xlsx): " + SAVE_AS_XLSX)]
     try:
         return check_return(content, name, con)
     except Rejected as exc:
@@ -106,6 +116,25 @@ def case_changes(con, checked: list[CheckedReturn]) -> pd.DataFrame:
         con.unregister("preview_incoming")
 
 
+def _left_out(con, item: CheckedReturn, batch: dict[tuple[str, str], CheckedReturn]) -> list[dict]:
+    """Cases listed open in the month before (in the batch, else as loaded) that this return leaves out: a case
+    open at any time in the month has a row, so one left out stays open as last listed (vanished_cases)."""
+    service, month = item.about["service"], item.about["reporting_month"]
+    before = add_months(month, -1)
+    if (service, before) in batch:
+        rows = batch[(service, before)].cases.select(["case_ref", "referral_date", "closed_date"]).to_pylist()
+        listed = [(r["case_ref"], r["referral_date"]) for r in rows if r["closed_date"] is None]
+    else:
+        listed = con.execute(
+            "SELECT case_ref, referral_date FROM case_snapshots "
+            "WHERE service = ? AND reporting_month = ? AND closed_date IS NULL ORDER BY case_ref",
+            [service, before],
+        ).fetchall()
+    here = set(item.cases.column("case_ref").to_pylist())
+    return [{"file": item.file_name, "reporting_month": month, "case_ref": ref, "referral_date": referred,
+             "last_listed": before} for ref, referred in sorted(listed) if ref not in here]
+
+
 def _replaced(con, service: str, month: str) -> dict | None:
     """The upload a new return for the month would replace, with its spend and activity."""
     cursor = con.execute(
@@ -130,12 +159,14 @@ def _money(values) -> float:
 
 
 def preview(con, checked: list[CheckedReturn]) -> dict:
-    """What loading the checked returns would change: per file, per case, spend and activity."""
-    files, spend, activity = [], [], []
+    """What loading the checked returns would change: files, cases, spend, activity; notes, dates to confirm."""
+    files, spend, activity, left_out = [], [], [], []
+    batch = {(c.about["service"], c.about["reporting_month"]): c for c in checked}
     for item in sorted(checked, key=lambda c: (c.about["service"], c.about["reporting_month"])):
         service, month = item.about["service"], item.about["reporting_month"]
         replaced = _replaced(con, service, month)
         lines = item.spend.to_pylist()
+        left_out += _left_out(con, item, batch)
         files.append({
             "file": item.file_name, "service": service, "reporting_month": month,
             "submitted_on": item.about["submitted_on"], "prepared_by": item.about["prepared_by"],
@@ -158,13 +189,20 @@ def preview(con, checked: list[CheckedReturn]) -> dict:
         "updated_cases": int((cases["change"] == "updated").sum()),
         "no_longer_listed": int((cases["change"] == "no longer listed").sum()),
         "closures_recorded": int(cases["closure_recorded"].sum()),
+        "left_out": len(left_out),
         "spend_lines": len(spend),
         "spend_total": round(sum(f["spend_total"] for f in files), 2),
     }
     return {
         "counts": counts,
         "files": files,
+        # What the checks read one way and say so (65 as 65+, a total row left out, columns ignored), and the
+        # dates the manager confirms before loading (a month/day order that may be the wrong way round).
+        "notes": [note.as_dict() for item in checked for note in item.notes],
+        "to_confirm": [warning.as_dict() for item in checked for warning in item.to_confirm],
         "cases": cases,
+        "left_out": pd.DataFrame(left_out, columns=["file", "reporting_month", "case_ref", "referral_date",
+                                                    "last_listed"]),
         "spend": pd.DataFrame(spend, columns=["file", "reporting_month", "row", "budget_line", "detail",
                                               "amount_gbp", "grant"]),
         "activity": pd.DataFrame(activity, columns=["reporting_month", "measure", "count", "loaded_now"]).astype(

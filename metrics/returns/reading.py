@@ -8,6 +8,7 @@ checks (metrics.returns.checks) type and check the text in DuckDB.
 
 from __future__ import annotations
 
+import difflib
 import io
 import math
 import re
@@ -17,13 +18,20 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from metrics.contract import MAX_DATA_ROWS, MAX_UPLOAD_BYTES, Problem, Rejected, Sheet, header_key
-from metrics.returns.workbook_xml import extent_problem
+from metrics.returns.workbook_xml import extent_problem, letters
 
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_MIDNIGHT = re.compile(r"\d{4}-\d{2}-\d{2} 00:00:00")
+# A date cell as fastexcel gives it ('2019-03-01 00:00:00'), or an ISO date cell (t="d", which Excel's Strict
+# save, SheetJS and openpyxl's iso_dates write) at midnight ('2019-03-01T00:00:00', '...T00:00:00.000').
+_MIDNIGHT = re.compile(r"\d{4}-\d{2}-\d{2}[ T]00:00:00(?:\.0+)?")
 # The same in RE2 for Arrow: Python's \d on text is any Unicode decimal digit (category Nd).
-_ARROW_MIDNIGHT = r"^\p{Nd}{4}-\p{Nd}{2}-\p{Nd}{2} 00:00:00$"
+_ARROW_MIDNIGHT = r"^\p{Nd}{4}-\p{Nd}{2}-\p{Nd}{2}[ T]00:00:00(?:\.0+)?$"
+# How every refusal of a file's type ends: the way to the one format every check is built for.
+SAVE_AS_XLSX = (
+    "save it as an Excel workbook: in Excel, File > Save As > 'Excel Workbook (*.xlsx)'; in LibreOffice, "
+    "File > Save As > 'Excel 2007-365 (.xlsx)' (or keep LibreOffice's own .ods)"
+)
 # Any character str.isspace() is false for, so that a cell of only such whitespace counts as blank.
 _NOT_WHITESPACE = (
     r"[^\x{9}-\x{d}\x{1c}-\x{20}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
@@ -48,17 +56,17 @@ def check_file(content: bytes, file: str, max_bytes: int = MAX_UPLOAD_BYTES) -> 
     if len(content) > max_bytes:
         raise too_large(file, len(content), max_bytes)
     if content.startswith(_OLE_MAGIC):
-        raise file_problem(
-            file, "is password-protected or an old .xls workbook: save it as an unprotected Excel workbook (.xlsx)"
-        )
+        raise file_problem(file, "is password-protected or an old .xls workbook: remove any password and "
+                           + SAVE_AS_XLSX)
     if not content.startswith(b"PK"):
-        raise file_problem(file, "is not an Excel workbook (.xlsx); use the template from the dashboard")
+        raise file_problem(file, "is not an Excel workbook (.xlsx): " + SAVE_AS_XLSX)
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             members = archive.infolist()
             names = {m.filename for m in members}
             if "xl/workbook.xml" not in names:
-                raise file_problem(file, "is a zip file but not an Excel workbook (.xlsx)")
+                raise file_problem(file, "is a zip file but not an Excel workbook (.xlsx), nor CSV files of the "
+                                   "return's sheets: " + SAVE_AS_XLSX)
             if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
                 raise file_problem(file, "expands to more than 200 MB when opened: too large to read safely")
             if "EncryptionInfo" in names:
@@ -79,15 +87,17 @@ def open_workbook(content: bytes, file: str):
     return reader
 
 
-def read_sheet(reader, content: bytes, file: str, sheet: Sheet) -> tuple[pa.Table | None, Problem | None]:
+def read_sheet(
+    reader, content: bytes, file: str, sheet: Sheet, measure: bool = True
+) -> tuple[pa.Table | None, Problem | None]:
     """A sheet of the return as an all-text table (row i = row i+1), or the problem that it is missing
-    or cannot be read."""
+    or cannot be read. `measure`: look at the .xlsx sheet's extent first (an .ods is measured whole, by ods.py)."""
     twins = [name for name in reader.sheet_names if header_key(name) == header_key(sheet.name)]
     if not twins:
         return None, Problem.whole(file, sheet.name, "sheet is missing")
     if len(twins) > 1:  # which one is the return? Reading either could load the wrong rows
         return None, Problem.whole(file, sheet.name, "is more than one sheet: " + ", ".join(map(repr, twins)))
-    too_far = extent_problem(content, file, sheet.name)  # before fastexcel allocates the sheet's grid
+    too_far = extent_problem(content, file, sheet.name) if measure else None  # before fastexcel allocates its grid
     if too_far is not None:
         return None, too_far
     try:
@@ -116,23 +126,61 @@ def _arrow_texts(column: pa.ChunkedArray) -> pa.ChunkedArray:
     return pc.if_else(midnight, pc.utf8_slice_codeunits(column, 0, 10), column)
 
 
-def table_rows(sheet: Sheet, raw: pa.Table, file: str) -> tuple[pa.Table, list[Problem]]:
-    """Map a sheet's header (row 1) to the contract and return its data rows as text (text_table's, in Arrow)."""
+def table_rows(sheet: Sheet, raw: pa.Table, file: str) -> tuple[pa.Table, list[Problem], list[Problem]]:
+    """Map a sheet's header (row 1) to the contract: its data rows as text (text_table's, in Arrow), the
+    header's problems, and notes naming the columns left out (never read into the rows, so never stored)."""
     if raw.num_rows == 0:
-        return text_table(sheet, [], [], file)[0], [Problem(file, sheet.name, 1, "", "", "header row is missing")]
+        return text_table(sheet, [], [], file)[0], [Problem(file, sheet.name, 1, "", "", "header row is missing")], []
     header = [_texts(raw.column(i).slice(0, 1))[0] for i in range(raw.num_columns)]
-    positions, problems = header_positions(sheet, header, file)
-    cells = [raw.column(i).slice(1) for i in range(raw.num_columns)]
-    # A row is kept when any of its cells, in any column, holds more than whitespace (str.strip's):
-    # its cells joined end to end hold a character that is not whitespace.
-    texts = [column.cast(pa.string()) for column in cells]
-    joined = pc.binary_join_element_wise(*texts, "", null_handling="replace", null_replacement="")
-    keep = pc.indices_nonzero(pc.match_substring_regex(joined, pattern=_NOT_WHITESPACE))
+    positions, problems, extras = header_positions(sheet, header, file)
+    texts = [raw.column(i).slice(1).cast(pa.string()) for i in range(raw.num_columns)]
+    # A row is a row of the return when a column of the contract holds more than whitespace (str.strip's)
+    # in it: its cells joined end to end hold a character that is not whitespace. A note typed beside the
+    # table, in a column the manager added, does not make a row.
+    keep = _filled(texts[pos] for pos in positions.values())
     data = {"_row": pc.add(keep.cast(pa.int64()), 2)}
     for c in sheet.columns:
         pos = positions.get(c.name)
-        data[c.name] = pa.nulls(len(keep), pa.string()) if pos is None else _arrow_texts(cells[pos]).take(keep)
-    return pa.table(data), problems
+        data[c.name] = pa.nulls(len(keep), pa.string()) if pos is None else _arrow_texts(texts[pos]).take(keep)
+    misspelt, notes = ignored_columns(sheet, file, positions, extras, texts)
+    renamed = {p.column for p in misspelt}  # its misspelt header is its one problem, not also "missing"
+    return pa.table(data), [p for p in problems if p.column not in renamed] + misspelt, notes
+
+
+def _filled(columns) -> pa.Array:
+    """The indices of the rows in which any of the columns holds more than whitespace."""
+    columns = list(columns)
+    if not columns:
+        return pa.array([], pa.int64())
+    joined = pc.binary_join_element_wise(*columns, "", null_handling="replace", null_replacement="")
+    return pc.indices_nonzero(pc.match_substring_regex(joined, pattern=_NOT_WHITESPACE))
+
+
+def ignored_columns(sheet: Sheet, file: str, positions: dict[str, int], extras: dict[int, str],
+                    texts: list[pa.ChunkedArray]) -> tuple[list[Problem], list[Problem]]:
+    """(problems, notes) for the columns that are not the contract's, each named by its header or letter, never
+    by its cells: a header close to a column the sheet lacks is a problem (misspelt, its cells would be lost);
+    any other column, and one with no header but something in it, is ignored with a note."""
+    missing = {header_key(c.name): c.name for c in sheet.columns if c.name not in positions}
+    problems, notes = [], []
+    for text in extras.values():
+        close = difflib.get_close_matches(header_key(text), list(missing), n=1, cutoff=0.8)
+        if close:
+            name = missing.pop(close[0])
+            problems.append(Problem(file, sheet.name, 1, name, text, f"is not the column's name: rename the header "
+                                    f"{name} (its cells are not read until it is)"))
+        else:
+            notes.append(Problem(file, sheet.name, 1, text, "",
+                                 "is not a column of the return: it is ignored, and nothing in it is stored"))
+    for index in range(len(texts)):
+        if index in extras or index in positions.values():
+            continue
+        filled = len(_filled([texts[index]]))
+        if filled:
+            notes.append(Problem(file, sheet.name, None, letters(index + 1), "",
+                                 f"has no header: it is ignored, and nothing in it ({filled} filled "
+                                 f"cell{'s' * (filled != 1)}) is stored"))
+    return problems, notes
 
 
 def keyvalue_fields(sheet: Sheet, raw: pa.Table, file: str) -> tuple[dict[str, tuple[int, str | None]], list[Problem]]:
@@ -178,8 +226,11 @@ def keyvalue_fields(sheet: Sheet, raw: pa.Table, file: str) -> tuple[dict[str, t
 def text_table(
     sheet: Sheet, header: list, rows: list[list], file: str, first_row: int = 2
 ) -> tuple[pa.Table, list[Problem]]:
-    """Map a header row to contract columns and build an all-text table with `_row` numbers."""
-    positions, problems = header_positions(sheet, header, file, first_row)
+    """Map a header row to contract columns and build an all-text table with `_row` numbers; a column that
+    is not the contract's is a problem (a settings table has exactly its columns)."""
+    positions, problems, extras = header_positions(sheet, header, file, first_row)
+    problems = [Problem(file, sheet.name, first_row - 1, str(text), "", "is not a column of this sheet")
+                for text in extras.values()] + problems
     keep = [i for i, r in enumerate(rows) if any(v is not None and str(v).strip() for v in r)]
     data = {"_row": pa.array([first_row + i for i in keep], pa.int64())}
     for c in sheet.columns:
@@ -192,10 +243,14 @@ def text_table(
     return pa.table(data), problems
 
 
-def header_positions(sheet: Sheet, header: list, file: str, first_row: int = 2) -> tuple[dict[str, int], list[Problem]]:
-    """Contract column -> its position in the header row, and the header's problems."""
+def header_positions(
+    sheet: Sheet, header: list, file: str, first_row: int = 2
+) -> tuple[dict[str, int], list[Problem], dict[int, str]]:
+    """Contract column -> its position in the header row, the header's problems, and the headers that name
+    no contract column (position -> text)."""
     problems: list[Problem] = []
     positions: dict[str, int] = {}
+    extras: dict[int, str] = {}
     known = {header_key(c.name): c.name for c in sheet.columns}
     for i, cell in enumerate(header):
         key = header_key(cell)
@@ -203,16 +258,20 @@ def header_positions(sheet: Sheet, header: list, file: str, first_row: int = 2) 
             continue
         name = known.get(key)
         if name is None:
-            problems.append(Problem(file, sheet.name, first_row - 1, str(cell), "", "is not a column of this sheet"))
+            extras[i] = str(cell).strip()
         elif name in positions:
             problems.append(Problem(file, sheet.name, first_row - 1, name, "", "heads more than one column"))
         else:
             positions[name] = i
+    if not positions and extras:  # a title above the header, say: one problem, not one per column
+        named = ", ".join(c.name for c in sheet.columns[:3])
+        problems.append(Problem(file, sheet.name, first_row - 1, "", next(iter(extras.values())),
+                                f"names none of the sheet's columns ({named}, ...): the header must be "
+                                f"row {first_row - 1}, one column name a cell"))
+        return positions, problems, {}
     for c in sheet.columns:
         if c.name not in positions and c.required:
             problems.append(
                 Problem(file, sheet.name, first_row - 1, c.name, "", "column is missing from the header row")
             )
-    return positions, problems
-
-
+    return positions, problems, extras

@@ -5,11 +5,17 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from metrics.contract import ABOUT, ACTIVITY, EARLIEST_DATE, RETURN_SHEETS, SPEND, Column, Sheet
+from metrics.contract import ABOUT, ACTIVITY, CASES, EARLIEST_DATE, RETURN_SHEETS, SPEND, Column, Sheet
 
 MAX_TEMPLATE_ROWS = 2000
 _HEADER_FILL = "1F4E79"
 _DATE_FORMAT = "yyyy-mm-dd"
+_TEXT_FORMAT = "@"  # Text: LibreOffice and Excel keep a typed 65+, 1/2 or 0012 as typed, not as a number or date
+
+
+def column_format(col: Column) -> str | None:
+    """The number format of a column's cells: dates as dates, codes and text as Text (None: General)."""
+    return {"date": _DATE_FORMAT, "month": _TEXT_FORMAT, "code": _TEXT_FORMAT, "text": _TEXT_FORMAT}.get(col.type)
 
 
 def _style_header(ws, width_by_column: list[int]) -> None:
@@ -56,36 +62,43 @@ def _validation_for(col: Column):
     return dv
 
 
-def _table_sheet(wb, sheet: Sheet) -> None:
+def _table_sheet(wb, sheet: Sheet, rows: list[dict] = ()) -> None:
     from openpyxl.utils import get_column_letter
 
     ws = wb.create_sheet(sheet.name)
     ws.append(sheet.names)
     _style_header(ws, [max(14, len(c.name) + 4) for c in sheet.columns])
+    for r, record in enumerate(rows, start=2):
+        for i, col in enumerate(sheet.columns, start=1):
+            if record.get(col.name) is not None:
+                cell = ws.cell(row=r, column=i, value=record[col.name])
+                cell.number_format = column_format(col) or "General"
     for i, col in enumerate(sheet.columns, start=1):
         letter = get_column_letter(i)
-        cells = f"{letter}2:{letter}{MAX_TEMPLATE_ROWS}"
         dv = _validation_for(col)
         if dv is not None:
             ws.add_data_validation(dv)
-            dv.add(cells)
-        if col.type == "date":
-            for row in range(2, MAX_TEMPLATE_ROWS + 1):
-                ws.cell(row=row, column=i).number_format = _DATE_FORMAT
+            dv.add(f"{letter}2:{letter}{MAX_TEMPLATE_ROWS}")
+        # A column's format, not each cell's: a cell typed anywhere in the column takes it, and LibreOffice
+        # and Excel keep a column's format however far down it is used.
+        if column_format(col):
+            ws.column_dimensions[letter].number_format = column_format(col)
+    # LibreOffice writes its validity ranges to at most 1,000 rows below the last cell with anything in it
+    # (measured with 7.4, whether saved by a person or converted): one space in the last row, beside the
+    # table, keeps the drop-downs and date checks to row 2,000 after a save. The checks ignore it (a column
+    # with no header, a cell of only whitespace).
+    ws.cell(row=MAX_TEMPLATE_ROWS, column=len(sheet.columns) + 1, value=" ")
 
 
-def _keyvalue_sheet(wb, sheet: Sheet, month: str | None) -> None:
+def _keyvalue_sheet(wb, sheet: Sheet, values: dict) -> None:
     ws = wb.create_sheet(sheet.name)
     ws.append([sheet.key_header, sheet.value_header, "what it means"])
     _style_header(ws, [26, 44, 70])
     for row, col in enumerate(sheet.columns, start=2):
-        value = month if (col.name == "reporting_month" and month) else None
-        ws.append([col.name, value, col.description])
+        ws.append([col.name, values.get(col.name), col.description])
         value_cell = ws.cell(row=row, column=2)
-        if col.type == "date":
-            value_cell.number_format = _DATE_FORMAT
-        if col.type == "month":
-            value_cell.number_format = "@"  # keep 2019-03 as text, not a date
+        if column_format(col):  # the month as Text keeps 2019-03 as typed, not a date
+            value_cell.number_format = column_format(col)
         dv = _validation_for(col)
         if dv is not None:
             ws.add_data_validation(dv)
@@ -115,26 +128,31 @@ def _notes_sheet(wb) -> None:
         "How to fill in the return",
         "One workbook per reporting month. Cases: one row per case open at any time in the month "
         "(new referrals, continuing cases and cases closed in the month). Use the same case_ref every month.",
-        "Dates may be date cells, YYYY-MM-DD or DD/MM/YYYY. Never put a name in case_ref.",
+        "Dates may be date cells, YYYY-MM-DD or DD/MM/YYYY. Never put a name in case_ref. Coded columns are "
+        "formatted as Text, so that 65+ stays 65+; pick from the drop-down or type the code.",
+        "Columns you add (notes, say) are ignored and never stored: keep names out of the return all the same. "
+        "A total row under the Spend lines is left out when it equals them.",
         f"{ABOUT.name}: {ABOUT.description} {ACTIVITY.name}: {ACTIVITY.description} {SPEND.name}: {SPEND.description}",
         "Header names ignore case, spaces and underscores. Every problem is reported at once, with "
         "the sheet, row and column, and a rejected workbook changes nothing.",
     ):
         ws.append([line])
-    ws.cell(row=ws.max_row - 4, column=1).font = Font(bold=True)
+    ws.cell(row=ws.max_row - 5, column=1).font = Font(bold=True)
 
 
-def build_template(month: str | None = None) -> bytes:
-    """The blank workbook as bytes (About's reporting_month filled in when given)."""
+def build_template(month: str | None = None, about: dict | None = None, cases: list[dict] = ()) -> bytes:
+    """The return as bytes: blank, with About's reporting_month filled in when given, or pre-filled with
+    About's fields and case rows (returns.prefill)."""
     from openpyxl import Workbook
 
+    values = {**(about or {}), **({"reporting_month": month} if month else {})}
     wb = Workbook()
     wb.remove(wb.active)
     for sheet in RETURN_SHEETS:
         if sheet.kind == "keyvalue":
-            _keyvalue_sheet(wb, sheet, month)
+            _keyvalue_sheet(wb, sheet, values if sheet is ABOUT else {})
         else:
-            _table_sheet(wb, sheet)
+            _table_sheet(wb, sheet, cases if sheet is CASES else ())
     _notes_sheet(wb)
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -50,8 +50,13 @@ def _numbers_above(limit: int) -> str:
 # that go past column Z or the last row a return may have, and references written any other way
 # (RE2's \s lacks \v: spelt out). Only a sheet showing one of these, or a cell or row with no
 # reference at all (calamine places it after the one before), is measured exactly, cell by cell.
-_REACH_RE2 = (f'r="(?:[A-Za-z]{{2}}|[A-Za-z](?:{_numbers_above(MAX_DATA_ROWS + 1)})")'
-              + r"|r(?:[\t\n\x0b\x0c\r ]+=|=[\t\n\x0b\x0c\r ]|=')")
+# An attribute named r itself, after whitespace: in a sheet part only cells and rows have one. Without
+# the whitespace, every attribute whose name ends in r matched (xmlns:r="http...", which Excel, LibreOffice
+# and Gnumeric write on every sheet; pageOrder="downThenOver"; a validation's operator= and error=), and
+# every file but openpyxl's own took the slow path.
+_SPACE = r"[\t\n\x0b\x0c\r ]"
+_REACH_RE2 = (f'{_SPACE}r="(?:[A-Za-z]{{2}}|[A-Za-z](?:{_numbers_above(MAX_DATA_ROWS + 1)})")'
+              + f"|{_SPACE}r(?:{_SPACE}+=|={_SPACE}|=')")
 _REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 # a cell or row written without r="..." first, or with a namespace prefix (found in the chunk up to its last '<'):

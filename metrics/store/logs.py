@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import duckdb
 
+from metrics.contract import CASES
+
 
 def audit(con: duckdb.DuckDBPyConnection, actor: str | None, action: str, detail: str = "") -> None:
     """One entry in the audit log (in the caller's transaction, if any)."""
@@ -98,3 +100,25 @@ def rows_of(con, mart: str, service: str, order: tuple[str, ...]):
         raise ValueError(f"{mart} cannot be ordered by {order!r}")
     ordering = ", ".join(f'"{name}"' for name in order)
     return con.execute(f"SELECT * EXCLUDE (service) FROM {mart} WHERE service = ? ORDER BY {ordering}", [service]).df()
+
+
+def open_at_end(con, service: str, month: str) -> tuple[dict, list[dict]]:
+    """The month's About fields as loaded, and every case open at its end in its latest snapshot up to it."""
+    about = con.execute(
+        "SELECT service, prepared_by FROM current_uploads WHERE service = ? AND reporting_month = ?", [service, month]
+    ).fetchall()
+    if not about:
+        raise LookupError(f"no return of {service} for {month} is loaded")
+    columns = ", ".join(f'"{name}"' for name in CASES.names)
+    # Open at the month's end as the caseload measure counts it: referred by then, not closed by then.
+    cursor = con.execute(
+        f"""SELECT {columns} FROM case_snapshots
+            WHERE service = $service AND reporting_month <= $month
+            QUALIFY row_number() OVER (PARTITION BY case_ref ORDER BY reporting_month DESC) = 1
+                AND referral_date <= last_day(CAST($month || '-01' AS DATE))
+                AND (closed_date IS NULL OR closed_date > last_day(CAST($month || '-01' AS DATE)))
+            ORDER BY referral_date, case_ref""",
+        {"service": service, "month": month},
+    )
+    names = [d[0] for d in cursor.description]
+    return dict(zip(("service", "prepared_by"), about[0])), [dict(zip(names, row)) for row in cursor.fetchall()]
