@@ -156,8 +156,12 @@ def test_presenting_mode_fits_each_section_on_the_screen(page, width, height, me
     page.get_by_text("Presenting mode", exact=True).click()
     wait_idle(page)
     try:
-        while page.get_by_role("button", name="Previous").is_enabled():  # it reopens where it was left
+        # It reopens where it was left: go back to the first section, one rerun at a time.
+        page.get_by_text(f" of {len(SECTIONS)} · ").first.wait_for(timeout=60_000)
+        where = page.get_by_text(f" of {len(SECTIONS)} · ").first.inner_text()
+        for back in range(int(where.split()[1]) - 1, 0, -1):
             page.get_by_role("button", name="Previous").click()
+            page.get_by_role("heading", name=SECTIONS[back - 1]).first.wait_for(timeout=60_000)
             wait_idle(page, quiet_ms=750)
         too_tall, too_wide, sizes = {}, {}, {}
         for number, section in enumerate(SECTIONS, start=1):
