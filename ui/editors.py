@@ -119,7 +119,7 @@ def table_editor(sheet: Sheet, title: str, noun: str) -> None:
                                   help="Headers: " + ", ".join(sheet.names) + ". ISO dates, amounts in pounds.")
         if upload is not None:
             try:
-                typed = reference.read_csv(sheet, upload.getvalue(), upload.name)
+                typed = reference.read_uploaded(sheet, upload.getvalue(), upload.name)
             except Rejected as exc:
                 show_problems(exc.problems, upload.name)
             else:

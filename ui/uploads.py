@@ -71,8 +71,9 @@ def check(files: list) -> tuple[list[CheckedReturn], list[Problem]]:
             key = (hashlib.sha256(content).hexdigest(), upload.name)
             if key not in kept:
                 kept[key] = preview.check_file(con, upload.name, content)
-                if isinstance(kept[key], list) and not state.database()[1]:
-                    ingest.audit_rejection(con, state.user_name(), kept[key])
+                if isinstance(kept[key], list):  # in demo mode, in the demo's own audit log
+                    with state.writing():
+                        ingest.audit_rejection(state.con(), state.user_name(), kept[key])
             current[key] = kept[key]
             if isinstance(current[key], list):
                 problems.extend(current[key])

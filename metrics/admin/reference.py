@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from metrics import isolation
 from metrics.contract import (
     DEFAULT_COST_BENEFIT_RATIO,
     DEFAULT_COST_BENEFIT_SOURCE,
@@ -22,6 +23,7 @@ from metrics.contract import (
 )
 from metrics.measures.registry import graded
 from metrics.returns.checks import check_table
+from metrics.returns.isolated import refusal
 from metrics.returns.reading import text_table
 from metrics.store import settings
 from metrics.store.connection import PROJECT_ROOT
@@ -32,6 +34,7 @@ BY_FILE = {f"{s.name}.csv": s for s in REFERENCE_SHEETS}
 # and its source. Other keys of the settings table (the demo marker, say) are the code's, not the manager's.
 SETTINGS_FILE = "settings.csv"
 SETTING_KEYS = ("cost_benefit_ratio", "cost_benefit_source")
+MAX_FILE_BYTES = 1024 * 1024  # a settings file is a few kB; the Settings page takes at most 1 MB too
 
 
 def sheet_for_file(name: str) -> Sheet:
@@ -128,17 +131,28 @@ def spend_without_grant(con) -> str | None:
             "spend: upload those months again naming the grant of each line (see Data quality)")
 
 
+def read_uploaded(sheet: Sheet | None, content: bytes, file: str):
+    """read_csv (or, with no sheet, read_settings_csv) in a worker process: a file from outside."""
+    if len(content) > MAX_FILE_BYTES:
+        raise Rejected([Problem.whole(file, "", "is larger than 1 MB: is this the right file?")])
+    try:
+        if sheet is None:
+            return isolation.run(read_settings_csv, content, file)
+        return isolation.run(read_csv, sheet, content, file)
+    except isolation.Unsafe as unsafe:
+        raise refusal(file, unsafe, "a settings file") from None
+
+
 def import_files(con, paths: list[str | Path], user: str | None = None) -> dict[str, int]:
-    """Check every file first, then replace the tables: one bad file changes nothing."""
+    """Check every file first (each in a worker), then replace the tables: one bad file changes nothing."""
     checked, problems = [], []
     for path in paths:
         path = Path(path)
         try:
-            if path.name.lower() == SETTINGS_FILE:
-                checked.append((None, read_settings_csv(path.read_bytes(), path.name), path.name))
-            else:
-                sheet = sheet_for_file(path.name)
-                checked.append((sheet, read_csv(sheet, path.read_bytes(), path.name), path.name))
+            sheet = None if path.name.lower() == SETTINGS_FILE else sheet_for_file(path.name)
+            if path.stat().st_size > MAX_FILE_BYTES:
+                raise Rejected([Problem.whole(path.name, "", "is larger than 1 MB: is this the right file?")])
+            checked.append((sheet, read_uploaded(sheet, path.read_bytes(), path.name), path.name))
         except Rejected as exc:
             problems.extend(exc.problems)
         except OSError as exc:

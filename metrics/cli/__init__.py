@@ -59,11 +59,11 @@ def run(argv: list[str] | None = None) -> int:
 
 def _dispatch(args, con) -> int:
     from metrics.admin import reference
-    from metrics.returns import ingest
+    from metrics.returns import isolated
     from metrics.store import loading, logs
 
     if args.command == "ingest":
-        for loaded in ingest.ingest_paths(con, args.paths, user_of(args)):
+        for loaded in isolated.ingest_paths(con, args.paths, user_of(args)):
             replaced = f", replacing upload {loaded['replaced_upload_id']}" if loaded["replaced_upload_id"] else ""
             print(
                 f"Loaded {loaded['file']}: {loaded['service']} {loaded['reporting_month']}, "

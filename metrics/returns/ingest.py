@@ -150,14 +150,16 @@ def ingest_bytes(con, content: bytes, file: str, user: str | None = None) -> dic
     return load_checked(con, checked, user)
 
 
-def ingest_paths(con, paths: list[str | Path], user: str | None = None) -> list[dict]:
-    """Check every file first; load them only when all pass, so that a bad batch changes nothing."""
+def ingest_paths(con, paths: list[str | Path], user: str | None = None, check=None) -> list[dict]:
+    """Check every file first (with `check`, default check_return); load them only when all pass, so that a
+    bad batch changes nothing."""
+    check = check or check_return
     checked, problems = [], []
     for path in map(Path, paths):
         try:
             if path.is_file() and path.stat().st_size > MAX_UPLOAD_BYTES:
                 raise too_large(path.name, path.stat().st_size, MAX_UPLOAD_BYTES)
-            checked.append(check_return(path.read_bytes(), path.name, con))
+            checked.append(check(path.read_bytes(), path.name, con))
         except Rejected as exc:
             problems.extend(exc.problems)
         except OSError as exc:

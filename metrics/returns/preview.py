@@ -14,14 +14,15 @@ import pandas as pd
 import pyarrow as pa
 
 from metrics.contract import ACTIVITY_MEASURES, CASES, Problem, Rejected
-from metrics.returns.ingest import CheckedReturn, check_return
+from metrics.returns.ingest import CheckedReturn
+from metrics.returns.isolated import check_return
 from metrics.store.logs import resolve_service
 
 _COLUMNS = ", ".join(f'"{n}"' for n in CASES.names)
 
 
 def check_file(con, name: str, content: bytes) -> CheckedReturn | list[Problem]:
-    """One uploaded file checked completely: the checked return, or every problem with it."""
+    """One uploaded file checked completely, in a worker process: the checked return, or every problem with it."""
     if Path(name).suffix.lower() != ".xlsx":
         return [Problem.whole(name, "", "is not an Excel workbook (.xlsx): upload the monthly return template")]
     try:
