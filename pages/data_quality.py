@@ -1,12 +1,10 @@
 """Data quality: months missing or late, cases that vanished, blanks in optional fields, unresolved spend."""
 
-import datetime as dt
-
 import streamlit as st
 
 from metrics.answers import quality
 from metrics.contract import CASES
-from metrics.store import backup, logs
+from metrics.store import logs
 from metrics.store.marts import LATE_AFTER_DAYS, blank_fields
 from ui import shell, state, uploads
 
@@ -88,10 +86,6 @@ if shell.page("Data quality", needs_period=False):
 
     if state.role() == "manager":
         st.subheader("Backup")
-        st.caption("The whole database (returns, every earlier version, the upload and audit logs, settings and "
-                   "accounts, with password hashes only) as a zip of Parquet files; restore it with "
-                   "`python -m metrics restore FILE.zip`. Keep it as carefully as the returns themselves.")
-        st.download_button("Download a backup (.zip)",
-                           data=state.later(backup.backup_zip, state.user_name()),
-                           file_name=f"msht-dashboard-backup-{dt.date.today():%Y-%m-%d}.zip", mime="application/zip",
-                           on_click="ignore", icon=":material/download:")
+        st.caption("Backups of the whole database are made on the server, never downloaded through a page: "
+                   "every night by the backup timer, or at any time with `python -m metrics backup DIR` "
+                   "(see the deployment guide). Restore one with `python -m metrics restore DIR`.")

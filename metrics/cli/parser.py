@@ -106,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("backup", parents=[common], help="copy the whole database into a new folder, as Parquet")
     p.add_argument("directory")
 
-    p = sub.add_parser("restore", parents=[common], help="rebuild the database from a backup folder or zip")
+    p = sub.add_parser("restore", parents=[common], help="rebuild the database from a backup folder")
     p.add_argument("source")
     p.add_argument("--force", action="store_true", help="replace a database that holds returns")
     p.add_argument("--user", default=None)
