@@ -68,10 +68,14 @@ def test_a_new_database_has_the_default_reference_data_and_no_returns(con):
     assert settings.cost_benefit(con) == (3.35, DEFAULT_COST_BENEFIT_SOURCE)
 
 
-def test_the_cli_on_a_new_path_creates_such_a_database(tmp_path, capsys):
+def test_a_database_made_by_init_starts_with_the_defaults(tmp_path, capsys, monkeypatch):
+    import io
+
     path = tmp_path / "deeper" / "real.duckdb"
+    monkeypatch.setattr("sys.stdin", io.StringIO("violet tractor harbour\n"))
+    assert run(["init", "--manager", "mo", "--password-stdin", "--db", str(path)]) == 0
     assert run(["uploads", "--db", str(path)]) == 0
-    assert capsys.readouterr().out == "No uploads yet.\n"
+    assert capsys.readouterr().out.splitlines()[-1] == "No uploads yet."
     con = setup.open_database(path)
     try:
         assert con.execute("SELECT count(*) FROM budget").fetchall() == [(2,)]

@@ -133,6 +133,21 @@ def _oidc_user() -> str | None:
     return role
 
 
+def client_address() -> str | None:
+    """The client's address, that failed sign-ins are counted against (None: this machine).
+
+    Behind the reverse proxy every request comes from the proxy: when it comes from an address in
+    $DASHBOARD_TRUSTED_PROXY, the client is the last address the proxy added to X-Forwarded-For.
+    """
+    peer = st.context.ip_address or "127.0.0.1"  # Streamlit gives None for loopback
+    trusted = {a.strip() for a in os.environ.get("DASHBOARD_TRUSTED_PROXY", "").split(",") if a.strip()}
+    if peer in trusted or (peer == "127.0.0.1" and trusted & {"127.0.0.1", "::1", "localhost"}):
+        forwarded = [a.strip() for a in (st.context.headers.get("X-Forwarded-For") or "").split(",") if a.strip()]
+        if forwarded:
+            return forwarded[-1]
+    return None if peer == "127.0.0.1" else peer
+
+
 def _local_sign_in_form() -> None:
     st.title("MSHT advocate performance")
     if not users.list_users(state.con()):
@@ -144,7 +159,7 @@ def _local_sign_in_form() -> None:
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
         try:
-            user = users.authenticate(state.con(), name, password)
+            user = users.authenticate(state.con(), name, password, client_address())
         except users.SignInFailed as exc:
             st.error(str(exc))
         else:

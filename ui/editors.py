@@ -127,6 +127,7 @@ def table_editor(sheet: Sheet, title: str, noun: str) -> None:
                              key=f"import-{sheet.name}", type="primary"):
                     saved(sheet, typed, f"imported from {upload.name}")
     with right:
-        st.download_button(f"Export {sheet.name}.csv", data=state.ask(reference.to_csv, sheet),
+        st.download_button(f"Export {sheet.name}.csv",
+                           data=state.audited(f"{sheet.name}.csv", state.later(reference.to_csv, sheet)),
                            file_name=f"{sheet.name}.csv", mime="text/csv", on_click="ignore",
                            icon=":material/download:", key=f"export-{sheet.name}")

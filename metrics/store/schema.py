@@ -16,11 +16,13 @@ from metrics.contract import ACTIVITY, CASES, REFERENCE_SHEETS, SPEND, Sheet
 from metrics.store import marts
 from metrics.store.connection import write
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 # What a backup holds, in the order a restore loads it: every table a migration creates. The marts
 # are not among them: they come from the code and are rebuilt from these.
 BACKED_UP = ("schema_version", "settings", *(s.table for s in REFERENCE_SHEETS), "uploads", CASES.table,
              ACTIVITY.table, SPEND.table, "audit_log", "users")
+# Failed sign-ins are counted only to slow guessing: a restored database starts with none.
+NOT_BACKED_UP = ("sign_in_failures",)
 # A new database is marked as waiting for its default reference data until that is loaded, so that
 # a crash in between is finished on the next start rather than leaving a database with no budget.
 _DEFAULTS_PENDING = "defaults pending"
@@ -76,6 +78,14 @@ def _migrations() -> list[list[str]]:
                                                         "referral_deadlines")),
             *(f"DROP TABLE IF EXISTS {table}" for table in ("derived_cases_latest", "derived_working_days",
                                                            "derived_referral_deadlines", "derived_spend")),
+        ],
+        [
+            # Sign-in slows with failures counted per name and per address (admin.users), never locking
+            # an account: the lock's columns go.
+            "ALTER TABLE users DROP COLUMN failed_attempts",
+            "ALTER TABLE users DROP COLUMN locked_until",
+            "CREATE TABLE sign_in_failures (key VARCHAR PRIMARY KEY, failures INTEGER NOT NULL, "
+            "last_failure TIMESTAMP NOT NULL)",
         ],
     ]
 
