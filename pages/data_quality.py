@@ -4,6 +4,7 @@ import streamlit as st
 
 from metrics.answers import quality
 from metrics.contract import CASES
+from metrics.safe_text import markdown as md
 from metrics.store import logs
 from metrics.store.marts import LATE_AFTER_DAYS, blank_fields
 from ui import shell, state, uploads
@@ -25,7 +26,7 @@ if shell.page("Data quality", needs_period=False):
         st.info("No monthly returns are loaded yet: once the first is uploaded, this page checks every month.")
     else:
         overview = state.ask(quality.overview, service, state.audience())
-        st.caption(f"{service} · returns from {overview['first_month']} to {overview['latest_month']}")
+        st.caption(f"{md(service)} · returns from {overview['first_month']} to {overview['latest_month']}")
         columns = st.columns(5)
         columns[0].metric("Months loaded", overview["loaded"])
         columns[1].metric("Months missing", overview["missing"])

@@ -2,10 +2,15 @@
 
 Finding 1: the lying workbook uploaded through the Upload page (by an anonymous demo visitor and by a
 signed-in manager) leaves the server answering, and its rejection is audited.
+Finding 3: with no database, a visitor of the demo cannot load a return nor become a user.
+Finding 7: an image URL in the service name, the cost-benefit source or a file name is never an <img>.
 """
 
 from __future__ import annotations
 
+import contextlib
+import http.server
+import threading
 import urllib.request
 from pathlib import Path
 
@@ -97,3 +102,78 @@ def test_the_lying_workbook_from_an_anonymous_demo_visitor_leaves_the_server_ans
 def _grid_text(page) -> str:
     """The text of Streamlit's data grids (drawn on a canvas; its cells are in an accessible table)."""
     return " ".join(page.locator('[data-testid="stDataFrame"] [role="gridcell"]').all_inner_texts())
+
+
+def test_with_no_database_a_demo_visitor_cannot_load_a_return_or_become_a_user(tmp_path, browser):
+    real = tmp_path / "no-real-database.duckdb"  # what streamlit_server points DASHBOARD_DB at in the demo
+    with streamlit_server(tmp_path) as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(url)
+        page.get_by_role("heading", name="Summary").wait_for(timeout=60_000)
+        open_page(page, "Upload returns")
+        upload(page, "2019-03.xlsx", hostile.workbook())
+        page.get_by_text("Every check passed").wait_for(timeout=60_000)
+        page.get_by_text("The demo loads nothing").wait_for(timeout=10_000)
+        assert page.get_by_role("button", name="Confirm").count() == 0
+        assert page.get_by_role("textbox").count() == 0  # no name or password to fill in
+        assert "python -m metrics init --manager NAME" in page.inner_text("body")
+        assert str(tmp_path) not in page.content()
+        assert page.get_by_text("Signed in as").count() == 0
+        page.close()
+    assert not real.exists()
+
+
+class _Pixels(http.server.BaseHTTPRequestHandler):
+    requests: list[str] = []
+
+    def do_GET(self):  # noqa: N802 (the standard library's name)
+        _Pixels.requests.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def pixel_server():
+    """A server that counts the requests for its images: a rendered <img> would be one."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Pixels)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+def test_image_urls_in_the_data_are_shown_as_text_and_never_fetched(tmp_path, browser):
+    with pixel_server() as pixels:
+        service, source = f"![service]({pixels}/service.png)", f"![source]({pixels}/source.png)"
+        path = tmp_path / "dashboard.duckdb"
+        data = hostile.base_return()
+        data["about"]["service"] = service
+        con = setup.open_database(path)
+        ingest.ingest_bytes(con, hostile.workbook(data), "march.xlsx", user="mary.manager")
+        from metrics.admin import reference
+
+        reference.set_cost_benefit(con, 3.35, source, "mary.manager")
+        users.add_user(con, "mary.manager", "manager", PASSWORD, actor="test")
+        con.close()
+        with streamlit_server(tmp_path, real_db=path) as url:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(url)
+            sign_in(page, "mary.manager", PASSWORD)
+            seen = {}
+            for title in ("Summary", "Spend vs budget", "Demand and value", "Data quality"):
+                open_page(page, title)
+                seen[title] = page.content()
+            open_page(page, "Upload returns")
+            upload(page, f"![file]({pixels}/file.png).xlsx", hostile.workbook(data))
+            page.get_by_text("Every check passed").wait_for(timeout=60_000)
+            seen["Upload returns"] = page.content()
+            page.close()
+        for title, content in seen.items():
+            assert not [img for img in content.split("<img")[1:] if pixels in img.split(">")[0]], title
+        assert any("![service]" in content for content in seen.values())  # shown, as text
+        assert _Pixels.requests == []

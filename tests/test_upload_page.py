@@ -142,7 +142,7 @@ def test_a_good_workbook_previewed_confirmed_and_the_summary_changes(paths):
     assert confirm.label == "Confirm: load 1 return" and not confirm.disabled
     confirm.click().run()
     assert not at.exception
-    assert [s.value for s in at.success][0] == "Loaded 2019-03 from 2019-03.xlsx as upload 1."
+    assert [s.value for s in at.success][0] == "Loaded 2019-03 from 2019\\-03\\.xlsx as upload 1."
     log = table_with(at, "upload_id")
     assert [(r["upload_id"], r["reporting_month"], r["state"], r["uploaded_by"], r["cases_rows"]) for r in log] == [
         (1, "2019-03", "current", "mary.manager", 4)]

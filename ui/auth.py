@@ -15,6 +15,7 @@ from typing import NoReturn
 import streamlit as st
 
 from metrics.admin import access, users
+from metrics.safe_text import markdown as md
 from metrics.store.connection import PROJECT_ROOT
 from metrics.store.logs import record
 from ui import state
@@ -184,7 +185,7 @@ def signed_in_role() -> str | None:
         _local_sign_in_form()
     role = st.session_state["signed_in_role"]
     with st.sidebar:
-        st.markdown(f"Signed in as **{st.session_state.get('user_name')}** ({role})")
+        st.markdown(f"Signed in as **{md(st.session_state.get('user_name'))}** ({role})")
         if oidc_configured():
             st.button("Sign out", on_click=st.logout)
         elif st.button("Sign out", key="sign_out"):

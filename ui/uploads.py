@@ -20,6 +20,7 @@ from metrics.contract import MAX_UPLOAD_BYTES, Problem
 from metrics.periods import Period
 from metrics.returns import ingest, preview
 from metrics.returns.ingest import CheckedReturn
+from metrics.safe_text import markdown as md
 from metrics.store import loading
 from ui import state
 
@@ -123,7 +124,7 @@ def load(checked: list[CheckedReturn]) -> None:
     ordered = sorted(checked, key=lambda c: (c.about["service"], c.about["reporting_month"]))
     with state.writing():
         results = [ingest.load_checked(state.con(), item, state.user_name()) for item in ordered]
-    lines = [f"{r['reporting_month']} from {r['file']} as upload {r['upload_id']}"
+    lines = [f"{r['reporting_month']} from {md(r['file'])} as upload {r['upload_id']}"
              + (f", replacing upload {r['replaced_upload_id']}" if r["replaced_upload_id"] else "") for r in results]
     finish("Loaded " + "; ".join(lines) + ".")
 
@@ -185,13 +186,14 @@ def show_preview(result: dict) -> None:
     st.success(f"Every check passed: {counts['files']} return{'s' * (counts['files'] != 1)} ready to load. "
                "Nothing changes until you confirm.", icon="✅")
     for item in result["files"]:
-        text = (f"**{_month(item['reporting_month'])}** from `{item['file']}`: prepared by {item['prepared_by']}, "
+        text = (f"**{_month(item['reporting_month'])}** from {md(item['file'])}: prepared by "
+                f"{md(item['prepared_by'])}, "
                 f"submitted {item['submitted_on']:%-d %B %Y}; {item['cases_rows']} case rows, "
                 f"{item['spend_lines']} spend lines totalling £{item['spend_total']:,.2f}. ")
         replaced = item["replaces"]
         if replaced:
-            text += (f"**Replaces** upload {replaced['upload_id']} (`{replaced['file_name']}`, uploaded "
-                     f"{replaced['uploaded_at']:%-d %B %Y %H:%M} by {replaced['uploaded_by']}, spend "
+            text += (f"**Replaces** upload {replaced['upload_id']} ({md(replaced['file_name'])}, uploaded "
+                     f"{replaced['uploaded_at']:%-d %B %Y %H:%M} by {md(replaced['uploaded_by'])}, spend "
                      f"£{replaced['spend_total']:,.2f})"
                      + (": this is the very same file." if item["same_file"] else "."))
         else:
@@ -238,9 +240,9 @@ def rollback_control(service: str) -> None:
     by_month = {row["reporting_month"]: row for row in choices}
     month = st.selectbox("Month to roll back", list(by_month), format_func=_month, key="rollback_month")
     row = by_month[month]
-    st.markdown(f"Withdraws upload {row['withdraw_upload']} (`{row['withdraw_file']}`, uploaded "
-                f"{row['withdraw_uploaded_at']:%-d %B %Y %H:%M} by {row['withdraw_uploaded_by']}) and makes upload "
-                f"{row['restore_upload']} (`{row['restore_file']}`, uploaded {row['restore_uploaded_at']:%-d %B %Y}) "
+    st.markdown(f"Withdraws upload {row['withdraw_upload']} ({md(row['withdraw_file'])}, uploaded "
+                f"{row['withdraw_uploaded_at']:%-d %B %Y %H:%M} by {md(row['withdraw_uploaded_by'])}) and makes upload "
+                f"{row['restore_upload']} ({md(row['restore_file'])}, uploaded {row['restore_uploaded_at']:%-d %B %Y}) "
                 "current again. Nothing is deleted: both stay in the upload log.")
     if st.button(f"Roll back {_month(month)}", key=f"rollback-{row['withdraw_upload']}"):
         rollback(month, service)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from metrics import isolation
+from metrics import isolation, safe_text
 from metrics.contract import (
     DEFAULT_COST_BENEFIT_RATIO,
     DEFAULT_COST_BENEFIT_SOURCE,
@@ -64,7 +64,7 @@ def read_csv(sheet: Sheet, content: bytes, file: str) -> pa.Table:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise Rejected([Problem.whole(file, sheet.name, "is not UTF-8 text")]) from None
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = [[safe_text.from_csv_field(cell) for cell in row] for row in csv.reader(io.StringIO(text))]
     if not rows:
         raise Rejected([Problem.whole(file, sheet.name, "is empty")])
     table, problems = text_table(sheet, rows[0], rows[1:], file)
@@ -79,7 +79,8 @@ def read_csv(sheet: Sheet, content: bytes, file: str) -> pa.Table:
 def read_settings_csv(content: bytes, file: str) -> tuple[float, str]:
     """Read and check settings.csv: the cost-benefit ratio and its source, each a row of key,value."""
     try:
-        rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+        rows = [[safe_text.from_csv_field(cell) for cell in row]
+                for row in csv.reader(io.StringIO(content.decode("utf-8-sig")))]
     except UnicodeDecodeError:
         raise Rejected([Problem.whole(file, "settings", "is not UTF-8 text")]) from None
     if not rows or [header_key(cell) for cell in rows[0]] != ["key", "value"]:
@@ -170,7 +171,8 @@ def import_files(con, paths: list[str | Path], user: str | None = None) -> dict[
 
 
 def _csv_cell(value: object) -> object:
-    """A value as the CSVs are written by hand: ISO dates, 26000 rather than 26000.00, blank for NULL."""
+    """A value as the CSVs are written by hand: ISO dates, 26000 rather than 26000.00, blank for NULL; text that
+    a spreadsheet would take for a formula with an apostrophe in front (safe_text.csv_field)."""
     if value is None:
         return ""
     if isinstance(value, dt.date):
@@ -178,7 +180,7 @@ def _csv_cell(value: object) -> object:
     if isinstance(value, Decimal | float):
         number = float(value)
         return str(int(number)) if number.is_integer() else repr(number)
-    return value
+    return safe_text.csv_field(value)
 
 
 def to_csv(con, sheet: Sheet) -> str:
@@ -204,7 +206,7 @@ def export_files(con, directory: str | Path) -> list[Path]:
     with settings_file.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["key", "value"])
-        writer.writerows(rows)
+        writer.writerows([key, safe_text.csv_field(value)] for key, value in rows)
     written.append(settings_file)
     return written
 

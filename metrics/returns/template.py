@@ -6,10 +6,19 @@ import io
 from pathlib import Path
 
 from metrics.contract import ABOUT, ACTIVITY, EARLIEST_DATE, RETURN_SHEETS, SPEND, Column, Sheet
+from metrics.safe_text import put_text
 
 MAX_TEMPLATE_ROWS = 2000
 _HEADER_FILL = "1F4E79"
 _DATE_FORMAT = "yyyy-mm-dd"
+
+
+def _append(ws, values: list) -> None:
+    """A row of the template, its text written so that no spreadsheet takes it for a formula."""
+    ws.append(values)
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str):
+            put_text(cell, cell.value)
 
 
 def _style_header(ws, width_by_column: list[int]) -> None:
@@ -60,7 +69,7 @@ def _table_sheet(wb, sheet: Sheet) -> None:
     from openpyxl.utils import get_column_letter
 
     ws = wb.create_sheet(sheet.name)
-    ws.append(sheet.names)
+    _append(ws, sheet.names)
     _style_header(ws, [max(14, len(c.name) + 4) for c in sheet.columns])
     for i, col in enumerate(sheet.columns, start=1):
         letter = get_column_letter(i)
@@ -76,11 +85,11 @@ def _table_sheet(wb, sheet: Sheet) -> None:
 
 def _keyvalue_sheet(wb, sheet: Sheet, month: str | None) -> None:
     ws = wb.create_sheet(sheet.name)
-    ws.append([sheet.key_header, sheet.value_header, "what it means"])
+    _append(ws, [sheet.key_header, sheet.value_header, "what it means"])
     _style_header(ws, [26, 44, 70])
     for row, col in enumerate(sheet.columns, start=2):
         value = month if (col.name == "reporting_month" and month) else None
-        ws.append([col.name, value, col.description])
+        _append(ws, [col.name, value, col.description])
         value_cell = ws.cell(row=row, column=2)
         if col.type == "date":
             value_cell.number_format = _DATE_FORMAT
@@ -96,11 +105,11 @@ def _notes_sheet(wb) -> None:
     from openpyxl.styles import Font
 
     ws = wb.create_sheet("Notes")
-    ws.append(["sheet", "column or field", "type", "required", "allowed values", "what it means"])
+    _append(ws, ["sheet", "column or field", "type", "required", "allowed values", "what it means"])
     _style_header(ws, [12, 26, 10, 10, 60, 80])
     for sheet in RETURN_SHEETS:
         for col in sheet.columns:
-            ws.append(
+            _append(ws,
                 [
                     sheet.name,
                     col.name,
@@ -110,7 +119,7 @@ def _notes_sheet(wb) -> None:
                     col.description,
                 ]
             )
-    ws.append([])
+    _append(ws, [])
     for line in (
         "How to fill in the return",
         "One workbook per reporting month. Cases: one row per case open at any time in the month "
@@ -120,7 +129,7 @@ def _notes_sheet(wb) -> None:
         "Header names ignore case, spaces and underscores. Every problem is reported at once, with "
         "the sheet, row and column, and a rejected workbook changes nothing.",
     ):
-        ws.append([line])
+        _append(ws, [line])
     ws.cell(row=ws.max_row - 4, column=1).font = Font(bold=True)
 
 
