@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from metrics import cli, safe_text
+from metrics import cli
 from metrics.admin import reference, setup
 from metrics.contract import NRM_REFERRALS
 from metrics.returns import ingest
@@ -30,6 +30,8 @@ IMAGE = "![pixel](http://attacker.example/pixel.png)"
      ("a=b", "a=b"), (12.5, 12.5), (None, None)],
 )
 def test_a_csv_field_that_a_spreadsheet_would_run_gets_an_apostrophe_and_comes_back(text, field):
+    from metrics import safe_text  # here, so that the other tests run on code without it
+
     assert safe_text.csv_field(text) == field
     assert safe_text.from_csv_field(field) == text
 
@@ -61,6 +63,8 @@ def test_the_settings_export_escapes_formulas_and_imports_them_back_as_they_were
 
 
 def test_the_template_holds_no_formula_and_its_text_cannot_become_one():
+    from metrics import safe_text  # here, so that the other tests run on code without it
+
     book = load_workbook(io.BytesIO(build_template()))
     cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
     assert [c.coordinate for c in cells if c.data_type == "f"] == []
@@ -73,15 +77,21 @@ def test_the_template_holds_no_formula_and_its_text_cannot_become_one():
     ("two\nlines", "two lines"),
 ])
 def test_markdown_text_is_shown_as_itself(text, shown):
+    from metrics import safe_text  # here, so that the other tests run on code without it
+
     assert safe_text.markdown(text) == shown
 
 
 def test_html_text_is_shown_as_itself():
+    from metrics import safe_text  # here, so that the other tests run on code without it
+
     assert safe_text.html(IMAGE + " <b>") == ("&#33;&#91;pixel&#93;&#40;http&#58;//attacker&#46;example/pixel&#46;png"
                                              "&#41; &lt;b&gt;")
 
 
 def test_the_service_name_and_the_ratios_source_reach_the_pages_escaped(tmp_path, monkeypatch):
+    from metrics import safe_text  # here, so that the other tests run on code without it
+
     path = tmp_path / "dashboard.duckdb"
     data = hostile.base_return()
     data["about"]["service"] = IMAGE
