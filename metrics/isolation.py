@@ -201,6 +201,9 @@ def _outcome(module: str, name: str, args: tuple, memory_mb: int) -> tuple[str, 
     except MemoryError:
         return "memory", "MemoryError"
     except Exception as exc:
+        duckdb = sys.modules.get("duckdb")  # its allocator's refusal under the cap is an exception of its own
+        if duckdb is not None and isinstance(exc, duckdb.OutOfMemoryException):
+            return "memory", f"{type(exc).__name__}: {exc}".splitlines()[0]
         return "raised", exc
     finally:
         _limit_memory(None)

@@ -75,6 +75,23 @@ def test_a_reader_that_runs_out_of_memory_stops_only_its_worker():
     assert isolation.run(sum, [1, 2, 3]) == 6  # the next task gets a new worker
 
 
+def fill_duckdb(megabytes: int) -> int:
+    """A DuckDB query that needs more than its memory allows, as a reader under the cap may meet."""
+    import duckdb
+
+    con = duckdb.connect(config={"memory_limit": f"{megabytes}MB", "temp_directory": ""})
+    return con.sql("SELECT count(DISTINCT range::VARCHAR || repeat('x', 50)) FROM range(5_000_000)").fetchall()[0][0]
+
+
+def test_duckdb_running_out_of_memory_in_the_worker_is_a_memory_refusal():
+    # It came back as RuntimeError ("the worker failed: OutOfMemoryException ... not allowed back"), which the
+    # Upload page does not catch: an error box instead of a refusal.
+    with pytest.raises(isolation.Unsafe) as unsafe:
+        isolation.run(fill_duckdb, 16)
+    assert unsafe.value.reason == "memory"
+    assert str(unsafe.value).startswith("memory: OutOfMemoryException: Out of Memory Error"), unsafe.value
+
+
 def test_a_memory_error_and_an_overlong_task_are_refusals():
     with pytest.raises(isolation.Unsafe) as unsafe:
         isolation.run(bytearray, 64 * 2**30, memory_mb=256)
