@@ -12,7 +12,7 @@ import workbooks
 from metrics.admin import reference, setup
 from metrics.cli import run
 from metrics.contract import DEFAULT_COST_BENEFIT_SOURCE, Rejected
-from metrics.store import connection, settings
+from metrics.store import connection, logs, settings
 
 SAMPLE = connection.PROJECT_ROOT / "sample_data"
 REFERENCE_FILES = ["budget.csv", "kpi_targets.csv", "nrm_referrals.csv", "bank_holidays.csv"]
@@ -294,3 +294,24 @@ def test_a_budget_that_drops_loaded_spend_out_of_every_grant_is_saved_with_a_war
         assert reference.spend_without_grant(con) is None
     finally:
         con.close()
+
+
+def test_a_settings_file_its_worker_cannot_finish_is_refused_audited_and_changes_nothing(empty_db, tmp_path,
+                                                                                         monkeypatch, capsys):
+    """Pen test finding 1 for settings CSVs: each is read in a worker with limits (here, no time at all)."""
+    from metrics import isolation  # here, so that the other tests run on code without it
+
+    real_run = isolation.run
+    monkeypatch.setattr(isolation, "run", lambda function, *args, **limits: real_run(function, *args,
+                                                                                      **{**limits, "seconds": 0}))
+    with setup.open_database(empty_db) as con:
+        before = workbooks.database_state(con)
+    budget = _write(tmp_path, "budget.csv", TWO_GRANTS)
+    assert run(["settings", "import", str(budget), "--db", str(empty_db), "--user", "manager"]) == 1
+    assert capsys.readouterr().err == (
+        "Rejected: 1 problem; nothing was changed.\n"
+        "budget.csv: could not be read safely: it takes longer to read than a settings file can\n")
+    with setup.open_database(empty_db) as con:
+        assert workbooks.database_state(con) == before
+        assert logs.audit_entries(con, 1)[["actor", "action", "detail"]].values.tolist() == [
+            ["manager", "settings file rejected", "budget.csv: 1 problem(s)"]]

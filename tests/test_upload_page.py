@@ -234,3 +234,23 @@ def test_the_commissioner_sees_data_quality_for_the_demo_year(paths):
     assert [(row["reporting_month"], row["status"], row["days_after_month_end"]) for row in late] == [
         ("2019-01", "late", 27)]
     assert not at.download_button  # the backup download is for the manager only
+
+
+def test_a_settings_csv_refused_on_the_page_is_audited_once(paths):
+    demo, _ = paths
+
+    def targets_and_refusals():
+        with duckdb.connect(str(demo)) as con:
+            return reference.to_csv(con, KPI_TARGETS), con.execute(
+                "SELECT actor, action, detail FROM audit_log WHERE action = 'settings file rejected'").fetchall()
+
+    targets, _ = targets_and_refusals()
+    at = open_page("pages/settings.py")
+    bad = b"measure,target,better,amber_band\ntimely_contact_rate,1,sideways,0\n"
+    at.file_uploader(key="csv-kpi_targets-0").set_value(("kpi_targets.csv", bad, "text/csv")).run()
+    at.run()  # a rerun that still holds the file audits nothing more
+    assert not at.exception
+    assert [e.value for e in at.error][-1:] == [
+        "**Not saved.** 1 problem in kpi\\_targets\\.csv: fix it and try again. Nothing has changed."]
+    assert targets_and_refusals() == (
+        targets, [("demo manager", "settings file rejected", "kpi_targets.csv: 1 problem(s)")])

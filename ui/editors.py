@@ -123,6 +123,10 @@ def table_editor(sheet: Sheet, title: str, noun: str) -> None:
                 typed = reference.read_uploaded(sheet, upload.getvalue(), upload.name)
             except Rejected as exc:
                 show_problems(exc.problems, md(upload.name))
+                audited = st.session_state.setdefault("settings_files_rejected", set())
+                if upload.file_id not in audited:  # once a file, not on every rerun that still holds it
+                    audited.add(upload.file_id)
+                    reference.audit_rejection(state.con(), state.user_name(), exc.problems)
             else:
                 if st.button(f"Replace the {noun} with {md(upload.name)} ({typed.num_rows} rows)",
                              key=f"import-{sheet.name}", type="primary"):

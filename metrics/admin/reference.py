@@ -27,6 +27,7 @@ from metrics.returns.isolated import refusal
 from metrics.returns.reading import text_table
 from metrics.store import settings
 from metrics.store.connection import PROJECT_ROOT
+from metrics.store.logs import record
 
 DEFAULTS_DIR = PROJECT_ROOT / "sample_data"
 BY_FILE = {f"{s.name}.csv": s for s in REFERENCE_SHEETS}
@@ -144,6 +145,12 @@ def read_uploaded(sheet: Sheet | None, content: bytes, file: str):
         raise refusal(file, unsafe, "a settings file") from None
 
 
+def audit_rejection(con, user: str | None, problems: list[Problem]) -> None:
+    """One audit entry for each settings file refused (by its checks or by its worker), as for a return."""
+    for file in dict.fromkeys(p.file for p in problems):
+        record(con, user, "settings file rejected", f"{file}: {sum(p.file == file for p in problems)} problem(s)")
+
+
 def import_files(con, paths: list[str | Path], user: str | None = None) -> dict[str, int]:
     """Check every file first (each in a worker), then replace the tables: one bad file changes nothing."""
     checked, problems = [], []
@@ -159,6 +166,7 @@ def import_files(con, paths: list[str | Path], user: str | None = None) -> dict[
         except OSError as exc:
             problems.append(Problem.whole(path.name, "", f"cannot be read: {exc.strerror}"))
     if problems:
+        audit_rejection(con, user, problems)
         raise Rejected(problems)
     replaced = {}
     for sheet, content, name in checked:
