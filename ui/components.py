@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
 from metrics import safe_text
@@ -47,7 +49,7 @@ def rag_badge(grade: str | None) -> str:
     """The grade as a colour and a word (never colour alone)."""
     if not grade:
         return ""
-    return f'<span class="rag rag-{grade}">{safe_text.html(GRADE_BADGES[grade])}</span>'
+    return f'<span class="rag rag-{grade}">{html.escape(GRADE_BADGES[grade])}</span>'  # the code's words, no data
 
 
 def page_header(title: str, needs_period: bool = True) -> bool:
