@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import http.server
 import threading
+import time
 import urllib.request
 from pathlib import Path
 
@@ -74,7 +75,7 @@ def test_the_lying_workbook_from_a_signed_in_manager_is_refused_and_audited(tmp_
         open_page(page, "Upload returns")
         upload(page, "lying.xlsx", hostile.lying_workbook())
         page.get_by_text("Nothing has been loaded.").wait_for(timeout=60_000)
-        assert LYING_SHOWN in _grid_text(page)
+        assert LYING_SHOWN in _grid_text(page, LYING_SHOWN)
         assert healthy(url)
         open_page(page, "Summary")  # the same session goes on: a rerun of another page
         assert page.locator('[data-testid="stException"]').count() == 0
@@ -99,9 +100,19 @@ def test_the_lying_workbook_from_an_anonymous_demo_visitor_leaves_the_server_ans
                                                             "lying.xlsx: 1 problem(s)"]]
 
 
-def _grid_text(page) -> str:
-    """The text of Streamlit's data grids (drawn on a canvas; its cells are in an accessible table)."""
-    return " ".join(page.locator('[data-testid="stDataFrame"] [role="gridcell"]').all_inner_texts())
+def _grid_text(page, wanted: str = "", seconds: float = 30) -> str:
+    """The text of Streamlit's data grids (drawn on a canvas; its cells are in an accessible table).
+
+    A grid fills its table only once drawn, so each grid is scrolled into view, until `wanted` shows."""
+    deadline = time.monotonic() + seconds
+    while True:
+        grids = page.locator('[data-testid="stDataFrame"]')
+        for index in range(grids.count()):
+            grids.nth(index).scroll_into_view_if_needed()
+        text = " ".join(page.locator('[data-testid="stDataFrame"] [role="gridcell"]').all_inner_texts())
+        if wanted in text or time.monotonic() > deadline:
+            return text
+        page.wait_for_timeout(500)
 
 
 def test_with_no_database_a_demo_visitor_cannot_load_a_return_or_become_a_user(tmp_path, browser):
