@@ -4,6 +4,7 @@ import streamlit as st
 
 from metrics import charts
 from metrics.answers import demand, spend
+from metrics.safe_text import markdown as md
 from ui import shell, state
 
 if shell.page("Demand and value"):
@@ -43,7 +44,7 @@ if shell.page("Demand and value"):
             },
             hide_index=True, width="stretch",
         )
-        st.caption(f"Source: {demand['source']}.")
+        st.caption(f"Source: {md(demand['source'])}.")
     for row in demand["comparison"].itertuples():
         if row.basis:
             st.markdown(f"- **{row.label}**: {row.service_shown} here ({row.basis}) against about "
@@ -57,4 +58,5 @@ if shell.page("Demand and value"):
     per_victim.metric("Cost per victim supported", value["shown"]["cost_per_victim"], border=True,
                       help=f"Spend ÷ {value['shown']['victims_supported']} victims supported.")
     st.markdown(f"**How the saving is estimated:** spend in the period × a cost-benefit ratio of "
-                f"**{value['ratio']:g}** ({value['shown']['ratio']}).  \n**Source of the ratio:** {value['source']}")
+                f"**{value['ratio']:g}** ({value['shown']['ratio']}).  \n"
+                f"**Source of the ratio:** {md(value['source'])}")

@@ -6,6 +6,7 @@ from metrics import charts
 from metrics.answers import growth
 from metrics.answers.series import slice_label
 from metrics.periods import Period
+from metrics.safe_text import markdown as md
 from ui import shell, state
 
 CUSTOM = "Choose the months"
@@ -45,12 +46,12 @@ if shell.page("Referral growth", needs_period=False):
     base_label, compare_label = slice_label(base), slice_label(compare)
 
     result = state.ask(growth.growth_comparison, base, compare, service, state.audience())
-    st.markdown(f"## {result['headline']}")
+    st.markdown(f"## {md(result['headline'])}")
     st.caption(f"Referrals received in {base_label} (base) against {compare_label} (compare). Growth is "
                "(compare − base) ÷ base; an area's count is the sum of its reference rows lying wholly inside the "
                "period, and is not available when they do not cover all of it.")
     for note in result["notes"]:
-        st.warning(note, icon="⚠️")
+        st.warning(md(note), icon="⚠️")
 
     table = result["table"]
     st.altair_chart(charts.growth(table, base_label, compare_label), width="stretch")

@@ -6,6 +6,7 @@ from metrics import charts
 from metrics.answers import spend
 from metrics.answers.spend import TOTAL
 from metrics.measures.formatting import signed_money
+from metrics.safe_text import markdown as md
 from ui import shell, state
 
 MONEY = "£%,.2f"
@@ -32,7 +33,7 @@ if shell.page("Spend vs budget"):
     saving.metric("Estimated public-money saving", value["shown"]["estimated_saving"], border=True,
                   help="Spend in the period × the cost-benefit ratio: an estimate, not a measured saving.")
     st.caption(f"Estimated saving = spend × {value['ratio']:g} ({value['shown']['ratio']}). Source of the ratio: "
-               f"{value['source']} The ratio and its source are settings the manager can change.")
+               f"{md(value['source'])} The ratio and its source are settings the manager can change.")
 
     st.subheader("Spend to date against the expected profile")
     first, last = profile["label"].iloc[0], profile["label"].iloc[-1]

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from metrics.answers import growth, summary
+from metrics.safe_text import markdown as md
 from ui import components, present, shell, state
 
 if shell.page("Summary"):
@@ -18,4 +19,4 @@ if shell.page("Summary"):
         components.cards(summary["spend"], per_row=3)
         st.subheader("Key messages")
         for message in summary["messages"]:
-            st.markdown(f"- {message}")
+            st.markdown(f"- {md(message)}")

@@ -6,6 +6,7 @@ import html
 
 import streamlit as st
 
+from metrics import safe_text
 from metrics.measures import compute
 from metrics.measures.grading import GRADE_BADGES, GRADE_COLOURS, GRADE_INK
 from ui import state
@@ -48,7 +49,7 @@ def rag_badge(grade: str | None) -> str:
     """The grade as a colour and a word (never colour alone)."""
     if not grade:
         return ""
-    return f'<span class="rag rag-{grade}">{html.escape(GRADE_BADGES[grade])}</span>'
+    return f'<span class="rag rag-{grade}">{html.escape(GRADE_BADGES[grade])}</span>'  # the code's words, no data
 
 
 def page_header(title: str, needs_period: bool = True) -> bool:
@@ -61,7 +62,7 @@ def page_header(title: str, needs_period: bool = True) -> bool:
         return False
     if needs_period:
         as_at = state.ask(compute.as_at, state.service())
-        st.caption(f"{state.service()} · {period.label} · figures as at {as_at:%d %B %Y}"
+        st.caption(f"{safe_text.markdown(state.service())} · {period.label} · figures as at {as_at:%d %B %Y}"
                    + (" · partnership view: small numbers suppressed, caseload rounded to the nearest 5"
                       if state.audience() == "partnership" else ""))
     return True
@@ -70,18 +71,18 @@ def page_header(title: str, needs_period: bool = True) -> bool:
 def card(row: dict) -> None:
     """One measure as a card: value, change on the previous period, target, grade and reading."""
     with st.container(border=True):
-        st.markdown(f'<div class="card-label">{html.escape(row["label"])}</div>'
-                    f'<div class="card-value">{html.escape(row["shown"])}</div>', unsafe_allow_html=True)
+        st.markdown(f'<div class="card-label">{safe_text.html(row["label"])}</div>'
+                    f'<div class="card-value">{safe_text.html(row["shown"])}</div>', unsafe_allow_html=True)
         meta = []
         if row["change"]:
             meta.append(f"{row['change']} on previous period ({row['previous_shown']})")
         if row["target_shown"]:
             meta.append(f"target {row['target_shown']}")
         if meta:
-            st.markdown(f'<div class="card-meta">{html.escape(" · ".join(meta))}</div>', unsafe_allow_html=True)
+            st.markdown(f'<div class="card-meta">{safe_text.html(" · ".join(meta))}</div>', unsafe_allow_html=True)
         if row["grade"]:
             st.markdown(rag_badge(row["grade"]), unsafe_allow_html=True)
-            st.markdown(f'<div class="reading">{html.escape(row["reading"])}</div>', unsafe_allow_html=True)
+            st.markdown(f'<div class="reading">{safe_text.html(row["reading"])}</div>', unsafe_allow_html=True)
 
 
 def cards(rows: list[dict], per_row: int = 4) -> None:

@@ -9,10 +9,10 @@ partnership role can only ever get the partnership pack.
 from __future__ import annotations
 
 import functools
-import html
 
 import streamlit as st
 
+from metrics import safe_text
 from metrics.pack import contents as pack
 from metrics.pack.model import MARKINGS
 from metrics.periods import Period
@@ -94,14 +94,14 @@ def present(summary: dict, growth: dict) -> None:
         components.cards(summary["spend"], per_row=3)
     elif index == 3:
         for message in summary["messages"]:
-            st.markdown(f'<p class="present-message">{html.escape(message)}</p>', unsafe_allow_html=True)
+            st.markdown(f'<p class="present-message">{safe_text.html(message)}</p>', unsafe_allow_html=True)
     else:
         growth_section(growth)
 
 
 def growth_section(growth: dict) -> None:
     """The referral growth headline and its table (trends.growth_comparison for the period and the one before)."""
-    st.markdown(f'<p class="present-headline">{html.escape(growth["headline"])}</p>', unsafe_allow_html=True)
+    st.markdown(f'<p class="present-headline">{safe_text.html(growth["headline"])}</p>', unsafe_allow_html=True)
     table = growth["table"][["area", "base_shown", "compare_shown", "growth_shown"]]
     st.dataframe(table.rename(columns={"area": "Area", "base_shown": "Previous period",
                                        "compare_shown": "This period", "growth_shown": "Growth"}),

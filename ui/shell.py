@@ -9,15 +9,17 @@ role may not see: access never depends on the menu alone.
 
 from __future__ import annotations
 
+import logging
 import threading
 
 import streamlit as st
 
 from metrics.admin import access
-from metrics.store.connection import DatabaseBusy
+from metrics.store.connection import DatabaseBusy, DatabaseUnreadable
 from ui import auth, components, sidebar, state
 
 _routing = threading.local()
+_log = logging.getLogger(__name__)
 
 
 def chrome() -> str:
@@ -46,6 +48,10 @@ def route(pages: dict[str, str]) -> None:
         st.navigation(visible).run()
     except DatabaseBusy as exc:
         st.warning(f"{exc}", icon="⏳")
+    except DatabaseUnreadable as exc:
+        _log.error("%s", exc)  # with the path, for whoever looks after the server; never on a page
+        st.error("The dashboard's database cannot be opened. Whoever looks after the server can see why in its "
+                 "log.")
     finally:
         _routing.active = False
         state.release()

@@ -35,8 +35,8 @@ def _kept_select(widget, label: str, options: list, name: str, default=None, **k
 
 def demo_banner() -> None:
     if state.database()[1]:
-        st.warning("**Demo mode**: these are invented sample returns, not real data. The first real "
-                   "upload creates the real database and the demo is no longer shown.", icon="🧪")
+        st.warning("**Demo mode**: these are invented sample returns, not real data. The real database is "
+                   "created on the server (`python -m metrics init`); then the demo is no longer shown.", icon="🧪")
 
 
 def role_picker(roles: tuple[str, ...]) -> str:

@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from metrics.cli.accounts import plain_table, users_command
+from metrics.cli.accounts import init_command, plain_table, users_command
 from metrics.cli.parser import build_parser, user_of
 from metrics.contract import Rejected
 
@@ -45,9 +45,17 @@ def run(argv: list[str] | None = None) -> int:
                 f"from {args.source} into {done['target']}"
             )
             return 0
+        if args.command == "init":
+            return init_command(args)
+        path = connection.database_path(args.db)
+        if not path.exists():
+            # Fails closed: a mistyped --db or $DASHBOARD_DB never quietly makes a new, empty database.
+            print(f"Error: there is no database at {path}: create it with `python -m metrics init --manager NAME`, "
+                  "or restore a backup into it with `python -m metrics restore DIR`", file=sys.stderr)
+            return 1
         from metrics.admin.setup import open_database
 
-        with open_database(args.db) as con:
+        with open_database(path) as con:
             return _dispatch(args, con)
     except Rejected as exc:
         _print_problems(exc)
@@ -59,7 +67,7 @@ def run(argv: list[str] | None = None) -> int:
 
 def _dispatch(args, con) -> int:
     from metrics.admin import reference
-    from metrics.returns import ingest
+    from metrics.returns import isolated
     from metrics.store import loading, logs
 
     if args.command == "template":
@@ -73,7 +81,7 @@ def _dispatch(args, con) -> int:
               f"the end of {made['from_month']}")
         return 0
     if args.command == "ingest":
-        for loaded in ingest.ingest_paths(con, args.paths, user_of(args)):
+        for loaded in isolated.ingest_paths(con, args.paths, user_of(args)):
             replaced = f", replacing upload {loaded['replaced_upload_id']}" if loaded["replaced_upload_id"] else ""
             print(
                 f"Loaded {loaded['file']}: {loaded['service']} {loaded['reporting_month']}, "

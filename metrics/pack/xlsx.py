@@ -19,8 +19,8 @@ from openpyxl.utils import get_column_letter
 from metrics.measures.grading import GRADE_COLOURS, GRADE_INK, GRADE_WORDS
 from metrics.pack.model import Pack, Table
 from metrics.periods import month_start
+from metrics.safe_text import put_text
 
-RISKY_FIRST = ("=", "+", "-", "@", "\t", "\r")
 NUMBER_FORMATS = {  # by the formats of metrics.measures.formatting
     "whole": "#,##0",
     "number": "#,##0",
@@ -38,14 +38,6 @@ NUMBER_FORMATS = {  # by the formats of metrics.measures.formatting
 HEADER_FILL = PatternFill("solid", fgColor="E1E1E1")
 BOLD = Font(bold=True)
 WRAPPED = {"reading", "definition", "area", "label"}
-
-
-def put_text(cell, text: str) -> None:
-    """Write text so that no spreadsheet can take it for a formula."""
-    cell.value = text
-    cell.data_type = "s"  # openpyxl turns a leading '=' into a formula unless told otherwise
-    if text.startswith(RISKY_FIRST):
-        cell.quotePrefix = True
 
 
 def put(cell, fmt: str, value) -> None:

@@ -12,7 +12,9 @@ import difflib
 import io
 import math
 import re
+import struct
 import zipfile
+import zlib
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -21,6 +23,7 @@ from metrics.contract import MAX_DATA_ROWS, MAX_UPLOAD_BYTES, Problem, Rejected,
 from metrics.returns.workbook_xml import extent_problem, letters
 
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+_CHUNK = 1024 * 1024  # each part is inflated this much at a time to measure it
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # A date cell as fastexcel gives it ('2019-03-01 00:00:00'), or an ISO date cell (t="d", which Excel's Strict
 # save, SheetJS and openpyxl's iso_dates write) at midnight ('2019-03-01T00:00:00', '...T00:00:00.000').
@@ -71,8 +74,52 @@ def check_file(content: bytes, file: str, max_bytes: int = MAX_UPLOAD_BYTES) -> 
                 raise file_problem(file, "expands to more than 200 MB when opened: too large to read safely")
             if "EncryptionInfo" in names:
                 raise file_problem(file, "is password-protected: remove the password and upload it again")
+            for member in members:
+                _check_true_size(content, member, file)
     except zipfile.BadZipFile:
         raise file_problem(file, "is damaged or incomplete: it cannot be opened as a workbook") from None
+
+
+def _check_true_size(content: bytes, member: zipfile.ZipInfo, file: str) -> None:
+    """Refuse a part that holds more or less than its zip headers declare.
+
+    Python's zipfile stops at the declared size, but fastexcel decompresses the whole stream: a part
+    declaring only its first bytes (with their checksum) hides what follows from every other check.
+    So each part is streamed through zlib, a chunk at a time, up to one byte past what it declares.
+    """
+    header = content[member.header_offset : member.header_offset + 30]
+    if len(header) < 30 or not header.startswith(b"PK\x03\x04"):
+        raise zipfile.BadZipFile
+    name_length, extra_length = struct.unpack_from("<HH", header, 26)
+    start = member.header_offset + 30 + name_length + extra_length
+    if member.compress_type == zipfile.ZIP_STORED:
+        held = member.compress_size
+    elif member.compress_type == zipfile.ZIP_DEFLATED:
+        held = _inflated_size(content, start, budget=member.file_size + 1)
+    else:
+        raise file_problem(file, f"uses a kind of compression Excel does not write ({member.filename})")
+    if held > member.file_size:
+        raise file_problem(file, f"has been altered: its part {member.filename} holds more than the file declares, "
+                           "so it cannot be read safely")
+    if held < member.file_size:
+        raise zipfile.BadZipFile
+
+
+def _inflated_size(content: bytes, start: int, budget: int) -> int:
+    """How many bytes the deflate stream at `start` expands to, counting no further than `budget`."""
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    size, position = 0, start
+    try:
+        while not inflater.eof and size < budget:
+            pending = inflater.unconsumed_tail or content[position : position + _CHUNK]
+            if not inflater.unconsumed_tail:
+                if not pending:
+                    break  # the stream is cut short
+                position += len(pending)
+            size += len(inflater.decompress(pending, min(_CHUNK, budget - size)))
+    except zlib.error:
+        raise zipfile.BadZipFile from None
+    return size
 
 
 def open_workbook(content: bytes, file: str):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from metrics.contract import DEFAULT_COST_BENEFIT_RATIO, DEFAULT_COST_BENEFIT_SOURCE, Sheet
+from metrics.contract import BUDGET, DEFAULT_COST_BENEFIT_RATIO, DEFAULT_COST_BENEFIT_SOURCE, Sheet
 from metrics.store import marts
 from metrics.store.connection import write
 from metrics.store.logs import audit
@@ -81,6 +81,11 @@ def grants_covering(con, first_day, last_day) -> list[tuple[str, str]]:
         'SELECT budget_line, "grant" FROM budget WHERE start_date <= ? AND end_date >= ? ORDER BY ALL',
         [last_day, first_day],
     ).fetchall()
+
+
+def budget_table(con) -> pa.Table:
+    """The budget as an Arrow table (what a return's spend lines are checked against in a worker)."""
+    return con.sql(f"SELECT {_names(BUDGET)} FROM {BUDGET.table}").to_arrow_table()
 
 
 def earliest_grant_start(con, first_day, last_day):
