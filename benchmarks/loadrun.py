@@ -341,8 +341,11 @@ async def _level(
         level.elapsed_s = time.perf_counter() - start
         after = server.figures()
         level.errors += [f"a user stopped: {r!r}" for r in results if isinstance(r, BaseException)]
+        cpu_s = after["cpu_s"] - before["cpu_s"]
         level.server = after | {
-            "cpu_cores": (after["cpu_s"] - before["cpu_s"]) / level.elapsed_s,
+            "cpu_cores": cpu_s / level.elapsed_s,
+            # What a click costs the server whoever else shares the cores (the last clicks may end late).
+            "cpu_ms_per_click": cpu_s * 1000 / len(level.clicks) if level.clicks else None,
             "client_cpu_cores": (time.process_time() - client_before) / level.elapsed_s,  # on the same cores
         }
     finally:
@@ -519,6 +522,7 @@ def report_text(results: dict) -> str:
             f"  last delta p50 {_fmt(o['last_delta_p50_ms']):>6s}  {_fmt(level['reruns_per_s'], 1):>5s} reruns/s"
             f"  {o['clicks']:4d} clicks  errors {level['errors']}  peak RSS {_fmt(s.get('peak_rss_mb'))} MB"
             f"  CPU {_fmt(s.get('cpu_cores'), 2)} cores (client {_fmt(s.get('client_cpu_cores'), 2)})"
+            f" {_fmt(s.get('cpu_ms_per_click'))} ms a click"
             f"  log tracebacks {s.get('log_tracebacks')}  (load {level['load_average'][0]:.1f})"
         )
         for title, page in level["pages"].items():
