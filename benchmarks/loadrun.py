@@ -24,8 +24,8 @@ The same run against benchmarks/floor_app.py (nine empty pages, no sign-in) is t
 the cold and warm Trends page of one large service (10 years, ten times the sample's referrals a
 month, built with benchmarks/data.py), each sequence on a fresh server.
 
-Timings are printed, never asserted. `--quick` (1 and 5 users, a few seconds, a small service
-instead of the large one) is for CI and takes under a minute.
+Timings are printed, never asserted. `--quick` (1 and 5 users, 2 s each, a small service instead
+of the large one, one Trends sequence) is for CI: about a minute on a quiet machine.
 """
 
 from __future__ import annotations
@@ -77,6 +77,7 @@ class Level:
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     elapsed_s: float = 0.0
+    load_before: tuple = ()
     server: dict = field(default_factory=dict)
 
 
@@ -174,6 +175,9 @@ class Server:
                 self.peak_rss_kb = max(self.peak_rss_kb, rss)
             time.sleep(0.1)
 
+    def cpu_s(self) -> float | None:
+        return _proc_cpu_s(self.process.pid)
+
     def figures(self) -> dict:
         """Memory now and at its peak, and CPU seconds used so far."""
         pid = self.process.pid
@@ -181,7 +185,7 @@ class Server:
             "rss_mb": (_proc_status_kb(pid, "VmRSS") or 0) / 1024,
             "peak_rss_mb": self.peak_rss_kb / 1024,
             "hwm_rss_mb": (_proc_status_kb(pid, "VmHWM") or 0) / 1024,  # the kernel's peak, start-up included
-            "cpu_s": _proc_cpu_s(pid),
+            "cpu_s": self.cpu_s(),
         }
 
     def tracebacks(self) -> int:
@@ -273,6 +277,21 @@ def _checked(run: Run, expected_title: str | None) -> Run:
     return run
 
 
+async def alone(server: Server, rerun):
+    """Await a rerun (or a session opened) while no other user is busy, and note the server's CPU time."""
+    before = server.cpu_s()
+    result = await rerun
+    run = result[1] if isinstance(result, tuple) else result
+    run.server_cpu_ms = (server.cpu_s() - before) * 1000
+    return result
+
+
+async def click(session: Session, title: str, alone_on: Server | None = None) -> Run:
+    """Click a page's link and check that it drew its title; with `alone_on`, note the server's CPU time."""
+    rerun = session.click_page(title)
+    return _checked(await (alone(alone_on, rerun) if alone_on else rerun), title)
+
+
 async def open_session(url: str, sign_in: bool) -> tuple[Session, Run]:
     """A new session on the app's first page, signed in through the form when the app asks."""
     session = Session(url, timeout_s=CLICK_TIMEOUT_S)
@@ -298,14 +317,21 @@ async def sign_in_form(session: Session, form: Run) -> Run:
 
 
 async def click_through(
-    session: Session, pages: list[str], start: int, until: float, think_s: float, rng: random.Random, clicks: list[Run]
+    session: Session,
+    pages: list[str],
+    start: int,
+    until: float,
+    think_s: float,
+    rng: random.Random,
+    clicks: list[Run],
+    alone_on: Server | None,
 ) -> None:
     """Click page after page, from the `start`th, waiting `think_s` after each has drawn, until `until`."""
     await asyncio.sleep(rng.uniform(0, think_s))  # people do not click in step
     index = start
     while time.perf_counter() < until:
         title = pages[index % len(pages)]
-        clicks.append(_checked(await session.click_page(title), title))
+        clicks.append(await click(session, title, alone_on))
         index += 1
         await asyncio.sleep(min(think_s, max(0.0, until - time.perf_counter())))
 
@@ -313,7 +339,7 @@ async def click_through(
 async def _level(
     app: str, url: str, users: int, seconds: float, think_s: float, pages: list[str] | None, server: Server
 ) -> Level:
-    level = Level(app, users, seconds)
+    level = Level(app, users, seconds, load_before=os.getloadavg())
     opened_sessions = []
     try:
         # One after another: two sessions of one account signing in at the same moment can conflict in
@@ -327,13 +353,16 @@ async def _level(
             return level
         shown = [title for title in sessions[0].pages if pages is None or title in pages]
         for title in shown:  # one user fills the caches; the others find them full
-            level.first_visits.append(_checked(await sessions[0].click_page(title), title))
+            level.first_visits.append(await click(sessions[0], title, alone_on=server))
         rng = random.Random(users)
         before, client_before = server.figures(), time.process_time()
         start = time.perf_counter()
+        alone_on = server if len(sessions) == 1 else None  # a click's CPU time is its own only then
         results = await asyncio.gather(
             *(
-                click_through(s, shown, i * len(shown) // len(sessions), start + seconds, think_s, rng, level.clicks)
+                click_through(
+                    s, shown, i * len(shown) // len(sessions), start + seconds, think_s, rng, level.clicks, alone_on
+                )
                 for i, s in enumerate(sessions)
             ),
             return_exceptions=True,
@@ -378,57 +407,62 @@ def run_level(
 # --- the Trends page of one large service ------------------------------------------------------
 
 
-async def _trends_steps(url: str, first_month: str) -> dict[str, Run]:
+async def _trends_steps(server: Server, first_month: str) -> dict[str, Run]:
     """Sign in, Trends (its first run), again, the whole history (its first run), again, and again
     after another user signs in."""
     steps: dict[str, Run] = {}
-    session, steps["sign-in (lands on Summary)"] = await open_session(url, sign_in=True)
+    session, steps["sign-in (lands on Summary)"] = await alone(server, open_session(server.url, sign_in=True))
     try:
-        steps["Trends, default period: first run"] = _checked(await session.click_page("Trends"), "Trends")
-        steps["Trends, default period: again"] = _checked(await session.click_page("Trends"), "Trends")
-        steps |= await whole_history(session, first_month, "Trends, whole history: first run")
-        steps["Trends, whole history: again"] = _checked(await session.click_page("Trends"), "Trends")
-        other, steps["another user signs in"] = await open_session(url, sign_in=True)
+        steps["Trends, default period: first run"] = await click(session, "Trends", server)
+        steps["Trends, default period: again"] = await click(session, "Trends", server)
+        steps |= await whole_history(server, session, first_month, "Trends, whole history: first run")
+        steps["Trends, whole history: again"] = await click(session, "Trends", server)
+        other, steps["another user signs in"] = await alone(server, open_session(server.url, sign_in=True))
         await other.close()
-        steps["Trends, whole history: after that sign-in"] = _checked(await session.click_page("Trends"), "Trends")
+        steps["Trends, whole history: after that sign-in"] = await click(session, "Trends", server)
     finally:
         await session.close()
     return steps
 
 
-async def whole_history(session: Session, first_month: str, name: str) -> dict[str, Run]:
+async def whole_history(server: Server, session: Session, first_month: str, name: str) -> dict[str, Run]:
     """Pick 'Custom range' in the sidebar, then its first month: the longest period (a run each)."""
     page = session.current_page
-    steps = {
-        "  (sidebar: Custom range)": await session.set_widgets(
-            [choice_state(session.last_run, "Period", "Custom range")]
-        )
-    }
+
+    def custom_range():
+        return alone(server, session.set_widgets([choice_state(session.last_run, "Period", "Custom range")]))
+
+    steps = {"  (sidebar: Custom range)": await custom_range()}
     if "From" not in session.last_run.widgets:
         # Seen on a server's first session: the run after signing in draws its widgets under other ids
         # than the next run, so the first change is lost (as a browser's would be). Send it again.
-        steps["  (sidebar: Custom range, sent again: the first was lost)"] = await session.set_widgets(
-            [choice_state(session.last_run, "Period", "Custom range")]
-        )
-    steps[name] = _checked(await session.set_widgets([choice_state(session.last_run, "From", first_month)]), page)
+        steps["  (sidebar: Custom range, sent again: the first was lost)"] = await custom_range()
+    from_first = session.set_widgets([choice_state(session.last_run, "From", first_month)])
+    steps[name] = _checked(await alone(server, from_first), page)
     return steps
 
 
-async def _trends_fresh_whole_history(url: str, first_month: str) -> dict[str, Run]:
+async def _trends_fresh_whole_history(server: Server, first_month: str) -> dict[str, Run]:
     """Sign in, pick the whole history on Summary, then Trends (its first run), again."""
     steps: dict[str, Run] = {}
-    session, steps["sign-in (lands on Summary)"] = await open_session(url, sign_in=True)
+    session, steps["sign-in (lands on Summary)"] = await alone(server, open_session(server.url, sign_in=True))
     try:
-        steps |= await whole_history(session, first_month, "Summary, whole history: first run")
-        steps["Trends, whole history: first run"] = _checked(await session.click_page("Trends"), "Trends")
-        steps["Trends, whole history: again"] = _checked(await session.click_page("Trends"), "Trends")
+        steps |= await whole_history(server, session, first_month, "Summary, whole history: first run")
+        steps["Trends, whole history: first run"] = await click(session, "Trends", server)
+        steps["Trends, whole history: again"] = await click(session, "Trends", server)
     finally:
         await session.close()
     return steps
 
 
-def trends_runs(size: data.Size, folder: Path, options: dict | None = None) -> dict:
-    """Cold and warm Trends of one generated service, each sequence on a fresh server."""
+TRENDS_SEQUENCES = {
+    "Trends first, then the whole history": _trends_steps,
+    "the whole history first, then Trends": _trends_fresh_whole_history,
+}
+
+
+def trends_runs(size: data.Size, folder: Path, options: dict | None = None, sequences: int = 2) -> dict:
+    """Cold and warm Trends of one generated service, each of the first `sequences` on a fresh server."""
     start = time.perf_counter()
     database = service_database(folder, size)
     result = {
@@ -437,21 +471,19 @@ def trends_runs(size: data.Size, folder: Path, options: dict | None = None) -> d
         "build_s": time.perf_counter() - start,
         "sequences": {},
     }
-    for name, steps in (
-        ("Trends first, then the whole history", _trends_steps),
-        ("the whole history first, then Trends", _trends_fresh_whole_history),
-    ):
+    for name, steps in list(TRENDS_SEQUENCES.items())[:sequences]:
         with Server(APPS["dashboard"], folder, database, options or {}) as server:
-            runs = asyncio.run(steps(server.url, size.first))
+            runs = asyncio.run(steps(server, size.first))
             result["sequences"][name] = {
                 step: {
                     "server_ms": run.server_s * 1000,
                     "last_delta_ms": _ms(run.last_delta_s),
+                    "server_cpu_ms": run.server_cpu_ms,
                     "errors": run.errors,
                     "notes": run.notes,
                 }
                 for step, run in runs.items()
-            } | {"server": server.figures() | {"log_tracebacks": server.tracebacks()}}
+            } | {"server": server.figures() | {"log_tracebacks": server.tracebacks(), "load_average": os.getloadavg()}}
     return result
 
 
@@ -476,12 +508,14 @@ def percentile(values: list[float], q: float) -> float | None:
 def _spread(runs: list[Run]) -> dict:
     server = [r.server_s * 1000 for r in runs]
     last = [r.last_delta_s * 1000 for r in runs if r.last_delta_s is not None]
+    cpu = [r.server_cpu_ms for r in runs if r.server_cpu_ms is not None]
     return {
         "clicks": len(runs),
         "p50_ms": percentile(server, 50),
         "p95_ms": percentile(server, 95),
         "last_delta_p50_ms": percentile(last, 50),
         "last_delta_p95_ms": percentile(last, 95),
+        "server_cpu_p50_ms": percentile(cpu, 50),  # only for clicks with no other user busy
     }
 
 
@@ -499,12 +533,14 @@ def summary(level: Level) -> dict:
         "overall": _spread(level.clicks),
         "pages": {title: _spread(runs) for title, runs in pages.items()},
         "first_visits_ms": {run.page: run.server_s * 1000 for run in level.first_visits},
+        "first_visits_cpu_ms": {run.page: run.server_cpu_ms for run in level.first_visits},
         "sign_in_ms": _spread(level.sign_ins) if level.app == "dashboard" else None,
         "errors": len(level.errors),
         "error_examples": sorted(set(level.errors))[:5],
         "notes": sorted(set(level.notes)),
         "server": level.server,
         "load_average": os.getloadavg(),
+        "load_average_before": level.load_before,
     }
 
 
@@ -523,12 +559,15 @@ def report_text(results: dict) -> str:
             f"  {o['clicks']:4d} clicks  errors {level['errors']}  peak RSS {_fmt(s.get('peak_rss_mb'))} MB"
             f"  CPU {_fmt(s.get('cpu_cores'), 2)} cores (client {_fmt(s.get('client_cpu_cores'), 2)})"
             f" {_fmt(s.get('cpu_ms_per_click'))} ms a click"
-            f"  log tracebacks {s.get('log_tracebacks')}  (load {level['load_average'][0]:.1f})"
+            f"  log tracebacks {s.get('log_tracebacks')}"
+            f"  (load {level['load_average_before'][0]:.1f} to {level['load_average'][0]:.1f})"
         )
         for title, page in level["pages"].items():
+            cpu = f"  server CPU p50 {_fmt(page['server_cpu_p50_ms']):>5s} ms" if page["server_cpu_p50_ms"] else ""
             lines.append(
                 f"    {title:18s} p50 {_fmt(page['p50_ms']):>6s}  p95 {_fmt(page['p95_ms']):>6s}"
-                f"  first visit {_fmt(level['first_visits_ms'].get(title)):>6s} ms  ({page['clicks']} clicks)"
+                f"  first visit {_fmt(level['first_visits_ms'].get(title)):>6s} ms"
+                f" (CPU {_fmt(level['first_visits_cpu_ms'].get(title)):>5s}){cpu}  ({page['clicks']} clicks)"
             )
         for example in level["error_examples"]:
             lines.append(f"    error: {example}")
@@ -545,7 +584,10 @@ def report_text(results: dict) -> str:
             for step, figures in steps.items():
                 if step != "server":
                     errors = "".join(f"  {kind}: {figures[kind]}" for kind in ("errors", "notes") if figures[kind])
-                    lines.append(f"    {step:48s} {_fmt(figures['server_ms']):>7s} ms{errors}")
+                    lines.append(
+                        f"    {step:58s} {_fmt(figures['server_ms']):>7s} ms"
+                        f"  (server CPU {_fmt(figures['server_cpu_ms']):>6s} ms){errors}"
+                    )
             lines.append(f"    peak RSS {_fmt(steps['server']['peak_rss_mb'])} MB")
     if results["quick"]:
         lines.append("(--quick: few users, a few seconds and a small service, for CI; not the figures to judge by)")
@@ -573,7 +615,7 @@ def run(
             results["levels"].append(summary(level))
     if trends is not None:
         progress("Trends of one service")
-        results["trends"] = trends_runs(trends, folder, options)
+        results["trends"] = trends_runs(trends, folder, options, sequences=1 if trends == SMALL else 2)
     return results
 
 
@@ -589,7 +631,7 @@ def _options(pairs: list[str]) -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="1 and 5 users, 3 s each, a small service: for CI")
+    parser.add_argument("--quick", action="store_true", help="1 and 5 users, 2 s each, a small service: for CI")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--users", help="numbers of users, e.g. 1,5,10,20 (the default)")
     parser.add_argument("--seconds", type=float, help="how long each number of users clicks (default 30)")
@@ -612,7 +654,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", metavar="DIR", help="build in DIR and keep the databases and server logs")
     args = parser.parse_args(argv)
     users = [int(n) for n in (args.users or ("1,5" if args.quick else "1,5,10,20")).split(",")]
-    seconds = args.seconds or (3.0 if args.quick else 30.0)
+    seconds = args.seconds or (2.0 if args.quick else 30.0)
     apps = ["dashboard", "floor"] if args.app == "both" else [args.app]
     trends = (SMALL if args.quick else LARGE) if args.trends and "dashboard" in apps else None
     options = _options(args.option)

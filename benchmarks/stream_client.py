@@ -53,6 +53,7 @@ class Run:
     page: str
     server_s: float = 0.0  # rerun sent → script_finished received
     last_delta_s: float | None = None  # rerun sent → the run's last delta received
+    server_cpu_ms: float | None = None  # the server's CPU time over the click, when it was alone
     deltas: int = 0
     bytes: int = 0
     title: str | None = None  # the first st.title the run drew
