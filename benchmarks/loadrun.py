@@ -60,8 +60,9 @@ MAX_USERS, MAX_SECONDS = 50, 600  # the run's bounds, whatever is asked
 # times the sample returns' 5 to 15 a month would give 61,000 rows, less than one data.FULL service.
 LARGE = data.Size(1, "2018-01", "2027-12", (600, 1000), ("2027-01", "2027-12"), 0, 1)
 SMALL = replace(LARGE, first="2019-01", last="2019-12", per_month=(5, 15), period=("2019-01", "2019-12"))
-# A mistake in the app's flow (the sign-in, a missing widget) fails the run in good time.
-CLICK_TIMEOUT_S = 120.0
+# A mistake in the app's flow (the sign-in, a missing widget) fails the run in good time; a cold
+# Trends of the large service was seen to take 88 s on a busy machine.
+CLICK_TIMEOUT_S, TRENDS_TIMEOUT_S = 120.0, 600.0
 
 
 @dataclass
@@ -292,9 +293,9 @@ async def click(session: Session, title: str, alone_on: Server | None = None) ->
     return _checked(await (alone(alone_on, rerun) if alone_on else rerun), title)
 
 
-async def open_session(url: str, sign_in: bool) -> tuple[Session, Run]:
+async def open_session(url: str, sign_in: bool, timeout_s: float = CLICK_TIMEOUT_S) -> tuple[Session, Run]:
     """A new session on the app's first page, signed in through the form when the app asks."""
-    session = Session(url, timeout_s=CLICK_TIMEOUT_S)
+    session = Session(url, timeout_s=timeout_s)
     run = await session.open()
     if sign_in:
         run = await sign_in_form(session, run)
@@ -407,52 +408,51 @@ def run_level(
 # --- the Trends page of one large service ------------------------------------------------------
 
 
-async def _trends_steps(server: Server, first_month: str) -> dict[str, Run]:
+async def _trends_steps(server: Server, first_month: str, steps: dict[str, Run]) -> None:
     """Sign in, Trends (its first run), again, the whole history (its first run), again, and again
     after another user signs in."""
-    steps: dict[str, Run] = {}
-    session, steps["sign-in (lands on Summary)"] = await alone(server, open_session(server.url, sign_in=True))
+    session, steps["sign-in (lands on Summary)"] = await alone(server, _trends_session(server))
     try:
         steps["Trends, default period: first run"] = await click(session, "Trends", server)
         steps["Trends, default period: again"] = await click(session, "Trends", server)
-        steps |= await whole_history(server, session, first_month, "Trends, whole history: first run")
+        await whole_history(server, session, first_month, "Trends, whole history: first run", steps)
         steps["Trends, whole history: again"] = await click(session, "Trends", server)
-        other, steps["another user signs in"] = await alone(server, open_session(server.url, sign_in=True))
+        other, steps["another user signs in"] = await alone(server, _trends_session(server))
         await other.close()
         steps["Trends, whole history: after that sign-in"] = await click(session, "Trends", server)
     finally:
         await session.close()
-    return steps
 
 
-async def whole_history(server: Server, session: Session, first_month: str, name: str) -> dict[str, Run]:
+def _trends_session(server: Server):
+    return open_session(server.url, sign_in=True, timeout_s=TRENDS_TIMEOUT_S)
+
+
+async def whole_history(server: Server, session: Session, first_month: str, name: str, steps: dict) -> None:
     """Pick 'Custom range' in the sidebar, then its first month: the longest period (a run each)."""
     page = session.current_page
 
     def custom_range():
         return alone(server, session.set_widgets([choice_state(session.last_run, "Period", "Custom range")]))
 
-    steps = {"  (sidebar: Custom range)": await custom_range()}
+    steps["  (sidebar: Custom range)"] = await custom_range()
     if "From" not in session.last_run.widgets:
         # Seen on a server's first session: the run after signing in draws its widgets under other ids
         # than the next run, so the first change is lost (as a browser's would be). Send it again.
         steps["  (sidebar: Custom range, sent again: the first was lost)"] = await custom_range()
     from_first = session.set_widgets([choice_state(session.last_run, "From", first_month)])
     steps[name] = _checked(await alone(server, from_first), page)
-    return steps
 
 
-async def _trends_fresh_whole_history(server: Server, first_month: str) -> dict[str, Run]:
+async def _trends_fresh_whole_history(server: Server, first_month: str, steps: dict[str, Run]) -> None:
     """Sign in, pick the whole history on Summary, then Trends (its first run), again."""
-    steps: dict[str, Run] = {}
-    session, steps["sign-in (lands on Summary)"] = await alone(server, open_session(server.url, sign_in=True))
+    session, steps["sign-in (lands on Summary)"] = await alone(server, _trends_session(server))
     try:
-        steps |= await whole_history(server, session, first_month, "Summary, whole history: first run")
+        await whole_history(server, session, first_month, "Summary, whole history: first run", steps)
         steps["Trends, whole history: first run"] = await click(session, "Trends", server)
         steps["Trends, whole history: again"] = await click(session, "Trends", server)
     finally:
         await session.close()
-    return steps
 
 
 TRENDS_SEQUENCES = {
@@ -471,9 +471,14 @@ def trends_runs(size: data.Size, folder: Path, options: dict | None = None, sequ
         "build_s": time.perf_counter() - start,
         "sequences": {},
     }
-    for name, steps in list(TRENDS_SEQUENCES.items())[:sequences]:
+    for name, sequence in list(TRENDS_SEQUENCES.items())[:sequences]:
+        runs: dict[str, Run] = {}  # step: run, as far as the sequence got
+        failed = None
         with Server(APPS["dashboard"], folder, database, options or {}) as server:
-            runs = asyncio.run(steps(server, size.first))
+            try:
+                asyncio.run(sequence(server, size.first, runs))
+            except Exception as exc:  # a step that timed out or broke: keep the steps before it
+                failed = f"stopped after {len(runs)} steps: {exc!r}"
             result["sequences"][name] = {
                 step: {
                     "server_ms": run.server_s * 1000,
@@ -483,7 +488,10 @@ def trends_runs(size: data.Size, folder: Path, options: dict | None = None, sequ
                     "notes": run.notes,
                 }
                 for step, run in runs.items()
-            } | {"server": server.figures() | {"log_tracebacks": server.tracebacks(), "load_average": os.getloadavg()}}
+            } | {
+                "server": server.figures() | {"log_tracebacks": server.tracebacks(), "load_average": os.getloadavg()},
+                "failed": failed,
+            }
     return result
 
 
@@ -582,12 +590,14 @@ def report_text(results: dict) -> str:
         for name, steps in trends["sequences"].items():
             lines.append(f"  {name} (a fresh server):")
             for step, figures in steps.items():
-                if step != "server":
+                if step not in ("server", "failed"):
                     errors = "".join(f"  {kind}: {figures[kind]}" for kind in ("errors", "notes") if figures[kind])
                     lines.append(
                         f"    {step:58s} {_fmt(figures['server_ms']):>7s} ms"
                         f"  (server CPU {_fmt(figures['server_cpu_ms']):>6s} ms){errors}"
                     )
+            if steps["failed"]:
+                lines.append(f"    FAILED: {steps['failed']}")
             lines.append(f"    peak RSS {_fmt(steps['server']['peak_rss_mb'])} MB")
     if results["quick"]:
         lines.append("(--quick: few users, a few seconds and a small service, for CI; not the figures to judge by)")
@@ -609,9 +619,12 @@ def run(
     for count in users:
         for app in apps:
             progress(f"{app}: {count} users for {seconds:g} s")
-            level = run_level(
-                app, count, seconds, folder, database if app == "dashboard" else None, think_s, options=options
-            )
+            try:
+                level = run_level(
+                    app, count, seconds, folder, database if app == "dashboard" else None, think_s, options=options
+                )
+            except Exception as exc:  # a sign-in that timed out, a server that did not start: report, go on
+                level = Level(app, count, seconds, load_before=os.getloadavg(), errors=[f"the level stopped: {exc!r}"])
             results["levels"].append(summary(level))
     if trends is not None:
         progress("Trends of one service")
