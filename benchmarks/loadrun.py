@@ -305,7 +305,7 @@ async def open_session(url: str, sign_in: bool, timeout_s: float = CLICK_TIMEOUT
 async def sign_in_form(session: Session, form: Run) -> Run:
     """Fill in and submit the sign-in form; once more if the server drew the form again, with a note."""
     run = await session.submit_form(form, {"Name": USER, "Password": PASSWORD}, "Sign in")
-    if "Sign in" in run.widgets and not run.errors:
+    if "Sign in" in run.widgets and not run.errors and not run.alerts:
         # Seen when the form was drawn before anyone had signed in since the server started: the next
         # run gives the form's widgets other ids (Streamlit leaves its pages/-folder mode once a session
         # reaches st.navigation), so the submitted values are dropped, as a browser's would be.
@@ -313,7 +313,7 @@ async def sign_in_form(session: Session, form: Run) -> Run:
         run.notes.append("the first submit of the sign-in form was lost: the form came back empty")
     run.page = "(sign-in)"
     if "Sign in" in run.widgets or "Summary" not in session.pages:
-        run.errors.append(f"signing in did not reach the pages: drew {run.title!r}")
+        run.errors.append(f"signing in did not reach the pages: drew {run.title!r} {run.alerts}")
     return run
 
 
@@ -350,40 +350,46 @@ async def _level(
             opened_sessions.append(session)
             level.sign_ins.append(run)
         sessions = [session for session, run in zip(opened_sessions, level.sign_ins) if not run.errors]
-        if not sessions:
-            return level
-        shown = [title for title in sessions[0].pages if pages is None or title in pages]
-        for title in shown:  # one user fills the caches; the others find them full
-            level.first_visits.append(await click(sessions[0], title, alone_on=server))
-        rng = random.Random(users)
-        before, client_before = server.figures(), time.process_time()
-        start = time.perf_counter()
-        alone_on = server if len(sessions) == 1 else None  # a click's CPU time is its own only then
-        results = await asyncio.gather(
-            *(
-                click_through(
-                    s, shown, i * len(shown) // len(sessions), start + seconds, think_s, rng, level.clicks, alone_on
-                )
-                for i, s in enumerate(sessions)
-            ),
-            return_exceptions=True,
-        )
-        level.elapsed_s = time.perf_counter() - start
-        after = server.figures()
-        level.errors += [f"a user stopped: {r!r}" for r in results if isinstance(r, BaseException)]
-        cpu_s = after["cpu_s"] - before["cpu_s"]
-        level.server = after | {
-            "cpu_cores": cpu_s / level.elapsed_s,
-            # What a click costs the server whoever else shares the cores (the last clicks may end late).
-            "cpu_ms_per_click": cpu_s * 1000 / len(level.clicks) if level.clicks else None,
-            "client_cpu_cores": (time.process_time() - client_before) / level.elapsed_s,  # on the same cores
-        }
+        if sessions:
+            await _click_phase(level, sessions, seconds, think_s, pages, server)
     finally:
         await asyncio.gather(*(s.close() for s in opened_sessions), return_exceptions=True)
     for run in level.sign_ins + level.first_visits + level.clicks:
         level.errors += run.errors
         level.notes += run.notes
     return level
+
+
+async def _click_phase(
+    level: Level, sessions: list[Session], seconds: float, think_s: float, pages: list[str] | None, server: Server
+) -> None:
+    """One user visits every page once, then every user clicks through them for `seconds`."""
+    shown = [title for title in sessions[0].pages if pages is None or title in pages]
+    for title in shown:  # one user fills the caches; the others find them full
+        level.first_visits.append(await click(sessions[0], title, alone_on=server))
+    rng = random.Random(level.users)
+    before, client_before = server.figures(), time.process_time()
+    start = time.perf_counter()
+    alone_on = server if len(sessions) == 1 else None  # a click's CPU time is its own only then
+    results = await asyncio.gather(
+        *(
+            click_through(
+                s, shown, i * len(shown) // len(sessions), start + seconds, think_s, rng, level.clicks, alone_on
+            )
+            for i, s in enumerate(sessions)
+        ),
+        return_exceptions=True,
+    )
+    level.elapsed_s = time.perf_counter() - start
+    after = server.figures()
+    level.errors += [f"a user stopped: {r!r}" for r in results if isinstance(r, BaseException)]
+    cpu_s = after["cpu_s"] - before["cpu_s"]
+    level.server = after | {
+        "cpu_cores": cpu_s / level.elapsed_s,
+        # What a click costs the server whoever else shares the cores (the last clicks may end late).
+        "cpu_ms_per_click": cpu_s * 1000 / len(level.clicks) if level.clicks else None,
+        "client_cpu_cores": (time.process_time() - client_before) / level.elapsed_s,  # on the same cores
+    }
 
 
 def run_level(

@@ -21,12 +21,14 @@ import urllib.request
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 
+from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import connect
 
 XSRF_COOKIE = "_streamlit_xsrf"
+ERROR_ALERT = Alert.Format.ERROR
 DONE = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR)
 MAX_MESSAGE_BYTES = 200 * 1024 * 1024  # a page's largest message (a chart, a table) must get through
 WIDGETS = (
@@ -59,6 +61,7 @@ class Run:
     title: str | None = None  # the first st.title the run drew
     errors: list[str] = field(default_factory=list)  # exception elements and compile errors
     notes: list[str] = field(default_factory=list)  # what the caller saw that a person would notice
+    alerts: list[str] = field(default_factory=list)  # the st.error messages the run drew
     widgets: dict[str, tuple[str, object]] = field(default_factory=dict)  # label: (kind, element proto)
 
 
@@ -155,7 +158,7 @@ class Session:
         run.bytes += len(frame)
         kind = msg.WhichOneof("type")
         if kind == "new_session":  # a run starts (again, after st.rerun): what it draws replaces the last
-            run.title, run.widgets = None, {}
+            run.title, run.widgets, run.alerts = None, {}, []
         elif kind == "navigation":
             self.pages = {page.page_name: page.page_script_hash for page in msg.navigation.app_pages}
             current = [
@@ -170,6 +173,8 @@ class Session:
             what = element.WhichOneof("type")
             if what == "exception":
                 run.errors.append(_exception_text(element.exception))
+            elif what == "alert" and element.alert.format == ERROR_ALERT:
+                run.alerts.append(element.alert.body)
             elif what == "heading" and element.heading.tag == "h1" and run.title is None:
                 run.title = element.heading.body
             elif what in WIDGETS:
