@@ -82,7 +82,8 @@ def compute(
     measures = needed(names or list(MEASURES))
     params = _params(periods, service) | {"as_at": at or as_at(con, service),
                                           "cost_benefit_ratio": cost_benefit(con)[0]}
-    rows = {row["period_key"]: row for row in _rows(con, figures_sql(measures), params)}
+    sql = figures_sql(measures, events_apart=len(periods) > 1)
+    rows = {row["period_key"]: row for row in _rows(con, sql, params)}
     wanted = names or list(MEASURES)
     out = {}
     for key in periods:
@@ -116,6 +117,6 @@ def breakdown(con, periods: dict[str, Period], population: str, dimension: str, 
     service = resolve_service(con, service)
     params = _params(periods, service) | {"missing": NOT_RECORDED, "as_at": at or as_at(con, service)}
     out: dict[str, dict[str, int]] = {key: {} for key in periods}
-    for row in _rows(con, breakdown_sql(population, dimension, "$missing"), params):
+    for row in _rows(con, breakdown_sql(population, dimension, "$missing", len(periods) > 1), params):
         out[row["period_key"]][row["category"]] = int(row["n"])
     return out
