@@ -14,6 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from metrics import charts
 from metrics.admin import setup
 from metrics.periods import Period
 from metrics.store import connection, version
@@ -95,6 +96,19 @@ def ask(function, *args, **kwargs):
     name = f"{function.__module__}.{function.__qualname__}"
     _functions[name] = function
     return _cached(data_version(), name, args, tuple(sorted(kwargs.items())))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _drawn(build: str, frame, args: tuple, kwargs: tuple) -> dict:
+    return charts.vega_lite(_functions[build](frame, *args, **dict(kwargs)))
+
+
+def chart(build, frame, *args, **kwargs) -> dict:
+    """build(frame, *args, **kwargs) as a Vega-Lite dict for st.vega_lite_chart, built once per chart, frame
+    (an answer of `ask`: its data version and filters) and arguments."""
+    name = f"{build.__module__}.{build.__qualname__}"
+    _functions[name] = build
+    return _drawn(name, frame, args, tuple(sorted(kwargs.items())))
 
 
 def reset() -> None:
