@@ -14,7 +14,6 @@ from pathlib import Path
 
 import streamlit as st
 
-from metrics import charts
 from metrics.admin import setup
 from metrics.periods import Period
 from metrics.store import connection, version
@@ -100,7 +99,9 @@ def ask(function, *args, **kwargs):
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _drawn(build: str, frame, args: tuple, kwargs: tuple) -> dict:
-    return charts.vega_lite(_functions[build](frame, *args, **dict(kwargs)))
+    from metrics.charts import vega_lite  # Altair: imported by the first page with a chart, not by every page
+
+    return vega_lite(_functions[build](frame, *args, **dict(kwargs)))
 
 
 def chart(build, frame, *args, **kwargs) -> dict:
