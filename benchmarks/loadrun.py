@@ -2,7 +2,7 @@
 
     python benchmarks/loadrun.py [--quick] [--json] [--users 1,5,10,20] [--seconds N] [--think S]
                                  [--app dashboard|floor|both] [--trends | --no-trends] [--keep DIR]
-                                 [--option server.fileWatcherType=none ...]
+                                 [--option server.fileWatcherType=none ...] [--processes N]
 
 It starts `streamlit run` itself (headless, on 127.0.0.1 and a free port, nothing else is ever
 contacted) and drives it with simulated users over Streamlit's websocket protocol, no browser
@@ -23,6 +23,9 @@ resident memory (VmRSS of the streamlit process, sampled) and its CPU use (and t
 The same run against benchmarks/floor_app.py (nine empty pages, no sign-in) is the floor. Then
 the cold and warm Trends page of one large service (10 years, ten times the sample's referrals a
 month, built with benchmarks/data.py), each sequence on a fresh server.
+
+With `--processes 2`, each level runs two Streamlit processes on one copy of the database and deals
+the users to them in turn, as the reverse proxy's sticky sessions do (deploy/nginx.conf, docs/DEPLOY.md).
 
 Timings are printed, never asserted. `--quick` (1 and 5 users, 2 s each, a small service instead
 of the large one, one Trends sequence) is for CI: about a minute on a quiet machine.
@@ -54,7 +57,7 @@ from benchmarks.stream_client import Run, Session, choice_state  # noqa: E402
 
 USER, PASSWORD = "load.manager", "correct horse battery"
 APPS = {"dashboard": ROOT / "dashboard.py", "floor": ROOT / "benchmarks" / "floor_app.py"}
-MAX_USERS, MAX_SECONDS = 50, 600  # the run's bounds, whatever is asked
+MAX_USERS, MAX_SECONDS, MAX_PROCESSES = 50, 600, 4  # the run's bounds, whatever is asked
 # One service over ten years with ten times the referrals a month of a benchmark service (data.FULL:
 # 60 to 100, so 600 to 1,000): about 491,000 case-snapshot rows, the size the issue measured. Ten
 # times the sample returns' 5 to 15 a month would give 61,000 rows, less than one data.FULL service.
@@ -113,8 +116,8 @@ def _proc_cpu_s(pid: int) -> float | None:
 class Server:
     """`streamlit run APP` on 127.0.0.1 and a free port, its memory sampled while it runs."""
 
-    def __init__(self, app: Path, folder: Path, database: Path | None, options: dict[str, str]):
-        self.app, self.folder, self.database, self.options = app, folder, database, options
+    def __init__(self, app: Path, folder: Path, database: Path | None, options: dict[str, str], copy: bool = True):
+        self.app, self.folder, self.database, self.options, self.copies = app, folder, database, options, copy
         self.url = ""
         self.process: subprocess.Popen | None = None
         self.peak_rss_kb = 0
@@ -125,7 +128,9 @@ class Server:
         # DASHBOARD_DB exists, so the demo is never built; were it, it would go here, not into data/.
         env = os.environ | {"DASHBOARD_SAMPLE_DB": str(self.folder / "demo.duckdb")}
         self.copy = None
-        if self.database is not None:
+        if self.database is not None and not self.copies:  # one database that several servers share
+            env["DASHBOARD_DB"] = str(self.database)
+        elif self.database is not None:
             # Every server starts from the same database: sign-ins write to it (the audit log, the account).
             self.copy = self.folder / f"server-{port}.duckdb"
             shutil.copy(self.database, self.copy)
@@ -202,6 +207,51 @@ class Server:
             except subprocess.TimeoutExpired:  # uvicorn can wait for open connections
                 self.process.kill()
                 self.process.wait()
+        if self.copy is not None:
+            for path in (self.copy, self.copy.with_name(self.copy.name + ".wal")):
+                path.unlink(missing_ok=True)
+
+
+class Group:
+    """Several servers of one app on one database copy: users are dealt to them in turn, as the reverse
+    proxy's sticky sessions would (deploy/nginx.conf), and their figures are summed."""
+
+    def __init__(self, app: Path, folder: Path, database: Path | None, options: dict[str, str], processes: int):
+        self.copy = None
+        if database is not None and processes > 1:
+            self.copy = folder / f"shared-{os.getpid()}.duckdb"
+            shutil.copy(database, self.copy)
+        self.servers = [Server(app, folder, self.copy or database, options, copy=self.copy is None)
+                        for _ in range(processes)]
+
+    def __enter__(self) -> Group:
+        started = []
+        try:
+            for server in self.servers:
+                started.append(server.__enter__())
+        except BaseException:
+            for server in started:
+                server.__exit__(None, None, None)
+            raise
+        return self
+
+    @property
+    def urls(self) -> list[str]:
+        return [server.url for server in self.servers]
+
+    def cpu_s(self) -> float | None:
+        return sum(server.cpu_s() or 0 for server in self.servers)
+
+    def figures(self) -> dict:
+        each = [server.figures() for server in self.servers]
+        return {key: sum(f[key] or 0 for f in each) for key in each[0]} | {"processes": len(each)}
+
+    def tracebacks(self) -> int:
+        return sum(server.tracebacks() for server in self.servers)
+
+    def __exit__(self, *exc) -> None:
+        for server in self.servers:
+            server.__exit__(*exc)
         if self.copy is not None:
             for path in (self.copy, self.copy.with_name(self.copy.name + ".wal")):
                 path.unlink(missing_ok=True)
@@ -339,15 +389,15 @@ async def click_through(
 
 
 async def _level(
-    app: str, url: str, users: int, seconds: float, think_s: float, pages: list[str] | None, server: Server
+    app: str, urls: list[str], users: int, seconds: float, think_s: float, pages: list[str] | None, server: Group
 ) -> Level:
     level = Level(app, users, seconds, load_before=os.getloadavg())
     opened_sessions = []
     try:
         # One after another: two sessions of one account signing in at the same moment can conflict in
         # DuckDB (both update the account's row; one draws the exception).
-        for _ in range(users):
-            session, run = await open_session(url, sign_in=app == "dashboard")
+        for user in range(users):
+            session, run = await open_session(urls[user % len(urls)], sign_in=app == "dashboard")
             opened_sessions.append(session)
             level.sign_ins.append(run)
         sessions = [session for session, run in zip(opened_sessions, level.sign_ins) if not run.errors]
@@ -362,12 +412,14 @@ async def _level(
 
 
 async def _click_phase(
-    level: Level, sessions: list[Session], seconds: float, think_s: float, pages: list[str] | None, server: Server
+    level: Level, sessions: list[Session], seconds: float, think_s: float, pages: list[str] | None, server: Group
 ) -> None:
     """One user visits every page once, then every user clicks through them for `seconds`."""
     shown = [title for title in sessions[0].pages if pages is None or title in pages]
-    for title in shown:  # one user fills the caches; the others find them full
-        level.first_visits.append(await click(sessions[0], title, alone_on=server))
+    # one user of each process fills its caches; the others find them full
+    for first in sessions[: len(server.servers)]:
+        for title in shown:
+            level.first_visits.append(await click(first, title, alone_on=server))
     rng = random.Random(level.users)
     before, client_before = server.figures(), time.process_time()
     start = time.perf_counter()
@@ -402,12 +454,14 @@ def run_level(
     think_s: float = 1.0,
     pages: list[str] | None = None,
     options: dict | None = None,
+    processes: int = 1,
 ) -> Level:
-    """`users` users on a fresh server of `app` for `seconds`; `pages` limits the pages clicked."""
-    if not 1 <= users <= MAX_USERS or not 0 < seconds <= MAX_SECONDS:
-        raise ValueError(f"a level has 1 to {MAX_USERS} users and lasts at most {MAX_SECONDS} s")
-    with Server(APPS[app], folder, database, options or {}) as server:
-        level = asyncio.run(_level(app, server.url, users, seconds, think_s, pages, server))
+    """`users` users on fresh servers of `app` (`processes` of them) for `seconds`; `pages` limits the pages."""
+    if not 1 <= users <= MAX_USERS or not 0 < seconds <= MAX_SECONDS or not 1 <= processes <= MAX_PROCESSES:
+        raise ValueError(f"a level has 1 to {MAX_USERS} users on 1 to {MAX_PROCESSES} processes and lasts at most "
+                         f"{MAX_SECONDS} s")
+    with Group(APPS[app], folder, database, options or {}, processes) as server:
+        level = asyncio.run(_level(app, server.urls, users, seconds, think_s, pages, server))
     level.server["log_tracebacks"] = server.tracebacks()
     return level
 
@@ -568,7 +622,7 @@ def report_text(results: dict) -> str:
     for level in results["levels"]:
         o, s = level["overall"], level["server"]
         lines.append(
-            f"{level['app']:9s} {level['users']:2d} users"
+            f"{level['app']:9s} {level['users']:2d} users on {s.get('processes', 1)}"
             f"  p50 {_fmt(o['p50_ms']):>6s} ms  p95 {_fmt(o['p95_ms']):>6s} ms"
             f"  last delta p50 {_fmt(o['last_delta_p50_ms']):>6s}  {_fmt(level['reruns_per_s'], 1):>5s} reruns/s"
             f"  {o['clicks']:4d} clicks  errors {level['errors']}  peak RSS {_fmt(s.get('peak_rss_mb'))} MB"
@@ -620,16 +674,17 @@ def run(
     folder: Path,
     options: dict,
     progress,
+    processes: int = 1,
 ) -> dict:
-    results = {"users": users, "seconds": seconds, "think_s": think_s, "options": options, "levels": []}
+    results = {"users": users, "seconds": seconds, "think_s": think_s, "options": options, "processes": processes,
+               "levels": []}
     database = sample_database(folder)
     for count in users:
         for app in apps:
-            progress(f"{app}: {count} users for {seconds:g} s")
+            progress(f"{app}: {count} users for {seconds:g} s on {processes} process(es)")
             try:
-                level = run_level(
-                    app, count, seconds, folder, database if app == "dashboard" else None, think_s, options=options
-                )
+                level = run_level(app, count, seconds, folder, database if app == "dashboard" else None, think_s,
+                                  options=options, processes=processes)
             except Exception as exc:  # a sign-in that timed out, a server that did not start: report, go on
                 level = Level(app, count, seconds, load_before=os.getloadavg(), errors=[f"the level stopped: {exc!r}"])
             results["levels"].append(summary(level))
@@ -671,6 +726,8 @@ def main(argv: list[str] | None = None) -> int:
         help="a Streamlit config option for the server, e.g. server.fileWatcherType=none "
         "or runner.postScriptGC=false (repeatable)",
     )
+    parser.add_argument("--processes", type=int, default=1,
+                        help="Streamlit processes per level, users dealt to them in turn (sticky sessions)")
     parser.add_argument("--keep", metavar="DIR", help="build in DIR and keep the databases and server logs")
     args = parser.parse_args(argv)
     users = [int(n) for n in (args.users or ("1,5" if args.quick else "1,5,10,20")).split(",")]
@@ -686,10 +743,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.keep:
         folder = Path(args.keep)
         folder.mkdir(parents=True, exist_ok=True)
-        results = run(users, seconds, args.think, apps, trends, folder, options, progress)
+        results = run(users, seconds, args.think, apps, trends, folder, options, progress, args.processes)
     else:
         with tempfile.TemporaryDirectory(prefix="loadrun-") as tmp:
-            results = run(users, seconds, args.think, apps, trends, Path(tmp), options, progress)
+            results = run(users, seconds, args.think, apps, trends, Path(tmp), options, progress, args.processes)
     results["quick"] = args.quick
     results["wall_s"] = time.perf_counter() - start
     print(json.dumps(results, indent=2) if args.json else report_text(results))

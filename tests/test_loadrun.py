@@ -45,6 +45,15 @@ def test_the_floor_app_draws_its_nine_pages_without_sign_in(folder):
     assert [(run.page, run.title) for run in level.first_visits] == [(title, title) for title in PAGE_FILES]
 
 
+def test_two_processes_share_the_users_and_the_database(folder):
+    level = loadrun.run_level("dashboard", 2, 1.0, folder, loadrun.sample_database(folder), pages=PAGES[:1],
+                              processes=2)
+    assert level.errors == []
+    assert [run.page for run in level.sign_ins] == ["(sign-in)", "(sign-in)"]
+    assert [run.page for run in level.first_visits] == PAGES[:1] * 2  # each process's caches filled once
+    assert level.server["processes"] == 2 and level.server["peak_rss_mb"] > 0
+
+
 @pytest.mark.parametrize(
     ("values", "q", "expected"),
     [
