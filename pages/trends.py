@@ -14,7 +14,7 @@ def show(spec, frame, index="label", columns="measure_label") -> None:
     """The chart (state.chart's dict), then the figures behind it in a table (as shown: '<5', 'not shown')."""
     st.vega_lite_chart(spec, width="stretch")
     with st.expander("The figures behind this chart"):
-        st.dataframe(pivot_shown(frame, index, columns), hide_index=True, width="stretch")
+        st.dataframe(state.derived(pivot_shown, frame, index, columns), hide_index=True, width="stretch")
 
 
 if shell.page("Trends"):
