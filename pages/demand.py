@@ -17,8 +17,8 @@ if shell.page("Demand and value"):
     st.markdown("The national demand funnel (table on the right) says how many victims want support and what kind. "
                 "Beside it, this service's own mix of support among the people the advocate was in contact with.")
     mix_col, demand_col = st.columns(2)
-    mix_col.altair_chart(charts.support_mix(mix), width="stretch")
-    demand_col.altair_chart(charts.demand_mix(demand["comparison"]), width="stretch")
+    mix_col.vega_lite_chart(state.chart(charts.support_mix, mix), width="stretch")
+    demand_col.vega_lite_chart(state.chart(charts.demand_mix, demand["comparison"]), width="stretch")
 
     table_col, funnel_col = st.columns([2, 3])
     with table_col:

@@ -54,7 +54,7 @@ if shell.page("Referral growth", needs_period=False):
         st.warning(md(note), icon="⚠️")
 
     table = result["table"]
-    st.altair_chart(charts.growth(table, base_label, compare_label), width="stretch")
+    st.vega_lite_chart(state.chart(charts.growth, table, base_label, compare_label), width="stretch")
     st.dataframe(
         table[["area", "base_shown", "compare_shown", "change_shown", "growth_shown", "note"]],
         column_config={

@@ -43,8 +43,9 @@ if shell.page("Spend vs budget"):
     for tab, line in zip(st.tabs(lines), lines):
         with tab:
             chart_col, variance_col = st.columns([3, 2])
-            chart_col.altair_chart(charts.cumulative_spend(profile, line, budgets.get(line)), width="stretch")
-            variance_col.altair_chart(charts.spend_variance(profile, line), width="stretch")
+            chart_col.vega_lite_chart(state.chart(charts.cumulative_spend, profile, line, budgets.get(line)),
+                                     width="stretch")
+            variance_col.vega_lite_chart(state.chart(charts.spend_variance, profile, line), width="stretch")
 
     st.subheader(f"By budget line, {period.label}")
     st.dataframe(

@@ -5,16 +5,16 @@ import streamlit as st
 
 from metrics import charts
 from metrics.answers import referrals, series
-from metrics.answers.series import ACTIVITY, CASELOAD, GRAINS, MYTHS, OUTCOMES, pivot_shown
+from metrics.answers.series import ACTIVITY, CASELOAD, GRAINS, MYTHS, OUTCOMES, TRENDS, only, pivot_shown
 from metrics.measures.registry import BREAKDOWNS
 from ui import shell, state
 
 
-def show(chart, frame, index="label", columns="measure_label") -> None:
-    """The chart, then the figures behind it in a table (as shown: '<5', 'not shown')."""
-    st.altair_chart(chart, width="stretch")
+def show(spec, frame, index="label", columns="measure_label") -> None:
+    """The chart (state.chart's dict), then the figures behind it in a table (as shown: '<5', 'not shown')."""
+    st.vega_lite_chart(spec, width="stretch")
     with st.expander("The figures behind this chart"):
-        st.dataframe(pivot_shown(frame, index, columns), hide_index=True, width="stretch")
+        st.dataframe(state.derived(pivot_shown, frame, index, columns), hide_index=True, width="stretch")
 
 
 if shell.page("Trends"):
@@ -37,29 +37,30 @@ if shell.page("Trends"):
 
     st.subheader("Referrals")
     by_dimension = state.ask(referrals.referrals_by, period, dimension, service, audience, grain)
-    show(charts.referrals_breakdown(by_dimension, BREAKDOWNS[dimension], grain_title), by_dimension,
+    show(state.chart(charts.referrals_breakdown, by_dimension, BREAKDOWNS[dimension], grain_title), by_dimension,
          columns="category")
     rolling = state.ask(referrals.rolling_referrals, period, service, audience)
-    st.altair_chart(charts.rolling_referrals(rolling), width="stretch")
+    st.vega_lite_chart(state.chart(charts.rolling_referrals, rolling), width="stretch")
 
     st.subheader("Myths busted")
     st.markdown("Thames Valley found that the largest group of clients were **UK citizens**, and that **fewer than "
                 "half** had experienced any form of **trafficking**: modern slavery and trafficking are not the same "
                 "thing. Here are the same two shares for this service's referrals.")
-    myths = state.ask(series.measure_series, period, MYTHS, service, audience, grain)
-    show(charts.measure_lines(myths, "Referrals who are UK nationals, and with trafficking indicated", grain_title,
-                              reference=(0.5, "half")), myths)
+    measures = state.ask(series.measure_series, period, TRENDS, service, audience, grain)  # the page's in one query
+    myths = only(measures, MYTHS)
+    show(state.chart(charts.measure_lines, myths, "Referrals who are UK nationals, and with trafficking indicated",
+                     grain_title, reference=(0.5, "half")), myths)
 
     st.subheader("Caseload and closures")
-    caseload = state.ask(series.measure_series, period, CASELOAD, service, audience, grain)
-    show(charts.measure_lines(caseload, f"Open cases at the end of each {grain}, and cases closed", grain_title),
-         caseload)
+    caseload = only(measures, CASELOAD)
+    show(state.chart(charts.measure_lines, caseload, f"Open cases at the end of each {grain}, and cases closed",
+                     grain_title), caseload)
 
     st.subheader("Outcomes at closure")
-    outcomes = state.ask(series.measure_series, period, OUTCOMES, service, audience, grain)
-    show(charts.panels(outcomes, "Of cases closed: planned closures, each cope-and-recover outcome improved, and "
-                       "the victim's voice captured", grain_title), outcomes)
+    outcomes = only(measures, OUTCOMES)
+    show(state.chart(charts.panels, outcomes, "Of cases closed: planned closures, each cope-and-recover outcome "
+                     "improved, and the victim's voice captured", grain_title), outcomes)
 
     st.subheader("Activity")
-    activity = state.ask(series.measure_series, period, ACTIVITY, service, audience, grain)
-    show(charts.activity(activity, grain_title), activity)
+    activity = only(measures, ACTIVITY)
+    show(state.chart(charts.activity, activity, grain_title), activity)

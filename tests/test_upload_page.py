@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from metrics.admin import reference, setup
 from metrics.contract import ACTIVITY_MEASURES, KPI_TARGETS, Rejected
 from metrics.returns import ingest
-from metrics.returns.reading import SAVE_AS_XLSX
+from metrics.returns.file_checks import SAVE_AS_XLSX
 from sample_data.generate import SERVICE, workbook_bytes
 from tests import workbooks
 from tests.conftest import ROOT

@@ -9,6 +9,7 @@ it go when the rerun ends (shell.route calls `release`), so that the command lin
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import threading
 from pathlib import Path
 
@@ -112,6 +113,45 @@ def ask(function, *args, **kwargs):
     name = f"{function.__module__}.{function.__qualname__}"
     _functions[name] = function
     return _cached(data_version(), name, args, tuple(sorted(kwargs.items())))
+
+
+def _frame_key(frame) -> str:
+    """A frame's cache key from its contents as Arrow: Streamlit's own hashing of a frame of text columns
+    took 38 ms a frame (a pickle is quicker still, but not the same for equal frames)."""
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(frame, preserve_index=False).combine_chunks()
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return hashlib.sha1(sink.getvalue()).hexdigest()
+
+
+@st.cache_data(show_spinner=False, max_entries=256, hash_funcs={"pandas.DataFrame": _frame_key})
+def _drawn(build: str, frame, args: tuple, kwargs: tuple) -> dict:
+    from metrics.charts import vega_lite  # Altair: imported by the first page with a chart, not by every page
+
+    return vega_lite(_functions[build](frame, *args, **dict(kwargs)))
+
+
+@st.cache_data(show_spinner=False, max_entries=256, hash_funcs={"pandas.DataFrame": _frame_key})
+def _derived(function: str, frame, args: tuple, kwargs: tuple):
+    return _functions[function](frame, *args, **dict(kwargs))
+
+
+def derived(function, frame, *args, **kwargs):
+    """function(frame, *args, **kwargs), a pure function of an answer (a table as shown), made once per frame."""
+    name = f"{function.__module__}.{function.__qualname__}"
+    _functions[name] = function
+    return _derived(name, frame, args, tuple(sorted(kwargs.items())))
+
+
+def chart(build, frame, *args, **kwargs) -> dict:
+    """build(frame, *args, **kwargs) as a Vega-Lite dict for st.vega_lite_chart, built once per chart, frame
+    (an answer of `ask`: its data version and filters) and arguments."""
+    name = f"{build.__module__}.{build.__qualname__}"
+    _functions[name] = build
+    return _drawn(name, frame, args, tuple(sorted(kwargs.items())))
 
 
 def reset() -> None:

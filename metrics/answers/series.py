@@ -27,6 +27,7 @@ MYTHS = ("uk_national_rate", "trafficking_indicated_rate")
 CASELOAD = ("caseload_end", "closures")
 OUTCOMES = ("planned_closure_rate", *(f"outcome_{key}_rate" for key, _, _ in OUTCOME_AREAS), "voice_captured_rate")
 ACTIVITY = tuple(m.name for m in MEASURES.values() if m.source == "activity")
+TRENDS = MYTHS + CASELOAD + OUTCOMES + ACTIVITY  # the page's measures, asked for in one query
 
 
 def time_periods(period: Period, grain: str = "month") -> dict[str, Period]:
@@ -106,6 +107,11 @@ def measure_series(
     rows.sort(key=lambda r: order[r["key"]])  # slice by slice, measures in the order asked
     columns = ["key", "label", "measure", "measure_label", "unit", "value", "shown", "basis", "status"]
     return pd.DataFrame(rows, columns=columns).astype({"value": "float64"})
+
+
+def only(frame: pd.DataFrame, names: tuple[str, ...]) -> pd.DataFrame:
+    """The rows of a measure_series frame for some of its measures: the frame measure_series(names) gives."""
+    return frame[frame["measure"].isin(names)].reset_index(drop=True)
 
 
 def pivot_shown(frame: pd.DataFrame, index: str, columns: str, values: str = "shown") -> pd.DataFrame:

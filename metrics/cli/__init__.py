@@ -66,9 +66,8 @@ def run(argv: list[str] | None = None) -> int:
 
 
 def _dispatch(args, con) -> int:
-    from metrics.admin import reference
-    from metrics.returns import isolated
-    from metrics.store import loading, logs
+    # Each command imports what it uses: `report` and `uploads` start without pyarrow or pandas.
+    from metrics.store import logs
 
     if args.command == "template":
         from metrics.returns.prefill import prefilled_return
@@ -81,6 +80,8 @@ def _dispatch(args, con) -> int:
               f"the end of {made['from_month']}")
         return 0
     if args.command == "ingest":
+        from metrics.returns import isolated
+
         for loaded in isolated.ingest_paths(con, args.paths, user_of(args)):
             replaced = f", replacing upload {loaded['replaced_upload_id']}" if loaded["replaced_upload_id"] else ""
             print(
@@ -94,6 +95,8 @@ def _dispatch(args, con) -> int:
                 print(f"  Check: {warning}", file=sys.stderr)
         return 0
     if args.command == "rollback":
+        from metrics.store import loading
+
         try:
             done = loading.rollback(con, args.month, args.service, user_of(args))
         except loading.NothingToRollBack as exc:
@@ -105,15 +108,18 @@ def _dispatch(args, con) -> int:
         )
         return 0
     if args.command == "uploads":
-        log = logs.upload_log(con)
+        log = logs.upload_entries(con)
         if args.json:
-            print(log.to_json(orient="records", date_format="iso", indent=1))
-        elif log.empty:
+            print(json.dumps(log, indent=1, default=_iso))
+        elif not log:
             print("No uploads yet.")
         else:
-            print(log.drop(columns=["sha256", "rolled_back_by"]).to_string(index=False))
+            shown = [name for name in log[0] if name not in ("sha256", "rolled_back_by")]
+            print(plain_table(shown, [[row[name] for name in shown] for row in log]))
         return 0
     if args.command == "settings":
+        from metrics.admin import reference
+
         if args.action == "import":
             for name, rows in reference.import_files(con, args.files, user_of(args)).items():
                 print(f"Replaced {Path(name).stem} with {rows} rows from {name}")
@@ -176,6 +182,11 @@ def _dispatch(args, con) -> int:
             print(plain_table(("when", "who", "what", "detail"), rows))
         return 0
     raise AssertionError(args.command)
+
+
+def _iso(value) -> str:
+    """A timestamp in JSON: ISO 8601 to the millisecond, as the upload log has always printed it."""
+    return value.isoformat(timespec="milliseconds")
 
 
 def main() -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from metrics.measures import disclosure
 from metrics.measures.facts import breakdown_sql, figures_sql, needed
 from metrics.measures.registry import BREAKDOWNS, MEASURES
 from metrics.periods import Period, month_end
@@ -82,12 +81,15 @@ def compute(
     measures = needed(names or list(MEASURES))
     params = _params(periods, service) | {"as_at": at or as_at(con, service),
                                           "cost_benefit_ratio": cost_benefit(con)[0]}
-    rows = {row["period_key"]: row for row in _rows(con, figures_sql(measures), params)}
+    sql = figures_sql(measures, events_apart=len(periods) > 1)
+    rows = {row["period_key"]: row for row in _rows(con, sql, params)}
     wanted = names or list(MEASURES)
     out = {}
     for key in periods:
         figures = {name: _figure(name, rows[key]) for name in wanted}
         if audience == "partnership":
+            from metrics.measures import disclosure  # pandas: not for the command line's internal report
+
             figures = disclosure.figures(figures)
         out[key] = figures
     return out
@@ -116,6 +118,6 @@ def breakdown(con, periods: dict[str, Period], population: str, dimension: str, 
     service = resolve_service(con, service)
     params = _params(periods, service) | {"missing": NOT_RECORDED, "as_at": at or as_at(con, service)}
     out: dict[str, dict[str, int]] = {key: {} for key in periods}
-    for row in _rows(con, breakdown_sql(population, dimension, "$missing"), params):
+    for row in _rows(con, breakdown_sql(population, dimension, "$missing", len(periods) > 1), params):
         out[row["period_key"]][row["category"]] = int(row["n"])
     return out

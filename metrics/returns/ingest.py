@@ -31,7 +31,8 @@ from metrics.returns.checks import checked_table
 from metrics.returns.csv_sheets import zip_folder
 from metrics.returns.dates import column_warnings, field_warnings
 from metrics.returns.fields import check_fields
-from metrics.returns.reading import keyvalue_fields, table_rows, too_large
+from metrics.returns.file_checks import too_large
+from metrics.returns.reading import keyvalue_fields, table_rows
 from metrics.returns.sources import read_return
 from metrics.returns.totals import judge_total, split_total
 from metrics.store.loading import load_return

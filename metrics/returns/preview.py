@@ -15,9 +15,9 @@ import pyarrow as pa
 
 from metrics.contract import ACTIVITY_MEASURES, CASES, Problem, Rejected
 from metrics.periods import add_months
+from metrics.returns.file_checks import SAVE_AS_XLSX
 from metrics.returns.ingest import CheckedReturn
 from metrics.returns.isolated import check_return
-from metrics.returns.reading import SAVE_AS_XLSX
 from metrics.store.logs import resolve_service
 
 _COLUMNS = ", ".join(f'"{n}"' for n in CASES.names)

@@ -6,12 +6,15 @@ this module only reads and writes, each change one write that is audited.
 
 from __future__ import annotations
 
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from metrics.contract import BUDGET, DEFAULT_COST_BENEFIT_RATIO, DEFAULT_COST_BENEFIT_SOURCE, Sheet
 from metrics.store import marts
 from metrics.store.connection import write
 from metrics.store.logs import audit
+
+if TYPE_CHECKING:  # a replaced table arrives as Arrow; reading settings needs no pyarrow (the command line)
+    import pyarrow as pa
 
 
 def setting(con, key: str, default: str | None = None) -> str | None:
