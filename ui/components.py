@@ -62,7 +62,7 @@ def page_header(title: str, needs_period: bool = True) -> bool:
     if needs_period:
         as_at = state.ask(compute.as_at, state.service())
         st.caption(f"{state.service()} · {period.label} · figures as at {as_at:%d %B %Y}"
-                   + (" · partnership view: small numbers suppressed, caseload rounded to the nearest 5"
+                   + (" · partnership view: the published figures, counts rounded to the nearest 5"
                       if state.audience() == "partnership" else ""))
     return True
 
