@@ -5,7 +5,7 @@ import streamlit as st
 from metrics import charts
 from metrics.answers import demand, spend
 from metrics.safe_text import markdown as md
-from ui import shell, state
+from ui import components, shell, state
 
 if shell.page("Demand and value"):
     period, service, audience = state.period(), state.service(), state.audience()
@@ -16,6 +16,8 @@ if shell.page("Demand and value"):
     st.subheader("Who needs what kind of support")
     st.markdown("The national demand funnel (table on the right) says how many victims want support and what kind. "
                 "Beside it, this service's own mix of support among the people the advocate was in contact with.")
+    if audience == "partnership":
+        components.publication_download(service)
     mix_col, demand_col = st.columns(2)
     mix_col.vega_lite_chart(state.chart(charts.support_mix, mix), width="stretch")
     demand_col.vega_lite_chart(state.chart(charts.demand_mix, demand["comparison"]), width="stretch")
@@ -23,7 +25,7 @@ if shell.page("Demand and value"):
     table_col, funnel_col = st.columns([2, 3])
     with table_col:
         st.dataframe(
-            mix[["support_level", "shown", "share_shown"]],
+            mix[["support_level", "shown", "share_shown"] if audience == "internal" else ["support_level", "shown"]],
             column_config={
                 "support_level": st.column_config.TextColumn("Support level", width="medium"),
                 "shown": st.column_config.TextColumn("People in contact", alignment="right"),

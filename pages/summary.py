@@ -9,11 +9,12 @@ from ui import components, present, shell, state
 if shell.page("Summary"):
     period, service, audience = state.period(), state.service(), state.audience()
     summary = state.ask(summary.summary, period, service, audience)
-    if present.presenting():
+    if audience == "internal" and present.presenting():
         growth = state.ask(growth.growth_comparison, period.previous(), period, service, audience)
         present.present(summary, growth)
     else:
         present.downloads(period, service, audience)
+        components.publication_download(service)
         components.cards(summary["cards"])
         st.subheader("Spend against budget")
         components.cards(summary["spend"], per_row=3)

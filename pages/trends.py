@@ -6,8 +6,9 @@ import streamlit as st
 from metrics import charts
 from metrics.answers import referrals, series
 from metrics.answers.series import ACTIVITY, CASELOAD, GRAINS, MYTHS, OUTCOMES, TRENDS, only, pivot_shown
+from metrics.measures.publication import PUBLICATION_METHOD
 from metrics.measures.registry import BREAKDOWNS
-from ui import shell, state
+from ui import components, shell, state
 
 
 def show(spec, frame, index="label", columns="measure_label") -> None:
@@ -19,28 +20,30 @@ def show(spec, frame, index="label", columns="measure_label") -> None:
 
 if shell.page("Trends"):
     service, audience = state.service(), state.audience()
-    period = state.ask(series.trend_period, state.period(), service)
+    period = state.ask(series.trend_period, state.period(), service, series.TREND_MONTHS, audience)
     if period != state.period():
-        st.info(f"A trend needs more than one month: showing **{period.label}**, the months up to the end of the "
-                "period picked in the sidebar. Pick a longer period there to change it.")
-    if audience == "partnership":
-        st.caption("Partnership view: counts of 1 to 4 people show as '<5' and are left out of the charts (with "
-                   "another small cell where a total would give them away); percentages of fewer than 10 people "
-                   "are not shown. Quarters suppress less than months.")
-
+        st.info(f"A trend needs more than one {'quarter' if audience == 'partnership' else 'month'}: showing "
+                f"**{period.label}**, up to the end of the period picked in the sidebar. Pick a longer period there "
+                "to change it.")
     pick_dimension, pick_grain = st.columns([2, 1])
     dimension = pick_dimension.selectbox("Break referrals down by", list(BREAKDOWNS), format_func=BREAKDOWNS.get,
                                          key="trends_dimension")
-    grain = pick_grain.radio("Show figures", list(GRAINS), format_func=GRAINS.get, horizontal=True,
-                             index=1 if audience == "partnership" else 0, key="trends_grain")
+    if audience == "partnership":
+        st.caption(f"Published figures, by quarter. {PUBLICATION_METHOD}")
+        components.publication_download(service)
+        grain = "quarter"
+    else:
+        grain = pick_grain.radio("Show figures", list(GRAINS), format_func=GRAINS.get, horizontal=True,
+                                 key="trends_grain")
     grain_title = "Month" if grain == "month" else "Quarter"
 
     st.subheader("Referrals")
     by_dimension = state.ask(referrals.referrals_by, period, dimension, service, audience, grain)
     show(state.chart(charts.referrals_breakdown, by_dimension, BREAKDOWNS[dimension], grain_title), by_dimension,
          columns="category")
-    rolling = state.ask(referrals.rolling_referrals, period, service, audience)
-    st.vega_lite_chart(state.chart(charts.rolling_referrals, rolling), width="stretch")
+    if audience == "internal":  # a rolling three months is a custom range: not for the partnership
+        rolling = state.ask(referrals.rolling_referrals, period, service, audience)
+        st.vega_lite_chart(state.chart(charts.rolling_referrals, rolling), width="stretch")
 
     st.subheader("Myths busted")
     st.markdown("Thames Valley found that the largest group of clients were **UK citizens**, and that **fewer than "

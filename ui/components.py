@@ -7,7 +7,7 @@ import html
 import streamlit as st
 
 from metrics import safe_text
-from metrics.measures import compute
+from metrics.measures import compute, publication
 from metrics.measures.grading import GRADE_BADGES, GRADE_COLOURS, GRADE_INK
 from ui import state
 
@@ -63,7 +63,7 @@ def page_header(title: str, needs_period: bool = True) -> bool:
     if needs_period:
         as_at = state.ask(compute.as_at, state.service())
         st.caption(f"{safe_text.markdown(state.service())} · {period.label} · figures as at {as_at:%d %B %Y}"
-                   + (" · partnership view: small numbers suppressed, caseload rounded to the nearest 5"
+                   + (" · partnership view: the published figures, counts rounded to the nearest 5"
                       if state.audience() == "partnership" else ""))
     return True
 
@@ -76,6 +76,8 @@ def card(row: dict) -> None:
         meta = []
         if row["change"]:
             meta.append(f"{row['change']} on previous period ({row['previous_shown']})")
+        elif row["previous"] is not None:  # the partnership's: the previous period as published, no sum of its own
+            meta.append(f"previous period {row['previous_shown']}")
         if row["target_shown"]:
             meta.append(f"target {row['target_shown']}")
         if meta:
@@ -91,3 +93,12 @@ def cards(rows: list[dict], per_row: int = 4) -> None:
         for column, row in zip(columns, rows[start:start + per_row]):
             with column:
                 card(row)
+
+
+def publication_download(service: str | None) -> None:
+    """figures.csv: every figure the partnership may see, as published (metrics.measures.publication)."""
+    st.download_button("Published figures (figures.csv)", data=state.audited(
+                           "figures.csv", state.later(publication.figures_csv, service)),
+                       file_name="figures.csv", mime="text/csv", on_click="ignore", icon=":material/download:",
+                       key="publication_csv", help="The partnership's protected figures: whole quarters, financial "
+                       "years and grants, counts rounded to the nearest 5. What the PCC's office can release.")

@@ -56,8 +56,11 @@ def service_picker() -> str | None:
 
 
 def period_picker() -> Period | None:
-    """Quick picks (default the latest month loaded) or a custom run of months."""
+    """Quick picks (default the latest month loaded) or a custom run of months; for the partnership, its
+    fixed periods only (whole quarters, financial years, grants)."""
     service = state.service()
+    if service and state.audience() == "partnership":
+        return _partnership_period(service)
     picks = state.ask(choices.quick_periods, service) if service else {}
     if not picks:
         st.session_state["period"] = None
@@ -72,5 +75,18 @@ def period_picker() -> Period | None:
     else:
         period = picks[choice]
     st.sidebar.caption(f"{period.label} · compared with {period.previous().label}")
+    st.session_state["period"] = period
+    return period
+
+
+def _partnership_period(service: str) -> Period | None:
+    offered = state.ask(choices.partnership_periods, service)
+    if not offered:
+        st.sidebar.caption("No whole quarter is complete in the returns yet: nothing is published.")
+        st.session_state["period"] = None
+        return None
+    choice = _kept_select(st.sidebar.selectbox, "Period", list(offered), "partnership_period")
+    period = offered[choice]
+    st.sidebar.caption("Published figures: whole quarters, financial years and grants only.")
     st.session_state["period"] = period
     return period

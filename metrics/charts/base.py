@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from metrics.measures.disclosure import SECONDARY, SMALL
+from metrics.measures.disclosure import SMALL
 
 # Okabe & Ito (2008), "Color Universal Design": blue, orange, bluish green, vermillion, sky blue,
 # reddish purple, yellow, black; then grey for a ninth category (no dimension has more).
@@ -50,7 +50,7 @@ def suppressed(frame: pd.DataFrame) -> pd.Series:
     if "status" in frame:
         return frame["status"] == "suppressed"
     if "shown" in frame:
-        return frame["shown"].isin([SMALL, SECONDARY])
+        return frame["shown"].isin([SMALL, "not shown"])
     return pd.Series(False, index=frame.index)
 
 

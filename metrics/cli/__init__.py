@@ -135,12 +135,27 @@ def _dispatch(args, con) -> int:
         return 0
     if args.command == "report":
         from metrics.answers.report import report, report_table
+        from metrics.measures.publication import NotOffered
         from metrics.periods import Period
 
-        result = report(con, Period(args.first, args.last), args.service, args.audience)
+        try:
+            result = report(con, Period(args.first, args.last), args.service, args.audience)
+        except NotOffered as exc:
+            print(f"Error: {exc}", file=sys.stderr)
+            return 2
         # --json prints exactly the documented keys; service and audience head the text form only.
         documented = {k: v for k, v in result.items() if k not in ("service", "audience")}
         print(json.dumps(documented, indent=2) if args.json else report_table(result))
+        return 0
+    if args.command == "publish":
+        from metrics.measures.publication import figures_csv, publish, readme
+
+        publication = publish(con, args.service)
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "figures.csv").write_text(figures_csv(con, args.service), encoding="utf-8")
+        (out / "README.md").write_text(readme(publication), encoding="utf-8")
+        print(f"Wrote {len(publication.rows())} figures of {len(publication.periods)} periods to {out / 'figures.csv'}")
         return 0
     if args.command == "growth":
         from metrics.answers.growth import growth_table

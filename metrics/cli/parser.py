@@ -80,6 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--audience", choices=("internal", "partnership"), default="internal")
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser("publish", parents=[common], help="write the partnership's protected figures (figures.csv)")
+    p.add_argument("--out", required=True, help="a folder for figures.csv and its README.md")
+    p.add_argument("--service")
+
     p = sub.add_parser("growth", parents=[common], help="referral growth against the NRM reference areas")
     p.add_argument("--base", type=_month_range, required=True, help="YYYY-MM:YYYY-MM")
     p.add_argument("--compare", type=_month_range, required=True, help="YYYY-MM:YYYY-MM")

@@ -123,7 +123,7 @@ def needed(names: list[str]) -> list[Measure]:
 def _aggregates(m: Measure) -> list[str]:
     if m.is_rate:
         return [f"{m.numerator} AS {m.name}__num", f"{m.denominator} AS {m.name}__den"]
-    return [f"{m.sql} AS {m.name}"]
+    return [f"{m.sql} AS {m.name}"] + ([f"{m.behind} AS {m.name}__den"] if m.behind else [])
 
 
 def _expanded(m: Measure) -> str:
@@ -137,8 +137,8 @@ def _expanded(m: Measure) -> str:
 
 def _base_columns(m: Measure) -> list[str]:
     """A base measure's columns of the figures: a count or a sum over no facts is 0, a median undefined."""
-    names = [f"{m.name}__num", f"{m.name}__den"] if m.is_rate else [m.name]
-    return [name if m.unit == "days" else f"coalesce({name}, 0) AS {name}" for name in names]
+    names = [f"{m.name}__num", f"{m.name}__den"] if m.is_rate else [m.name] + ([f"{m.name}__den"] if m.behind else [])
+    return [name if name == m.name and m.behind else f"coalesce({name}, 0) AS {name}" for name in names]
 
 
 def facts_of(m: Measure, events_apart: bool = True) -> str:

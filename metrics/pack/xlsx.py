@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from metrics.measures.grading import GRADE_COLOURS, GRADE_INK, GRADE_WORDS
+from metrics.measures.publication import PUBLICATION_METHOD
 from metrics.pack.model import Pack, Table
 from metrics.periods import month_start
 from metrics.safe_text import put_text
@@ -126,8 +127,7 @@ def _about_sheet(wb: Workbook, pack: Pack) -> None:
     facts += [("Spend", n) for n in pack.spend_notes]
     facts += [("Data quality", n) for n in pack.quality_notes]
     if pack.audience == "partnership":
-        facts.append(("Disclosure control", "Counts of people from 1 to 4 are shown as <5 (and one more cell as * "
-                      "where a total would give a small one away); percentages of fewer than 10 are not shown."))
+        facts.append(("Disclosure control", PUBLICATION_METHOD))
     for column, label in ((1, "Field"), (2, "Value")):
         put_text(ws.cell(1, column), label)
         ws.cell(1, column).font = BOLD

@@ -112,3 +112,10 @@ def nrm_extent(con, area: str) -> tuple[int, object, object]:
     return tuple(con.execute(
         "SELECT count(*), min(period_start), max(period_end) FROM nrm_referrals WHERE area = ?", [area]
     ).fetchall()[0])
+
+
+def grant_periods(con) -> list[tuple[str, object, object]]:
+    """(grant, first day, last day) of every grant of the budget, in date order."""
+    return con.execute(
+        'SELECT "grant", min(start_date), max(end_date) FROM budget GROUP BY "grant" ORDER BY 2, 1'
+    ).fetchall()
