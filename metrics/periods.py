@@ -110,3 +110,15 @@ def financial_year(latest: str) -> Period:
 
 def grant_to_date(grant_start: dt.date, latest: str) -> Period:
     return Period(min(month_of(grant_start), latest), latest)
+
+
+def calendar_quarter(month: str) -> Period:
+    """The whole calendar quarter holding the month (also a quarter of the financial year)."""
+    first = int(month[5:7]) - (int(month[5:7]) - 1) % 3
+    return Period(f"{month[:4]}-{first:02d}", f"{month[:4]}-{first + 2:02d}")
+
+
+def whole_financial_year(month: str) -> Period:
+    """April to March, the whole financial year holding the month."""
+    year = int(month[:4]) - (1 if int(month[5:7]) < 4 else 0)
+    return Period(f"{year}-04", f"{year + 1}-03")

@@ -1,12 +1,11 @@
 """Data quality: months missing or late, cases that vanished, blanks in optional fields, unresolved spend."""
 
-import datetime as dt
-
 import streamlit as st
 
 from metrics.answers import quality
 from metrics.contract import CASES
-from metrics.store import backup, logs
+from metrics.safe_text import markdown as md
+from metrics.store import logs
 from metrics.store.marts import LATE_AFTER_DAYS, blank_fields
 from ui import components, shell, state, uploads
 
@@ -28,7 +27,7 @@ if shell.page("Data quality", needs_period=False):
         st.info("No monthly returns are loaded yet: once the first is uploaded, this page checks every month.")
     else:
         overview = state.ask(quality.overview, service, state.audience())
-        st.caption(f"{service} · returns from {overview['first_month']} to {overview['latest_month']}")
+        st.caption(f"{md(service)} · returns from {overview['first_month']} to {overview['latest_month']}")
         columns = st.columns(5)
         columns[0].metric("Months loaded", overview["loaded"])
         columns[1].metric("Months missing", overview["missing"])
@@ -91,11 +90,7 @@ if shell.page("Data quality", needs_period=False):
     uploads.upload_log(state.ask(logs.upload_log))
 
     if state.role() == "manager":
-        st.header("Backup")
-        st.caption("The whole database (returns, every earlier version, the upload and audit logs, settings and "
-                   "accounts, with password hashes only) as a zip of Parquet files; restore it with "
-                   "`python -m metrics restore FILE.zip`. Keep it as carefully as the returns themselves.")
-        st.download_button("Download a backup (.zip)",
-                           data=state.later(backup.backup_zip, state.user_name()),
-                           file_name=f"msht-dashboard-backup-{dt.date.today():%Y-%m-%d}.zip", mime="application/zip",
-                           on_click="ignore", icon=":material/download:")
+        st.subheader("Backup")
+        st.caption("Backups of the whole database are made on the server, never downloaded through a page: "
+                   "every night by the backup timer, or at any time with `python -m metrics backup DIR` "
+                   "(see the deployment guide). Restore one with `python -m metrics restore DIR`.")

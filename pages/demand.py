@@ -4,6 +4,7 @@ import streamlit as st
 
 from metrics import charts
 from metrics.answers import demand, spend
+from metrics.safe_text import markdown as md
 from ui import components, shell, state
 
 if shell.page("Demand and value"):
@@ -14,12 +15,14 @@ if shell.page("Demand and value"):
 
     st.header("Who needs what kind of support")
     st.markdown("The national demand funnel says how many victims want support and what kind: of those who want it, "
-                "about 60% need a short-term, supportive intervention and 40% specialist support. The first chart "
-                "shows everyone the advocate was in contact with, by support level; the second puts this service's "
-                "short-term and specialist shares beside the funnel's. Both tables are below the charts.")
+                "about 60% need a short-term, supportive intervention and about 40% specialist support. The first "
+                "chart shows everyone the advocate was in contact with, by support level; the second puts this "
+                "service's short-term and specialist shares beside the funnel's. Both tables are below the charts.")
+    if audience == "partnership":
+        components.publication_download(service)
     mix_col, demand_col = st.columns(2)
-    mix_col.altair_chart(charts.support_mix(mix), width="stretch")
-    demand_col.altair_chart(charts.demand_mix(demand["comparison"]), width="stretch")
+    mix_col.vega_lite_chart(state.chart(charts.support_mix, mix), width="stretch")
+    demand_col.vega_lite_chart(state.chart(charts.demand_mix, demand["comparison"]), width="stretch")
 
     # The two shares side by side: of everyone in contact (the first chart), and of those given short-term or
     # specialist support (the second chart, and the funnel's basis), each named for what it is a share of.
@@ -29,13 +32,15 @@ if shell.page("Demand and value"):
         both=mix["support_level"].map(of_both)).set_axis(
         ["Support level", "People in contact", "Share of everyone in contact",
          "Share of short-term and specialist support"], axis=1)
+    if audience == "partnership":  # no shares of the service's own for the partnership: counts as published
+        table = table.iloc[:, :2]
     components.table(table, f"This service's support, {period.label}", numeric=tuple(table.columns[1:]))
     st.caption(f"People in contact in {period.label}: open at some time in the period and first contacted by its end. "
                "All but those who declined count as victims supported; a blank support level counts as supported.")
     funnel = demand["funnel"].assign(share=demand["funnel"]["share"].map(lambda v: f"about {v:.0%}")).set_axis(
         ["Demand", "Share", "Of"], axis=1)
     components.table(funnel, "The national demand funnel", numeric=("Share",))
-    st.caption(f"Source: {demand['source']}.")
+    st.caption(f"Source: {md(demand['source'])}.")
     for row in demand["comparison"].itertuples():
         if row.basis:
             st.markdown(f"- **{row.label}**: {row.service_shown} here ({row.basis}) against about "
@@ -52,4 +57,5 @@ if shell.page("Demand and value"):
         components.figure_card("Cost per victim supported", value["shown"]["cost_per_victim"],
                                f"spend ÷ {value['shown']['victims_supported']} victims supported")
     st.markdown(f"**How the saving is estimated:** spend in the period × a cost-benefit ratio of "
-                f"**{value['ratio']:g}** ({value['shown']['ratio']}).  \n**Source of the ratio:** {value['source']}")
+                f"**{value['ratio']:g}** ({value['shown']['ratio']}).  \n"
+                f"**Source of the ratio:** {md(value['source'])}")

@@ -6,6 +6,7 @@ from metrics import charts
 from metrics.answers import growth
 from metrics.answers.series import slice_label
 from metrics.periods import Period
+from metrics.safe_text import markdown as md
 from ui import shell, state
 
 CUSTOM = "Choose the months"
@@ -45,15 +46,15 @@ if shell.page("Referral growth", needs_period=False):
     base_label, compare_label = slice_label(base), slice_label(compare)
 
     result = state.ask(growth.growth_comparison, base, compare, service, state.audience())
-    st.markdown(f"## {result['headline']}")
+    st.markdown(f"## {md(result['headline'])}")
     st.caption(f"Referrals received in {base_label} (base) against {compare_label} (compare). Growth is "
                "(compare − base) ÷ base; an area's count is the sum of its reference rows lying wholly inside the "
                "period, and is not available when they do not cover all of it.")
     for note in result["notes"]:
-        st.warning(note, icon=":material/warning:")
+        st.warning(md(note), icon=":material/warning:")
 
     table = result["table"]
-    st.altair_chart(charts.growth(table, base_label, compare_label), width="stretch")
+    st.vega_lite_chart(state.chart(charts.growth, table, base_label, compare_label), width="stretch")
     st.dataframe(
         table[["area", "base_shown", "compare_shown", "change_shown", "growth_shown", "note"]],
         column_config={

@@ -29,7 +29,7 @@ if shell.page("Settings", needs_period=False):
         st.success(done, icon=":material/check_circle:")
     if state.database()[1]:
         st.warning("Demo mode: changes here change the demo only. The real database starts from the default "
-                   "settings when the first return is uploaded.", icon=":material/science:")
+                   "settings when it is created on the server (`python -m metrics init`).", icon=":material/science:")
     st.caption("Each table is checked exactly like an upload when you save it or import a CSV: every problem is "
                "listed with its row and column, and nothing is saved unless every row passes.")
     tabs = st.tabs([title for _, title, _, _ in TABLES] + ["Cost-benefit ratio"])

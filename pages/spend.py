@@ -6,6 +6,7 @@ from metrics import charts
 from metrics.answers import spend
 from metrics.answers.spend import TOTAL
 from metrics.measures.formatting import text
+from metrics.safe_text import markdown as md
 from ui import components, shell, state
 
 
@@ -42,7 +43,7 @@ if shell.page("Spend vs budget"):
     st.caption("Expected: each budget line's amount × the share of its grant's days in the period. Forecast outturn: "
                "spend from the grant's start to the period's end (or to the as-at date, where that is earlier), "
                f"scaled to the grant's full length. Estimated saving = spend × {value['ratio']:g} "
-               f"({value['shown']['ratio']}). Source of the ratio: {value['source']} The ratio and its source are "
+               f"({value['shown']['ratio']}). Source of the ratio: {md(value['source'])} The ratio and its source are "
                "settings the manager can change.")
 
     st.header("Spend to date against the expected profile")
@@ -53,8 +54,9 @@ if shell.page("Spend vs budget"):
     for tab, line in zip(st.tabs(lines), lines):
         with tab:
             chart_col, variance_col = st.columns([3, 2])
-            chart_col.altair_chart(charts.cumulative_spend(profile, line, budgets.get(line)), width="stretch")
-            variance_col.altair_chart(charts.spend_variance(profile, line), width="stretch")
+            chart_col.vega_lite_chart(state.chart(charts.cumulative_spend, profile, line, budgets.get(line)),
+                                     width="stretch")
+            variance_col.vega_lite_chart(state.chart(charts.spend_variance, profile, line), width="stretch")
             with st.expander("The figures behind these charts"):
                 columns = {"label": "Month", "actual": "Actual in the month", "expected": "Expected in the month",
                            "cumulative_actual": "Actual to date", "cumulative_expected": "Expected to date",

@@ -12,22 +12,22 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 if shell.page("Upload returns", needs_period=False):
     uploads.show_done()
-    if state.database()[1]:
-        st.info("You are looking at the **demo**. The first return you load here creates the real database "
-                "(with the default budget, targets and reference data, which you can change in Settings); from "
-                "then on the dashboard shows your returns, not the demo, and everyone signs in: you create "
-                "your manager account with that first upload.", icon=":material/science:")
+    demo = state.database()[1]
+    if demo:
+        st.info(uploads.DEMO_NOTICE, icon=":material/science:")
 
     st.header("1. Fill in the monthly return")
-    st.download_button("Download the blank template (.xlsx)", data=build_template, file_name="monthly-return.xlsx",
-                       mime=XLSX, on_click="ignore", icon=":material/download:")
+    st.download_button("Download the blank template (.xlsx)", data=state.audited("the blank template", build_template),
+                       file_name="monthly-return.xlsx", mime=XLSX, on_click="ignore", icon=":material/download:")
+
     st.caption("The template has the four sheets (About, Cases, Activity, Spend), their headers, a drop-down list "
                "for every coded column and a Notes sheet explaining each one.")
     months = state.ask(prefill.prefill_month, state.service()) if state.service() else None
     if months:
         latest, following = months
         st.download_button(f"Download next month's return, pre-filled ({following}, .xlsx)",
-                           data=state.later(prefill.prefilled_workbook, following, state.service()),
+                           data=state.audited(f"the pre-filled return for {following}",
+                                              state.later(prefill.prefilled_workbook, following, state.service())),
                            file_name=f"monthly-return-{following}.xlsx", mime=XLSX, on_click="ignore",
                            icon=":material/download:")
         st.caption(f"Every case open at the end of {latest}, with its latest values, and About filled in: change "
@@ -46,14 +46,16 @@ if shell.page("Upload returns", needs_period=False):
             uploads.show_problems(problems, passed=len(checked))
         else:
             uploads.show_preview(uploads.preview_of(checked))
-            account = uploads.first_account() if state.database()[1] else None
-            label = f"Confirm: load {len(checked)} return{'s' * (len(checked) != 1)}"
-            # A date that may be the wrong way round loads only once the manager says it is right.
-            dates_checked = not any(c.to_confirm for c in checked) or st.checkbox(
-                "I have checked the dates above: they are right", key="dates-" + uploads.confirm_key(checked))
-            if st.button(label, type="primary", key=uploads.confirm_key(checked), icon=":material/upload:",
-                         disabled=(state.database()[1] and account is None) or not dates_checked):
-                uploads.load(checked, account)
+            if demo:
+                st.warning("**The demo loads nothing**: this preview is as far as an upload goes here. "
+                           + uploads.DEMO_NEXT_STEP, icon="🧪")
+            else:
+                # A date that may be the wrong way round loads only once the manager says it is right.
+                dates_checked = not any(c.to_confirm for c in checked) or st.checkbox(
+                    "I have checked the dates above: they are right", key="dates-" + uploads.confirm_key(checked))
+                if st.button(f"Confirm: load {len(checked)} return{'s' * (len(checked) != 1)}", type="primary",
+                             key=uploads.confirm_key(checked), icon=":material/upload:", disabled=not dates_checked):
+                    uploads.load(checked)
 
     st.header("Upload log")
     uploads.upload_log(state.ask(logs.upload_log))

@@ -27,8 +27,10 @@ def make_certificate(folder: Path) -> tuple[Path, Path]:
     return cert, key
 
 
-def render_site(cert: Path, key: Path, https_port: int, http_port: int, app_port: int) -> str:
-    """deploy/nginx.conf with the test's certificate, ports and upstream; every directive kept."""
+def render_site(cert: Path, key: Path, https_port: int, http_port: int, app_port: int,
+                second_port: int | None = None) -> str:
+    """deploy/nginx.conf with the test's certificate, ports and upstream (with `second_port`, the second
+    process the file has commented out); every directive kept."""
     site = SITE.read_text()
     replacements = [
         ("dashboard.example.org", "localhost"),
@@ -40,6 +42,8 @@ def render_site(cert: Path, key: Path, https_port: int, http_port: int, app_port
         ("listen [::]:443 ssl http2;\n", ""),  # loopback on IPv4 is enough for the test
         ("listen [::]:80;\n", ""),
     ]
+    if second_port is not None:
+        replacements.append(("# server 127.0.0.1:8502;", f"server 127.0.0.1:{second_port};"))
     for old, new in replacements:
         if old not in site:
             raise AssertionError(f"deploy/nginx.conf no longer has {old!r}: update the test's rendering")
@@ -47,7 +51,7 @@ def render_site(cert: Path, key: Path, https_port: int, http_port: int, app_port
     return site
 
 
-def main_config(folder: Path, site: Path) -> str:
+def main_config(folder: Path, site: Path, log_format: str = "") -> str:
     temp = folder / "temp"
     for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (temp / name).mkdir(parents=True, exist_ok=True)
@@ -60,7 +64,8 @@ events {{ worker_connections 256; }}
 http {{
     include /etc/nginx/mime.types;
     default_type application/octet-stream;
-    access_log {folder / "access.log"};
+    {f"log_format test '{log_format}';" if log_format else ""}
+    access_log {folder / "access.log"}{" test" if log_format else ""};
     client_body_temp_path {temp / "body"};
     proxy_temp_path {temp / "proxy"};
     fastcgi_temp_path {temp / "fastcgi"};
@@ -71,14 +76,16 @@ http {{
 """
 
 
-def start_nginx(folder: Path, app_port: int, https_port: int, http_port: int):
-    """nginx serving deploy/nginx.conf on https_port (and its redirect on http_port) in front of app_port."""
+def start_nginx(folder: Path, app_port: int, https_port: int, http_port: int, second_port: int | None = None,
+                log_format: str = ""):
+    """nginx serving deploy/nginx.conf on https_port (and its redirect on http_port) in front of app_port
+    (and second_port); `log_format` replaces the access log's."""
     folder.mkdir(parents=True, exist_ok=True)
     cert, key = make_certificate(folder)
     site = folder / "site.conf"
-    site.write_text(render_site(cert, key, https_port, http_port, app_port))
+    site.write_text(render_site(cert, key, https_port, http_port, app_port, second_port))
     config = folder / "nginx.conf"
-    config.write_text(main_config(folder, site))
+    config.write_text(main_config(folder, site, log_format))
     check = subprocess.run(["nginx", "-t", "-p", str(folder), "-c", str(config), "-e", str(folder / "error.log")],
                            capture_output=True, text=True)
     if check.returncode != 0:

@@ -18,6 +18,7 @@ import io
 import re
 import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
@@ -216,20 +217,42 @@ def zip_bomb(expanded_mb: int = 210, lie: bool = False) -> bytes:
     return bytes(content)
 
 
-def _shrink_declared_size(content: bytearray, name: bytes, size: int) -> None:
-    """Rewrite a member's uncompressed size in its local header and the central directory."""
+def _shrink_declared_size(content: bytearray, name: bytes, size: int, crc: int | None = None) -> None:
+    """Rewrite a member's uncompressed size (and CRC, if given) in its local header and the central directory."""
     local = content.find(b"PK\x03\x04")
     while local != -1:
         name_length = struct.unpack_from("<H", content, local + 26)[0]
         if bytes(content[local + 30 : local + 30 + name_length]) == name:
             struct.pack_into("<I", content, local + 22, size)
+            if crc is not None:
+                struct.pack_into("<I", content, local + 14, crc)
         local = content.find(b"PK\x03\x04", local + 4)
     central = content.find(b"PK\x01\x02")
     while central != -1:
         name_length = struct.unpack_from("<H", content, central + 28)[0]
         if bytes(content[central + 46 : central + 46 + name_length]) == name:
             struct.pack_into("<I", content, central + 24, size)
+            if crc is not None:
+                struct.pack_into("<I", content, central + 16, crc)
         central = content.find(b"PK\x01\x02", central + 4)
+
+
+def lying_workbook() -> bytes:
+    """Pen test finding 1 (about 4 kB): the Cases part's zip headers declare only its bytes before
+    </sheetData>, with their CRC, while its stream goes on to a cell at XFD1048576.
+
+    Python's zipfile stops at the declared size, so every check that reads the part through it sees
+    a harmless sheet; fastexcel decompresses the whole stream and asks for 512 GB for the grid.
+    """
+    parts = {n: sheet_xml(r) for n, r in sheet_rows(base_return()).items()}
+    honest = parts["Cases"]
+    cut = honest.index("</sheetData>")
+    parts["Cases"] = (honest[:cut] + '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+                      + honest[cut:])
+    content = bytearray(xlsx(parts))
+    declared = honest[:cut].encode()
+    _shrink_declared_size(content, b"xl/worksheets/sheet2.xml", len(declared), zlib.crc32(declared))
+    return bytes(content)
 
 
 def compound_file(streams: dict[str, bytes]) -> bytes:

@@ -9,9 +9,11 @@ nothing' is worth something), and check with random publications that it never r
 
 from __future__ import annotations
 
-import re
+import gzip
+import json
 from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from attacker import (
@@ -237,16 +239,14 @@ def test_figures_that_contradict_each_other_are_an_error_not_a_finding():
                 row("2019-02", "closures", 5)], FLOW)
 
 
-# --- today's per-table suppression with custom ranges -------------------------------------------
-# The adapter below turns what a partnership user can reach today (the Summary's report for every
-# custom range, Trends' referrals by each dimension, Demand's support mix and its 'n of m' line) into
-# figures.csv rows. It is the only part of this module that knows the current API.
+# --- the per-table suppression with custom ranges that issue 13 replaced --------------------------
+# What a partnership user could reach before issue 13 (the Summary's report for every custom range of
+# the sample year, Trends' referrals by each dimension by month, Demand's support mix and its 'n of m'
+# line), as figures.csv rows, with the exact counts behind them: recorded at commit ee4e76b by the
+# adapter of that commit's version of this module (its todays_figures and todays_truth, on the sample
+# database), because that API no longer exists. The attack below is run on it afresh.
 
-READING_COUNTS = re.compile(r"([\d,]+|<5) of ([\d,]+|<5)")
-DEMAND_BASIS = re.compile(r"^([\d,]+) of ([\d,]+) given")
-# Trends ranges a partnership user might look at: the whole sample, the financial year's part, halves, quarters.
-TREND_RANGES = ("2018-06:2019-06", "2018-06:2019-03", "2018-06:2018-12", "2019-01:2019-06",
-                "2018-07:2018-09", "2018-10:2018-12", "2019-01:2019-03", "2019-04:2019-06")
+BEFORE = Path(__file__).parent / "partnership_before_issue_13.json.gz"
 FLOW_COUNTS = ("referrals_received", "closures", "nrm_referrals", "duty_to_notify_referrals")
 OUTCOME_KEYS = ("safer", "health", "cope", "informed", "access", "justice")
 
@@ -292,117 +292,17 @@ def todays_schema() -> Schema:
     )
 
 
-def _shown(value) -> str:
-    return "" if value is None else str(value)
-
-
-def _rate(value) -> str:
-    return "" if value is None else f"{value:.6f}"  # the report's JSON rounds rates to 6 places
-
-
-def summary_rows(figs: dict, period: str, schema: Schema) -> list[dict]:
-    """The rows of one report(audience='partnership') JSON object: counts, rates and the counts in readings."""
-    from metrics.measures.registry import MEASURES
-
-    rows = [row(period, name, _shown(figs[name]), rounded_to=5 if MEASURES[name].balance_of else 1)
-            for name in ("referrals_received", "victims_supported", "caseload_end", *FLOW_COUNTS[1:])]
-    rates = {name: figs[name] for name in ("timely_contact_rate", "planned_closure_rate", "voice_captured_rate",
-                                           "outside_nrm_rate", "uk_national_rate", "trafficking_indicated_rate")}
-    rates |= {f"outcome_{k}_rate": v for k, v in figs["outcome_rates"].items()}
-    rows += [row(period, name, _rate(v)) for name, v in rates.items()]
-    for name, graded in figs["rag"].items():  # '12 of 20 referrals (60%) were contacted ...'
-        if name not in schema.rates:
-            continue
-        (num_measure, num_cat), (den_measure, den_cat) = schema.rate_refs(name, "")
-        if found := READING_COUNTS.search(graded["reading"]):
-            rows += [row(period, num_measure, found[1].replace(",", ""), num_cat),
-                     row(period, den_measure, found[2].replace(",", ""), den_cat)]
-        elif "no cases to measure" in graded["reading"]:
-            rows.append(row(period, den_measure, 0, den_cat))
-    return rows
-
-
-def support_rows(mix, demand: dict, period: str) -> list[dict]:
-    """Demand's support mix (people in contact by support level, with shares) and its 'n of m' line."""
-    rows = []
-    for r in mix.to_dict("records"):
-        category = f"support_level={r['support_level']}"
-        rows.append(row(period, "people_in_contact", r["shown"].replace(",", ""), category))
-        rows.append(row(period, "people_in_contact_share", "" if r["share"] != r["share"] else f"{r['share']:.6f}",
-                        category))
-    for level, r in zip(("Short-term", "Specialist"), demand["comparison"].to_dict("records")):
-        if found := DEMAND_BASIS.match(r["basis"]):
-            rows.append(row(period, "people_in_contact", found[1].replace(",", ""), f"support_level={level}"))
-    return rows
-
-
-def breakdown_rows(frame, dimension: str) -> list[dict]:
-    """Trends' 'Referrals by ...' table: one row per month and category, '<5' or '*' where hidden."""
-    return [row(r["key"], "referrals_received", r["shown"].replace(",", ""), f"{dimension}={r['category']}")
-            for r in frame.to_dict("records")]
-
-
-def todays_figures(con) -> tuple[list[dict], list[Identity]]:
-    """Every figure a partnership user can reach today, and the identities the as-at date adds."""
-    from metrics.answers import choices, demand, referrals, report
-    from metrics.measures.registry import BREAKDOWNS
-    from metrics.periods import Period
-
-    schema = todays_schema()
-    months = choices.months_loaded(con)
-    rows, extra = [], []
-    for i, first in enumerate(months):
-        for last in months[i:]:
-            p = Period(first, last)
-            rows += summary_rows(report.report(con, p, audience="partnership"), str(p), schema)
-            rows += support_rows(demand.support_mix(con, p, audience="partnership"),
-                                 demand.demand_comparison(con, p, audience="partnership"), str(p))
-            if last < months[-1]:
-                # Only a referral of the last few days before the as-at date can be pending first
-                # contact: before the latest month, the timely rate's denominator is every referral.
-                terms = (((str(p), "timely_contact_rate:denominator", ""), 1), ((str(p), "referrals_received", ""), -1))
-                extra.append(Identity(terms, "no referral pending"))
-    for text in TREND_RANGES:
-        for dimension in BREAKDOWNS:
-            frame = referrals.referrals_by(con, Period.parse(text), dimension, audience="partnership", grain="month")
-            rows += breakdown_rows(frame, dimension)
-    return rows, extra
-
-
-def todays_truth(con) -> dict[tuple[str, str, str], int]:
-    """The internal (unsuppressed) value of every count the attacker reports on, keyed as its figures."""
-    from metrics.answers import choices, demand
-    from metrics.measures.compute import breakdown, compute
-    from metrics.measures.registry import BREAKDOWNS
-    from metrics.periods import Period
-
-    months = choices.months_loaded(con)
-    periods = {f"{a}:{b}": Period(a, b) for i, a in enumerate(months) for b in months[i:]}
-    truth = {}
-    for key, figures in compute(con, periods, audience="internal").items():
-        for name in ("victims_supported", "caseload_end", *FLOW_COUNTS):
-            truth[(key, name, "")] = figures[name].value
-        for r in demand.support_mix(con, periods[key], audience="internal").to_dict("records"):
-            truth[(key, "people_in_contact", f"support_level={r['support_level']}")] = int(r["people"])
-    by_month = {m: Period(m, m) for m in months}
-    for dimension in BREAKDOWNS:
-        for month, counts in breakdown(con, by_month, "referred", dimension).items():
-            for category, n in counts.items():
-                truth[(f"{month}:{month}", "referrals_received", f"{dimension}={category}")] = n
-    return truth
+def before_issue_13() -> tuple[list[dict], list[Identity], dict]:
+    """The recorded figures, the identities the as-at date added, and the truth behind them."""
+    recorded = json.loads(gzip.decompress(BEFORE.read_bytes()))
+    extra = [Identity(tuple((tuple(k), a) for k, a in i["terms"]), i["rule"]) for i in recorded["extra"]]
+    return recorded["rows"], extra, {tuple(k): v for k, v in recorded["truth"]}
 
 
 @pytest.fixture(scope="module")
-def todays_attack(sample_db_file):
-    """The attacker's result on everything the partnership can reach today in the sample year, and the truth."""
-    from metrics.admin import setup
-
-    con = setup.open_database(sample_db_file)
-    try:
-        rows, extra = todays_figures(con)
-        truth = todays_truth(con)
-    finally:
-        con.close()
+def todays_attack():
+    """The attacker's result on everything the partnership could reach before issue 13, and the truth."""
+    rows, extra, truth = before_issue_13()
     return attack(rows, todays_schema(), extra=extra), rows, truth
 
 

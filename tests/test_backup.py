@@ -1,12 +1,14 @@
-"""Backup and restore: a round trip gives the same figures, the same upload log and the same tables."""
+"""Backup and restore: a round trip gives the same figures, the same upload log and the same tables;
+a restore runs nothing from the backup (pen test finding 2) and checks every file before it replaces anything."""
 
 from __future__ import annotations
 
-import io
+import hashlib
+import json
 import shutil
-import zipfile
 from pathlib import Path
 
+import duckdb
 import hostile
 import pandas as pd
 import pytest
@@ -26,15 +28,14 @@ EXPORT = [
     "bank_holidays.parquet",
     "budget.parquet",
     "kpi_targets.parquet",
-    "load.sql",
     "nrm_referrals.parquet",
     "raw_activity.parquet",
     "raw_cases.parquet",
     "raw_spend.parquet",
-    "schema.sql",
     "schema_version.parquet",
     "settings.parquet",
     "uploads.parquet",
+    "users.parquet",
 ]
 
 
@@ -61,12 +62,26 @@ def sample_backup(sample_db, tmp_path) -> Path:
     return tmp_path / "backup"
 
 
-def test_backup_writes_every_table_as_parquet_with_the_schema(sample_backup):
-    names = sorted(p.name for p in sample_backup.iterdir())
-    # Tables other engineers add (accounts, derived tables) are exported too.
-    assert [n for n in names if n in EXPORT] == EXPORT
-    assert all(n.endswith(".parquet") for n in names if n not in EXPORT)
-    assert (sample_backup / "backup.json").read_text().count('"uploads": 13') == 1
+def test_backup_writes_every_table_as_parquet_with_a_manifest_of_checksums(sample_backup):
+    assert sorted(p.name for p in sample_backup.iterdir()) == EXPORT
+    manifest = json.loads((sample_backup / "backup.json").read_text())
+    assert (manifest["what"], manifest["format"], manifest["uploads"]) == ("MSHT dashboard backup", 2, 13)
+    assert sorted(manifest["tables"]) == sorted(n.removesuffix(".parquet") for n in EXPORT if n != "backup.json")
+    assert manifest["tables"]["uploads"] == {
+        "file": "uploads.parquet", "rows": 13,
+        "sha256": hashlib.sha256((sample_backup / "uploads.parquet").read_bytes()).hexdigest()}
+
+
+def test_every_table_is_backed_up_but_the_marts_and_the_failed_sign_ins(sample_db):
+    from metrics.store import marts, schema
+
+    con = setup.open_database(sample_db)
+    try:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    finally:
+        con.close()
+    assert schema.NOT_BACKED_UP == ("sign_in_failures",)
+    assert sorted(tables - set(marts.MART_TABLES) - set(schema.NOT_BACKED_UP)) == sorted(schema.BACKED_UP)
 
 
 def test_round_trip_gives_the_same_figures_upload_log_and_tables(sample_db, sample_backup, tmp_path):
@@ -87,11 +102,6 @@ def test_round_trip_gives_the_same_figures_upload_log_and_tables(sample_db, samp
 
 
 def test_the_next_upload_is_numbered_after_every_restored_one(sample_backup, tmp_path):
-    # Even when the backup's sequence is behind (a backup edited by hand, or made by older DuckDB).
-    schema = sample_backup / "schema.sql"
-    text = schema.read_text()
-    assert "START 14 " in text
-    schema.write_text(text.replace("START 14 ", "START 1 "))
     restored = tmp_path / "restored.duckdb"
     backup.restore(sample_backup, restored)
     con = setup.open_database(restored)
@@ -100,19 +110,6 @@ def test_the_next_upload_is_numbered_after_every_restored_one(sample_backup, tmp
         assert (loaded["upload_id"], loaded["replaced_upload_id"]) == (14, 10)
     finally:
         con.close()
-
-
-def test_a_zip_backup_restores_the_same(sample_db, tmp_path):
-    con = setup.open_database(sample_db)
-    try:
-        content = backup.backup_zip(con)
-    finally:
-        con.close()
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        assert [n for n in sorted(archive.namelist()) if n in EXPORT] == EXPORT
-    (tmp_path / "backup.zip").write_bytes(content)
-    backup.restore(tmp_path / "backup.zip", tmp_path / "restored.duckdb")
-    assert _state(tmp_path / "restored.duckdb")[0] == _state(sample_db)[0]
 
 
 def test_restore_refuses_to_replace_returns_unless_forced(sample_db, empty_db, tmp_path):
@@ -155,57 +152,143 @@ def test_backup_refuses_a_folder_that_is_not_empty(sample_db, tmp_path):
     assert str(refused.value) == f"{tmp_path / 'full'} is not an empty folder: back up into a new one"
 
 
-def _zip(names: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in names.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
+def _rewrite(folder: Path, table: str, sql: str) -> None:
+    """Replace a table's Parquet file with what `sql` gives, and make the manifest agree (as a forger would)."""
+    path = folder / f"{table}.parquet"
+    con = duckdb.connect()
+    try:
+        con.execute(f"COPY ({sql}) TO '{path}' (FORMAT parquet)")
+        rows = con.execute(f"SELECT count(*) FROM read_parquet('{path}')").fetchall()[0][0]
+    finally:
+        con.close()
+    manifest = json.loads((folder / "backup.json").read_text())
+    manifest["tables"][table] |= {"sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "rows": rows}
+    (folder / "backup.json").write_text(json.dumps(manifest))
 
 
-@pytest.mark.parametrize(
-    ("source", "message"),
-    [
-        (None, "there is no backup at {source}"),
-        (b"", "{source} is not a backup: it has no schema.sql and load.sql"),
-        (b"not a zip", "{source} is damaged or not a zip file"),
-        (_zip({"../escape.sql": b"x"}), "{source} holds a file named '../escape.sql': it is not a backup"),
-        (_zip({"/etc/schema.sql": b"x"}), "{source} holds a file named '/etc/schema.sql': it is not a backup"),
-        (
-            _zip({"schema.sql": b"CREATE TABLE broken (", "load.sql": b""}),
-            '{source} cannot be restored: Parser Error: syntax error at or near "("',
-        ),
-    ],
-)
-def test_a_bad_backup_is_refused_and_leaves_nothing(tmp_path, source, message):
-    path = tmp_path / ("backup.zip" if source else "backup")
-    if source == b"":
-        path.mkdir()
-    elif source is not None:
-        path.write_bytes(source)
+def _edit_manifest(folder: Path, change) -> None:
+    manifest = json.loads((folder / "backup.json").read_text())
+    change(manifest)
+    (folder / "backup.json").write_text(json.dumps(manifest))
+
+
+def _damage(folder: Path, name: str) -> None:
+    path = folder / name
+    path.write_bytes(path.read_bytes()[:-1] + b"!")
+
+
+def _not_parquet(folder: Path) -> None:
+    (folder / "settings.parquet").write_bytes(b"PAR1 not really PAR1")
+    digest = hashlib.sha256(b"PAR1 not really PAR1").hexdigest()
+    _edit_manifest(folder, lambda m: m["tables"]["settings"].update(sha256=digest))
+
+
+BAD = {
+    "missing": (lambda f: shutil.rmtree(f), "there is no backup folder at {source}"),
+    "empty": (lambda f: [p.unlink() for p in f.iterdir()], "{source} is not a backup: it has no backup.json"),
+    "not json": (lambda f: (f / "backup.json").write_text("{"),
+                 "{source} is not a backup this dashboard made: its backup.json is not JSON"),
+    "old kind": (lambda f: (f / "backup.json").write_text('{"what": "MSHT dashboard backup", "schema_version": 6}'),
+                 "{source} is a backup of an older kind, whose files carry no checksums: it cannot be restored by "
+                 "this version. Restore it with the version that made it, then back up again"),
+    "file elsewhere": (lambda f: _edit_manifest(f, lambda m: m["tables"]["users"].update(file="../../etc/passwd")),
+                       "{source} is not a backup this dashboard made: backup.json lists 'users'"),
+    "unknown table": (lambda f: _edit_manifest(f, lambda m: m["tables"].update(
+                          stolen={"file": "stolen.parquet", "sha256": "0" * 64, "rows": 1})),
+                      "{source} is not a backup this dashboard made: backup.json lists 'stolen'"),
+    "table left out": (lambda f: _edit_manifest(f, lambda m: m["tables"].pop("audit_log")),
+                       "{source} cannot be restored: backup.json should list the tables schema_version, settings, "
+                       "budget, kpi_targets, nrm_referrals, bank_holidays, uploads, raw_cases, raw_activity, "
+                       "raw_spend, audit_log, users"),
+    "file changed": (lambda f: _damage(f, "raw_spend.parquet"),
+                     "{source} cannot be restored: raw_spend.parquet is not the file that was backed up (its SHA-256 "
+                     "differs from the manifest's)"),
+    "rows changed": (lambda f: _edit_manifest(f, lambda m: m["tables"]["uploads"].update(rows=12)),
+                     "{source} cannot be restored: uploads.parquet holds 13 rows, the manifest says 12"),
+    "columns changed": (lambda f: _rewrite(f, "users", "SELECT 'mallory' AS name, 'manager' AS role"),
+                        "{source} cannot be restored: users.parquet does not hold the columns of users"),
+    "types changed": (lambda f: _rewrite(f, "uploads", "SELECT * REPLACE (CAST(upload_id AS VARCHAR) AS upload_id) "
+                                         f"FROM read_parquet('{f / 'uploads.parquet'}')"),
+                      "{source} cannot be restored: uploads.parquet does not hold the columns of uploads"),
+    "not parquet": (_not_parquet, "{source} cannot be restored: settings.parquet is not readable Parquet:"),
+}
+
+
+@pytest.mark.parametrize("change", list(BAD))
+def test_a_bad_backup_is_refused_and_leaves_nothing(sample_backup, tmp_path, change):
+    alter, message = BAD[change]
+    alter(sample_backup)
     target = tmp_path / "target" / "dashboard.duckdb"
     with pytest.raises(backup.BackupError) as refused:
-        backup.restore(path, target)
-    assert str(refused.value) == message.format(source=path)
+        backup.restore(sample_backup, target)
+    assert str(refused.value).startswith(message.format(source=sample_backup))
     assert not target.exists()
     assert not target.parent.exists() or list(target.parent.iterdir()) == []
 
 
-@pytest.mark.parametrize(
-    ("script", "text", "found"),
-    [
-        ("load.sql", "COPY uploads TO '/tmp/stolen.csv';\n", "load.sql has \"COPY uploads TO '/tmp/stolen.csv';\""),
-        ("load.sql", "COPY users FROM '/etc/passwd' (FORMAT 'parquet');\n", "load.sql has"),
-        ("schema.sql", "ATTACH '/tmp/other.duckdb';\n", "schema.sql has \"ATTACH '/tmp/other.duckdb'\""),
-    ],
-)
-def test_a_doctored_backup_is_refused(sample_backup, tmp_path, script, text, found):
-    path = sample_backup / script
-    path.write_text(path.read_text() + text)
-    with pytest.raises(backup.BackupError) as refused:
+def test_a_backup_changed_after_it_was_made_replaces_nothing(sample_db, sample_backup):
+    """Every file is checked before anything is replaced: the database there stays as it was."""
+    before = _state(sample_db)
+    _damage(sample_backup, "users.parquet")  # the last file loaded
+    with pytest.raises(backup.BackupError, match="users.parquet is not the file that was backed up"):
+        backup.restore(sample_backup, sample_db, force=True)
+    after = _state(sample_db)
+    assert after[0] == before[0] and after[2:] == before[2:]
+    assert sorted(p.name for p in sample_db.parent.iterdir() if "restoring" in p.name) == []
+
+
+def test_a_file_linked_in_from_elsewhere_is_not_read(sample_backup, tmp_path):
+    (sample_backup / "users.parquet").unlink()
+    (sample_backup / "users.parquet").symlink_to(sample_backup / "settings.parquet")
+    with pytest.raises(backup.BackupError, match="users.parquet is missing"):
         backup.restore(sample_backup, tmp_path / "restored.duckdb")
-    assert str(refused.value).startswith(f"{sample_backup} is not a backup this dashboard made: {found}")
-    assert not (tmp_path / "restored.duckdb").exists()
+
+
+# Pen test finding 2: a second statement after a CREATE of the backup's schema.sql, which the old restore
+# ran through IMPORT DATABASE. One COPY wrote a file, one CREATE TABLE AS read one.
+def _attack(written: Path) -> str:
+    return (f"CREATE TABLE decoy (x INTEGER); COPY (SELECT 'pwned') TO '{written}';"
+            " CREATE TABLE stolen AS SELECT * FROM read_text('/etc/hostname');\n")
+
+
+def _tables(path: Path) -> set[str]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    finally:
+        con.close()
+
+
+def test_a_doctored_backup_of_the_old_kind_runs_nothing(sample_db, tmp_path):
+    """A backup as the old code wrote it (DuckDB's EXPORT DATABASE and a manifest), its schema.sql doctored."""
+    folder, written = tmp_path / "old-backup", tmp_path / "written-by-the-backup.csv"
+    con = duckdb.connect(str(sample_db))
+    try:
+        con.execute(f"EXPORT DATABASE '{folder}' (FORMAT parquet)")
+    finally:
+        con.close()
+    (folder / "backup.json").write_text('{"what": "MSHT dashboard backup", "schema_version": 6, "uploads": 13}')
+    schema_sql = folder / "schema.sql"
+    lines = schema_sql.read_text().split(";\n")
+    first_create = next(i for i, line in enumerate(lines) if line.startswith("CREATE TABLE"))
+    lines[first_create] += "; " + _attack(written).rstrip(";\n")
+    schema_sql.write_text(";\n".join(lines))
+    target = tmp_path / "restored.duckdb"
+    with pytest.raises(backup.BackupError, match="is a backup of an older kind"):
+        backup.restore(folder, target)
+    assert not written.exists()
+    assert not target.exists()
+
+
+def test_sql_put_into_a_backup_is_never_run(sample_backup, tmp_path):
+    """The scripts the old kind carried, added to a backup of today's: it restores, and they are never read."""
+    written = tmp_path / "written-by-the-backup.csv"
+    for name in ("schema.sql", "load.sql"):
+        (sample_backup / name).write_text(_attack(written))
+    target = tmp_path / "restored.duckdb"
+    assert backup.restore(sample_backup, target)["uploads"] == 13
+    assert not written.exists()
+    assert {"stolen", "decoy"} & _tables(target) == set()
 
 
 def test_cli_backup_and_restore(sample_db, tmp_path, capsys):
@@ -234,3 +317,19 @@ def test_restore_over_a_database_in_use_is_refused(sample_backup, held):
     )
     assert held.stat().st_size == size
     shutil.rmtree(sample_backup)
+
+
+def test_a_restore_its_worker_cannot_finish_replaces_nothing(sample_db, sample_backup, monkeypatch):
+    """Pen test finding 1 for restores: the backup is read in a worker with limits; past them, nothing changes."""
+    from metrics import isolation  # here, so that the other tests run on code without it
+
+    real_run = isolation.run
+    monkeypatch.setattr(isolation, "run", lambda function, *args, **limits: real_run(function, *args,
+                                                                                      **{**limits, "seconds": 0}))
+    before = _state(sample_db)
+    with pytest.raises(backup.BackupError) as refused:
+        backup.restore(sample_backup, sample_db, force=True)
+    assert str(refused.value) == f"{sample_backup} could not be restored safely: it took longer than a restore may"
+    after = _state(sample_db)
+    assert after[0] == before[0] and after[2:] == before[2:]
+    assert sorted(p.name for p in sample_db.parent.iterdir() if "restoring" in p.name) == []

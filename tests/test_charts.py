@@ -55,7 +55,7 @@ BREAKDOWN = pd.DataFrame({
     "label": ["Jan 2019", "Jan 2019", "Feb 2019", "Feb 2019"],
     "category": ["Female", "Male", "Female", "Male"],
     "referrals": pd.array([7, None, 0, None], dtype="Int64"),
-    "shown": ["7", "<5", "0", "*"],
+    "shown": ["7", "<5", "0", "not shown"],
     "suppressed": [False, True, False, True],
 })
 
@@ -81,7 +81,7 @@ CASELOAD = series("count", [
 ROLLING = pd.DataFrame({
     "month": ["2019-01", "2019-02", "2019-03"], "label": ["Jan 2019", "Feb 2019", "Mar 2019"],
     "referrals": pd.array([6, None, 9], dtype="Int64"), "referrals_shown": ["6", "<5", "9"],
-    "rolling_3m": pd.array([None, None, None], dtype="Int64"), "rolling_shown": ["n/a", "n/a", "*"],
+    "rolling_3m": pd.array([None, None, None], dtype="Int64"), "rolling_shown": ["n/a", "n/a", "not shown"],
 })
 PROFILE = pd.DataFrame({
     "month": ["2019-01", "2019-02"] * 2, "label": ["Jan 2019", "Feb 2019"] * 2,

@@ -17,6 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 LOADED = (
     "Loaded 2019-03.xlsx: Connect Gwent MSHT Advocate 2019-03, 3 cases, 2 spend lines (upload {upload}{replacing})\n"
 )
+NO_DATABASE = ("Error: there is no database at {}: create it with `python -m metrics init --manager NAME`, or "
+               "restore a backup into it with `python -m metrics restore DIR`\n")
 GENDER = "2019-03.xlsx: Cases row 2, column gender: 'Man' is not one of: Female, Male, Other / not stated"
 
 
@@ -43,8 +45,8 @@ def _run(capsys, *argv) -> tuple[int, str, str]:
     return code, captured.out, captured.err
 
 
-def test_ingest_loads_replaces_and_rollback_restores(returns, tmp_path, capsys):
-    database = tmp_path / "cli.duckdb"
+def test_ingest_loads_replaces_and_rollback_restores(returns, empty_db, capsys):
+    database = empty_db
     assert _run(capsys, "ingest", returns["valid"], "--db", database, "--user", "manager") == (
         0,
         LOADED.format(upload=1, replacing=""),
@@ -154,8 +156,8 @@ def _python(*argv, env: dict | None = None) -> subprocess.CompletedProcess:
     )
 
 
-def test_as_a_process_exit_codes_are_0_1_2_and_nothing_raises(returns, tmp_path):
-    database = tmp_path / "process.duckdb"
+def test_as_a_process_exit_codes_are_0_1_2_and_nothing_raises(returns, empty_db):
+    database = empty_db
     loaded = _python("ingest", returns["valid"], "--db", database)
     assert (loaded.returncode, loaded.stdout, loaded.stderr) == (0, LOADED.format(upload=1, replacing=""), "")
 
@@ -168,11 +170,9 @@ def test_as_a_process_exit_codes_are_0_1_2_and_nothing_raises(returns, tmp_path)
     assert "Traceback" not in usage.stderr
 
 
-def test_the_database_comes_from_dashboard_db_when_no_db_is_given(returns, tmp_path):
-    database = tmp_path / "from-environment.duckdb"
-    done = _python("ingest", returns["valid"], env={"DASHBOARD_DB": str(database)})
+def test_the_database_comes_from_dashboard_db_when_no_db_is_given(returns, empty_db):
+    done = _python("ingest", returns["valid"], env={"DASHBOARD_DB": str(empty_db)})
     assert (done.returncode, done.stdout, done.stderr) == (0, LOADED.format(upload=1, replacing=""), "")
-    assert database.exists()
 
 
 def test_a_db_path_that_is_not_a_database_gets_a_clear_message(tmp_path, capsys):
@@ -190,8 +190,48 @@ def test_a_db_path_that_is_not_a_database_gets_a_clear_message(tmp_path, capsys)
         f'Error: cannot open {junk} as a database: IO Error: The file "{junk}" exists, but it is not a valid DuckDB '
         "database file!\n",
     )
-    assert _run(capsys, "uploads", "--db", junk / "inside.duckdb") == (
-        1,
-        "",
-        f"Error: cannot create a database at {junk / 'inside.duckdb'}: File exists\n",
-    )
+    inside = junk / "inside.duckdb"
+    assert _run(capsys, "uploads", "--db", inside) == (1, "", NO_DATABASE.format(inside))
+
+
+# Pen test finding 3: the first run fails closed. Only `init` creates a database (and its first manager);
+# every other command refuses a path where none exists, so a mistyped --db or $DASHBOARD_DB creates nothing.
+@pytest.mark.parametrize("command", [["ingest", "march.xlsx"], ["uploads"], ["users", "list"],
+                                     ["users", "add", "mo", "--role", "manager", "--password-stdin"],
+                                     ["settings", "export", "out"], ["report", "--from", "2019-03", "--to", "2019-03"],
+                                     ["audit"], ["backup", "folder"], ["rollback", "2019-03"]])
+def test_a_command_on_a_missing_database_refuses_and_creates_nothing(command, tmp_path, capsys):
+    path = tmp_path / "mistyped.duckdb"
+    assert _run(capsys, *command, "--db", path) == (1, "", NO_DATABASE.format(path))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_init_creates_the_database_and_its_first_manager_once(tmp_path, monkeypatch, capsys):
+    import io
+
+    from metrics.admin import setup, users
+    from metrics.store import logs
+
+    path = tmp_path / "new" / "dashboard.duckdb"
+    monkeypatch.setattr("sys.stdin", io.StringIO("aaaaaaaaaaaa\n"))
+    code, out, err = _run(capsys, "init", "--manager", "Mary.Manager", "--password-stdin", "--db", path)
+    assert (code, out) == (1, "") and err.startswith("Error: that password is too easy to guess")
+    assert not path.exists()
+    answers = iter(["violet tractor harbour", "violet tractor harbor"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    assert _run(capsys, "init", "--manager", "mary.manager", "--db", path) == (
+        1, "", "Error: the two passwords differ; nothing was created.\n")
+    assert not path.exists()
+    monkeypatch.setattr("sys.stdin", io.StringIO("violet tractor harbour\n"))
+    assert _run(capsys, "init", "--manager", "Mary.Manager", "--password-stdin", "--db", path, "--user", "root") == (
+        0, f"Created the database at {path} with mary.manager as its first manager: start the dashboard, and "
+           "sign in.\n", "")
+    with setup.open_database(path) as con:
+        assert [(u["name"], u["role"]) for u in users.list_users(con)] == [("mary.manager", "manager")]
+        assert con.execute("SELECT count(*) FROM budget").fetchall() == [(2,)]  # the default reference data
+        assert logs.audit_entries(con, 2)[["actor", "action", "detail"]].values.tolist() == [
+            ["root", "user added", "mary.manager as manager"], ["root", "database created", "python -m metrics init"]]
+        assert users.authenticate(con, "mary.manager", "violet tractor harbour")["role"] == "manager"
+    assert _run(capsys, "init", "--manager", "mallory", "--password-stdin", "--db", path) == (
+        1, "", f"Error: {path} already exists: init only creates a new database (add users to it with "
+               "`python -m metrics users add`)\n")

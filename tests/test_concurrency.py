@@ -182,3 +182,39 @@ def test_a_second_process_is_told_the_database_is_busy(held, tmp_path):
         )
         assert (done.returncode, done.stdout, done.stderr) == (1, "", message)
     assert time.monotonic() - started < 30  # told after a short wait (5 s each), not left hanging
+
+
+def test_five_people_signing_in_to_one_account_at_the_same_moment_all_get_in(empty_db):
+    """Issue 15's load run: five sign-ins to one account at once gave "Conflict on update!" in 7 of 15
+    attempts, when users.authenticate updated the user's row outside the write lock. Each thread has its
+    own cursor on one connection, as the app's sessions do; the writes now queue for connection.write."""
+    from metrics.admin import users
+
+    con = setup.open_database(empty_db)
+    try:
+        users.add_user(con, "shared.office", "partnership", "violet tractor harbour", "admin")
+        # Three rounds of the right password (each sign-in writes the user's row), then one of a wrong one.
+        for password in ["violet tractor harbour"] * 3 + ["not the password at all"]:
+            barrier, outcomes = threading.Barrier(5), []
+
+            def sign_in(password=password, barrier=barrier, outcomes=outcomes):
+                cursor = con.cursor()
+                try:
+                    barrier.wait()
+                    outcomes.append(users.authenticate(cursor, "shared.office", password)["name"])
+                except users.SignInFailed as exc:
+                    outcomes.append(str(exc))
+                except Exception as exc:  # what the old code raised
+                    outcomes.append(f"{type(exc).__name__}: {exc}")
+                finally:
+                    cursor.close()
+
+            threads = [threading.Thread(target=sign_in) for _ in range(5)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            expected = "shared.office" if password.startswith("violet") else users.WRONG_NAME_OR_PASSWORD
+            assert outcomes == [expected] * 5
+    finally:
+        con.close()

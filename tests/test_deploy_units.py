@@ -63,6 +63,7 @@ def test_the_service_runs_the_dashboard_with_the_settings_the_code_reads():
         "DASHBOARD_DB=/var/lib/msht-dashboard/dashboard.duckdb",
         "DASHBOARD_SAMPLE_DB=/var/lib/msht-dashboard/sample.duckdb",
         "DASHBOARD_AUTH_FILE=/etc/msht-dashboard/auth.toml",
+        "DASHBOARD_TRUSTED_PROXY=127.0.0.1",
         "STREAMLIT_SERVER_ALLOWED_HOSTS=dashboard.example.org",
     ]
     # The port nginx proxies to, and the address config.toml gives Streamlit.
@@ -71,6 +72,7 @@ def test_the_service_runs_the_dashboard_with_the_settings_the_code_reads():
     for name in ("DASHBOARD_DB", "DASHBOARD_SAMPLE_DB"):
         assert name in (ROOT / "metrics" / "store" / "connection.py").read_text()
     assert "DASHBOARD_AUTH_FILE" in (ROOT / "ui" / "auth.py").read_text()
+    assert "DASHBOARD_TRUSTED_PROXY" in (ROOT / "ui" / "auth.py").read_text()
 
 
 def test_the_timer_starts_the_backup_nightly():

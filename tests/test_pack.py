@@ -16,7 +16,6 @@ from streamlit.testing.v1 import AppTest
 from metrics import cli
 from metrics.admin import setup
 from metrics.answers.report import report
-from metrics.measures import disclosure
 from metrics.measures.registry import MEASURES
 from metrics.pack import contents as pack_contents
 from metrics.pack import model, pdf_layout, tables
@@ -217,7 +216,10 @@ def test_no_case_reference_anywhere_in_the_pack(year):
 # --- the partnership pack ---------------------------------------------------------------------
 
 
-def _small_counts_in_count_positions(pdf: bytes, xlsx: bytes) -> list[str]:
+MONTH = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+
+
+def _small_counts_in_count_positions(pdf: bytes, xlsx: bytes, slices: int = 12) -> list[str]:
     """Every count of people from 1 to 4 where the pack shows a count of people, PDF and workbook."""
     found = []
     pages = _pdf_pages(pdf)
@@ -225,16 +227,16 @@ def _small_counts_in_count_positions(pdf: bytes, xlsx: bytes) -> list[str]:
         label = next((name for name in PEOPLE if line.startswith(name + " ")), None)
         if label:
             found += [f"figures {label}: {v}" for v in line[len(label):].split()[:2] if v in SMALL]
-    monthly = _page(pages, "Month by month")
+    monthly = _page(pages, "Month by month" if slices == 12 else "Quarter by quarter")
     month_rows = 0
     for line in monthly:
-        if re.match(r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} [\d<*n]", line):
+        if label := re.match(rf"({MONTH}(-{MONTH})? \d{{4}}) [\d<*n]", line):
             cells = line.replace("not shown", "not-shown").split()[2:]
             assert len(cells) == len(tables.MONTHLY_HEADINGS), line  # one token a column, or the positions below drift
             people = [cells[i] for i in (0, 1, 2, 3, 5, 6)]  # all but the rate and the two amounts
-            found += [f"monthly {line[:8]}: {v}" for v in people if v in SMALL]
+            found += [f"monthly {label[1]}: {v}" for v in people if v in SMALL]
             month_rows += 1
-    assert month_rows == 12  # the twelve months to Jun 2019 were all read
+    assert month_rows == slices  # the twelve months (or four quarters) to Jun 2019 were all read
     growth = _page(pages, "Referral growth against the reference areas")
     found += [f"growth: {m}" for m in re.findall(r"\(this\s+service\)\s+(\d+) (\d+)", "\n".join(growth))
               if SMALL & set(m)]
@@ -264,16 +266,17 @@ def test_internal_pack_does_show_small_counts_so_the_partnership_check_means_som
 
 
 def test_partnership_pack_has_no_count_from_1_to_4(small):
-    assert _small_counts_in_count_positions(small["partnership_pdf"], small["partnership_xlsx"]) == []
+    assert _small_counts_in_count_positions(small["partnership_pdf"], small["partnership_xlsx"], slices=4) == []
     pages = _pdf_pages(small["partnership_pdf"])
     assert all(p.splitlines()[0] == "OFFICIAL" for p in pages)
     assert "OFFICIAL-SENSITIVE" not in "\n".join(pages)
 
 
-def test_partnership_months_cannot_be_worked_out_from_the_quarter(small):
-    """Referrals 8, 2, 5 with the quarter's 15 published: May is '<5', so June (the next smallest) is hidden."""
-    rows = {r["month"]: r for r in small["partnership"].monthly.rows}
-    assert [rows[m]["referrals_received"] for m in QUARTER.months] == [8, "<5", "*"]
+def test_the_partnership_pack_has_whole_quarters_as_published(small):
+    """Referrals 8, 2, 5 in Apr-Jun: the partnership sees the quarter's 15, as published, and no month."""
+    rows = {r["slice"]: r for r in small["partnership"].monthly.rows}
+    assert list(rows) == ["Jul-Sep 2018", "Oct-Dec 2018", "Jan-Mar 2019", "Apr-Jun 2019"]
+    assert rows["Apr-Jun 2019"]["referrals_received"] == 15
     figures = {r["label"]: r["value"] for r in small["partnership"].headline.rows}
     assert figures["Referrals received"] == 15
     internal = {r["month"]: r for r in small["internal"].monthly.rows}
@@ -281,38 +284,26 @@ def test_partnership_months_cannot_be_worked_out_from_the_quarter(small):
 
 
 def test_partnership_charts_plot_no_small_count(small):
-    def plotted(contents) -> list:
+    def plotted(contents, field: str) -> list:
         values = []
         for chart in contents.charts:
             if chart.chart is None:  # nothing left to plot once small numbers are hidden
                 continue
             for rows in chart.chart.to_dict()["datasets"].values():
-                values += [r["count"] for r in rows if r.get("series") == "In the month"]
+                values += [r[field] for r in rows if r.get(field) is not None and r.get("series", "In the month")
+                           == "In the month" and MEASURES[r.get("measure", "referrals_received")].people]
         return values
 
-    assert 2 in plotted(small["internal"])
-    assert [v for v in plotted(small["partnership"]) if 1 <= v <= 4] == []
-    assert 5 not in plotted(small["partnership"])  # June, hidden so that May cannot be worked out
+    assert 2 in plotted(small["internal"], "count")  # May's two referrals
+    partnership = plotted(small["partnership"], "value")
+    assert [v for v in partnership if 1 <= v <= 4] == [] and 15 in partnership  # Apr-Jun's referrals, as published
 
 
 def test_partnership_pack_holds_no_case_reference(small):
     text = "\n".join(_pdf_pages(small["partnership_pdf"]))
     cells = "\n".join(str(v) for rows in _values(small["partnership_xlsx"]).values() for row in rows for v in row)
-    assert "Apr 2019 8" in text  # the extraction sees the tables
+    assert "Apr-Jun 2019 15" in text  # the extraction sees the tables
     assert [ref for ref in small["case_refs"] if ref in text or ref in cells] == []
-
-
-def test_hide_recoverable_hides_the_next_smallest_month():
-    months = ["2019-04", "2019-05", "2019-06"]
-    assert disclosure.hide_recoverable(dict(zip(months, [8, 2, 5])), months, [months]) == {"2019-05", "2019-06"}
-    assert disclosure.hide_recoverable(dict(zip(months, [8, 2, 3])), months, [months]) == {"2019-05", "2019-06"}
-    assert disclosure.hide_recoverable(dict(zip(months, [8, 0, 5])), months, [months]) == set()
-    # a month outside the table is unseen already: one small month is enough
-    shown = months[1:]
-    assert disclosure.hide_recoverable(dict(zip(months, [8, 2, 5])), shown, [months]) == {"2019-05"}
-
-
-# --- injection, empty periods, the command ------------------------------------------------------
 
 
 def test_injection_payloads_read_back_as_plain_text(sample_db):
@@ -417,12 +408,16 @@ def test_partnership_download_is_the_partnership_pack(summary_page, monkeypatch)
     monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
     at = summary_page("partnership")
     buttons = at.get("download_button")
-    assert [b.label for b in buttons] == ["Scrutiny pack (PDF)", "Scrutiny pack (Excel)"]
-    assert all(b.help.startswith("The OFFICIAL pack for Jun 2019") for b in buttons)
-    assert sorted(registered) == ["scrutiny-pack-2019-06-partnership.pdf", "scrutiny-pack-2019-06-partnership.xlsx"]
-    about = {row[0]: row[1] for row in _values(registered["scrutiny-pack-2019-06-partnership.xlsx"]())["About"][1:]}
+    assert [b.label for b in buttons] == ["Scrutiny pack (PDF)", "Scrutiny pack (Excel)",
+                                          "Published figures (figures.csv)"]
+    # the demo's period is Jun 2019, which the partnership is not offered: it sees the latest whole quarter
+    assert all(b.help.startswith("The OFFICIAL pack for Apr 2019 to Jun 2019") for b in buttons[:2])
+    assert sorted(registered) == ["figures.csv", "scrutiny-pack-2019-04-to-2019-06-partnership.pdf",
+                                  "scrutiny-pack-2019-04-to-2019-06-partnership.xlsx"]
+    workbook = registered["scrutiny-pack-2019-04-to-2019-06-partnership.xlsx"]()
+    about = {row[0]: row[1] for row in _values(workbook)["About"][1:]}
     assert (about["Audience"], about["Protective marking"], about["Period"]) == (
-        model.AUDIENCE_LABELS["partnership"], "OFFICIAL", "Jun 2019")
+        model.AUDIENCE_LABELS["partnership"], "OFFICIAL", "Apr 2019 to Jun 2019")
     from ui import state
 
     with state.using() as con:
@@ -449,7 +444,7 @@ def test_presenting_mode_moves_between_sections(summary_page):
     at.button(key="present_previous").click().run()
     assert at.header[0].value == "Key messages"
     at.toggle(key="presenting").set_value(False).run()
-    assert len(at.get("download_button")) == 2
+    assert len(at.get("download_button")) == 3
     assert [h.value for h in at.header] == ["Spend against budget", "Key messages"]  # H2 under the H1 (#5)
 
 

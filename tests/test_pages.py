@@ -53,10 +53,12 @@ def test_a_page_file_run_directly_refuses_a_role_it_is_not_for(demo_env, role, t
     assert not at.title and not at.dataframe and not at.metric
 
 
-def test_only_the_manager_can_download_a_backup(demo_env):
+def test_no_role_can_download_a_backup_from_a_page(demo_env):
+    # Pen test finding 5: the backup's /media/ link served the whole database, password hashes included,
+    # to a request with no cookie. Backups are made on the server (the command line, the nightly timer).
     labels = {}
     for role in ("manager", "commissioner"):
         at = app_as(role)
         at.switch_page(PAGE_FILES["Data quality"]).run()
         labels[role] = [b.label for b in at.download_button]
-    assert labels == {"manager": ["Download a backup (.zip)"], "commissioner": []}
+    assert labels == {"manager": [], "commissioner": []}

@@ -18,7 +18,7 @@ from workbooks import spend_row as spend
 from metrics.admin import setup
 from metrics.contract import ACTIVITY_MEASURES, Problem
 from metrics.returns import ingest, preview
-from metrics.returns.reading import SAVE_AS_XLSX
+from metrics.returns.file_checks import SAVE_AS_XLSX
 from metrics.store import loading
 
 D = dt.date

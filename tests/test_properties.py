@@ -12,7 +12,6 @@ from measure_fixture import SERVICE, case_row
 from metrics.admin import reference, setup
 from metrics.answers.report import report
 from metrics.contract import ACTIVITY_MEASURES, CASES, NRM_REFERRALS
-from metrics.measures.disclosure import is_small, suppress_grid
 from metrics.measures.growth import growth
 from metrics.measures.growth import rate as _growth
 from metrics.periods import Period
@@ -131,31 +130,3 @@ def test_every_rate_in_a_report_is_undefined_or_within_0_and_1(property_db, case
     assert (result["outside_nrm_rate"] is None) == (result["victims_supported"] == 0)
     # nothing is spent in these returns: the cost per victim is zero, or undefined without victims
     assert result["cost_per_victim"] == (None if result["victims_supported"] == 0 else 0.0)
-
-
-grids = st.integers(1, 5).flatmap(
-    lambda rows: st.integers(1, 5).flatmap(
-        lambda cols: st.lists(st.lists(st.integers(0, 12), min_size=cols, max_size=cols), min_size=rows, max_size=rows)
-    )
-)
-
-
-@settings(max_examples=300, deadline=None)
-@given(grid=grids)
-def test_suppression_never_leaves_a_cell_recoverable_and_never_publishes_a_small_count(grid):
-    mask = suppress_grid(grid)
-    full = [list(row) + [sum(row)] for row in grid]
-    full.append([sum(col) for col in zip(*grid)] + [sum(map(sum, grid))])
-    assert [len(row) for row in mask] == [len(row) for row in full]
-    rows, cols = len(full), len(full[0])
-    lines = [[(i, j) for j in range(cols)] for i in range(rows)] + [[(i, j) for i in range(rows)] for j in range(cols)]
-    for line in lines:
-        *cells, (ti, tj) = line
-        if not mask[ti][tj]:  # a published total: never exactly one hidden cell beside it
-            assert sum(mask[i][j] for i, j in cells) != 1, (grid, line)
-    for i in range(rows):
-        for j in range(cols):
-            if is_small(full[i][j]):
-                assert mask[i][j], (grid, i, j)  # 1 to 4 is never published
-            if full[i][j] == 0:
-                assert not mask[i][j], (grid, i, j)  # zero stays zero

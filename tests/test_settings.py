@@ -12,7 +12,7 @@ import workbooks
 from metrics.admin import reference, setup
 from metrics.cli import run
 from metrics.contract import DEFAULT_COST_BENEFIT_SOURCE, Rejected
-from metrics.store import connection, settings
+from metrics.store import connection, logs, settings
 
 SAMPLE = connection.PROJECT_ROOT / "sample_data"
 REFERENCE_FILES = ["budget.csv", "kpi_targets.csv", "nrm_referrals.csv", "bank_holidays.csv"]
@@ -68,10 +68,14 @@ def test_a_new_database_has_the_default_reference_data_and_no_returns(con):
     assert settings.cost_benefit(con) == (3.35, DEFAULT_COST_BENEFIT_SOURCE)
 
 
-def test_the_cli_on_a_new_path_creates_such_a_database(tmp_path, capsys):
+def test_a_database_made_by_init_starts_with_the_defaults(tmp_path, capsys, monkeypatch):
+    import io
+
     path = tmp_path / "deeper" / "real.duckdb"
+    monkeypatch.setattr("sys.stdin", io.StringIO("violet tractor harbour\n"))
+    assert run(["init", "--manager", "mo", "--password-stdin", "--db", str(path)]) == 0
     assert run(["uploads", "--db", str(path)]) == 0
-    assert capsys.readouterr().out == "No uploads yet.\n"
+    assert capsys.readouterr().out.splitlines()[-1] == "No uploads yet."
     con = setup.open_database(path)
     try:
         assert con.execute("SELECT count(*) FROM budget").fetchall() == [(2,)]
@@ -295,3 +299,24 @@ def test_a_budget_that_drops_loaded_spend_out_of_every_grant_is_saved_with_a_war
         assert reference.spend_without_grant(con) is None
     finally:
         con.close()
+
+
+def test_a_settings_file_its_worker_cannot_finish_is_refused_audited_and_changes_nothing(empty_db, tmp_path,
+                                                                                         monkeypatch, capsys):
+    """Pen test finding 1 for settings CSVs: each is read in a worker with limits (here, no time at all)."""
+    from metrics import isolation  # here, so that the other tests run on code without it
+
+    real_run = isolation.run
+    monkeypatch.setattr(isolation, "run", lambda function, *args, **limits: real_run(function, *args,
+                                                                                      **{**limits, "seconds": 0}))
+    with setup.open_database(empty_db) as con:
+        before = workbooks.database_state(con)
+    budget = _write(tmp_path, "budget.csv", TWO_GRANTS)
+    assert run(["settings", "import", str(budget), "--db", str(empty_db), "--user", "manager"]) == 1
+    assert capsys.readouterr().err == (
+        "Rejected: 1 problem; nothing was changed.\n"
+        "budget.csv: could not be read safely: it takes longer to read than a settings file can\n")
+    with setup.open_database(empty_db) as con:
+        assert workbooks.database_state(con) == before
+        assert logs.audit_entries(con, 1)[["actor", "action", "detail"]].values.tolist() == [
+            ["manager", "settings file rejected", "budget.csv: 1 problem(s)"]]

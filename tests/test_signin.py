@@ -103,7 +103,9 @@ def test_each_user_sees_exactly_their_pages(real_db, name):
     at = sign_in(fresh_app(), name)
     assert not at.exception
     assert at.session_state["signed_in_role"] == role
-    assert any(f"Signed in as **{name}**" in m.value for m in at.sidebar.markdown)
+    from metrics import safe_text  # here, so that the other tests run on code without it
+
+    assert any(f"Signed in as **{safe_text.markdown(name)}**" in m.value for m in at.sidebar.markdown)
     from metrics.admin import access
 
     for title, path in PAGE_FILES.items():
@@ -260,3 +262,48 @@ def test_a_new_session_with_the_cookie_resumes_the_sign_in_with_the_role_as_it_i
         con.close()
     next(b for b in first.button if b.label == "Sign out").click().run()
     assert "signed_in_role" not in fresh_app().session_state  # signed out: the cookie names no live session
+
+
+@pytest.mark.parametrize(
+    ("peer", "forwarded", "trusted", "expected"),
+    [
+        (None, None, "", None),  # this machine, no proxy configured
+        ("198.51.100.7", None, "", "198.51.100.7"),
+        # Behind nginx on the same machine: the client is the address nginx added last.
+        (None, "203.0.113.9, 198.51.100.7", "127.0.0.1", "198.51.100.7"),
+        ("10.0.0.5", "198.51.100.7", "10.0.0.5", "198.51.100.7"),
+        # A header from anyone but the configured proxy is not believed.
+        ("198.51.100.7", "192.0.2.1", "10.0.0.5", "198.51.100.7"),
+        (None, "192.0.2.1", "", None),
+    ],
+)
+def test_failed_sign_ins_are_counted_against_the_clients_own_address(monkeypatch, peer, forwarded, trusted, expected):
+    from types import SimpleNamespace
+
+    from ui import auth
+
+    headers = {"X-Forwarded-For": forwarded} if forwarded else {}
+    monkeypatch.setattr(auth, "st", SimpleNamespace(context=SimpleNamespace(ip_address=peer, headers=headers)))
+    monkeypatch.setenv("DASHBOARD_TRUSTED_PROXY", trusted)
+    assert auth.client_address() == expected
+
+
+def test_the_sign_in_form_says_to_wait_and_signs_in_after(real_db, monkeypatch):
+    import datetime as dt
+
+    from metrics.store import accounts
+
+    # A first wait of a minute, not 2 s: a loaded machine takes longer than that to start the next app.
+    monkeypatch.setattr(users, "FIRST_WAIT_SECONDS", 60)
+    for _ in range(3):
+        sign_in(fresh_app(), "chris.commissioner", "not the password", settle=False)
+    at = sign_in(fresh_app(), "chris.commissioner", settle=False)
+    [message] = [e.value for e in at.error]
+    assert message.startswith("Too many failed sign-ins with this name or from this computer: wait ")
+    assert "signed_in_role" not in at.session_state
+    # Once the wait is over, the right password gets in: the account was never locked.
+    real = accounts.failures
+    monkeypatch.setattr(accounts, "failures", lambda con, keys, since: [
+        (n, last - dt.timedelta(minutes=2)) for n, last in real(con, keys, since)])
+    at = sign_in(fresh_app(), "chris.commissioner")
+    assert at.session_state["signed_in_role"] == "commissioner"

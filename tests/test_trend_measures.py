@@ -25,7 +25,7 @@ import pytest
 from metrics.admin import reference, setup
 from metrics.answers import demand, growth, referrals, series, spend
 from metrics.contract import BUDGET, NRM_REFERRALS
-from metrics.measures import compute, disclosure, formatting
+from metrics.measures import compute, formatting, publication
 from metrics.periods import Period, month_end
 from metrics.returns import ingest
 from metrics.store import settings
@@ -183,21 +183,13 @@ def test_referrals_by_gender_by_month(con):
 
 
 def test_referrals_by_gender_for_the_partnership(con):
-    monthly = referrals.referrals_by(con, JAN_MAY, "gender", audience="partnership")
-    assert records(monthly, ["key", "category", "referrals", "shown", "suppressed"]) == [
-        ("2019-01", "Female", None, "<5", True), ("2019-01", "Male", None, "<5", True),
-        ("2019-02", "Female", None, "<5", True), ("2019-02", "Male", None, "<5", True),
-        ("2019-03", "Female", None, "<5", True), ("2019-03", "Male", None, "<5", True),
-        ("2019-04", "Female", 5, "5", False), ("2019-04", "Male", 0, "0", False),
-        ("2019-05", "Female", None, "<5", True), ("2019-05", "Male", None, "<5", True),
-    ]
-    # By quarter: Jan-Mar F8 M5, Apr-May F9 M3. The 3 is small; with the quarter totals (13, 12) and the
-    # gender totals (17, 8) published, each of the other three cells would give it back, so all go.
+    # The partnership sees whole quarters only: Jan-Mar 2019 (F 4+1+3 = 8, M 2+1+2 = 5), rounded to the
+    # nearest 5; April and May make no whole quarter yet, so they are not shown.
     quarterly = referrals.referrals_by(con, JAN_MAY, "gender", audience="partnership", grain="quarter")
-    assert records(quarterly, ["label", "category", "referrals", "shown"]) == [
-        ("Jan-Mar 2019", "Female", None, "*"), ("Jan-Mar 2019", "Male", None, "*"),
-        ("Apr-May 2019", "Female", None, "*"), ("Apr-May 2019", "Male", None, "<5"),
-    ]
+    assert records(quarterly, ["label", "category", "referrals", "shown", "suppressed"]) == [
+        ("Jan-Mar 2019", "Female", 10, "10", False), ("Jan-Mar 2019", "Male", 5, "5", False)]
+    monthly = referrals.referrals_by(con, JAN_MAY, "gender", audience="partnership")
+    assert records(monthly, ["label", "category", "shown"]) == records(quarterly, ["label", "category", "shown"])
 
 
 def test_pivot_shown_lays_a_breakdown_out_for_reading(con):
@@ -216,18 +208,9 @@ def test_rolling_referrals(con):
 
 
 def test_rolling_referrals_for_the_partnership(con):
-    frame = referrals.rolling_referrals(con, JAN_MAY, audience="partnership")
-    # February's 2 is small; the period's total (25) would give it back from the other months, so the
-    # next smallest month (March, 5) goes too; every three-month total holds February or March.
-    assert records(frame, ["month", "referrals", "referrals_shown", "rolling_3m", "rolling_shown"]) == [
-        ("2019-01", 6, "6", None, "n/a"), ("2019-02", None, "<5", None, "n/a"), ("2019-03", None, "*", None, "*"),
-        ("2019-04", 5, "5", None, "*"), ("2019-05", 7, "7", None, "*"),
-    ]
-    assert disclosure.hidden_in_series([6, 2, 5, 5, 7]) == [False, True, True, False, False]
-    assert disclosure.hidden_in_series([6, 0, 5]) == [False, False, False]
-
-
-# --- measures over time -----------------------------------------------------------------------
+    # A rolling three-month total is a custom range: it would give single months away by subtraction.
+    with pytest.raises(PermissionError, match="months are not published for the partnership"):
+        referrals.rolling_referrals(con, JAN_MAY, audience="partnership")
 
 
 def test_myths_by_month(con):
@@ -248,15 +231,12 @@ def test_myths_by_month(con):
 
 
 def test_myths_for_the_partnership(con):
-    monthly = series.measure_series(con, JAN_MAY, series.MYTHS, audience="partnership")
-    assert set(records(monthly, ["value", "shown", "basis", "status"])) == {(None, "not shown", "", "suppressed")}
+    # Jan-Mar 2019: 6 of 13 UK nationals (46.15%) and 5 of 13 with trafficking indicated (38.46%), each
+    # with 5 or more either side and 10 or more behind it: whole percentages, with no counts beside them.
     quarterly = series.measure_series(con, JAN_MAY, series.MYTHS, audience="partnership", grain="quarter")
     assert records(quarterly, ["label", "measure", "value", "shown", "basis", "status"]) == [
-        ("Jan-Mar 2019", "uk_national_rate", 0.461538, "46%", "6 of 13", "shown"),
-        ("Jan-Mar 2019", "trafficking_indicated_rate", 0.384615, "38%", "5 of 13", "shown"),
-        ("Apr-May 2019", "uk_national_rate", 0.583333, "58%", "7 of 12", "shown"),
-        # 3 of 12: the 25% would give the 3 away, so it is not shown either
-        ("Apr-May 2019", "trafficking_indicated_rate", None, "not shown", "", "suppressed"),
+        ("Jan-Mar 2019", "uk_national_rate", 0.46, "46%", "", "shown"),
+        ("Jan-Mar 2019", "trafficking_indicated_rate", 0.38, "38%", "", "shown"),
     ]
 
 
@@ -272,24 +252,18 @@ def test_caseload_closures_and_planned_closures(con):
 
 
 def test_caseload_and_closures_for_the_partnership(con):
-    # Caseload is rounded to the nearest 5 for the partnership (9 -> 10, 11 -> 10, 17 -> 15), so that
-    # last month's caseload + referrals - caseload cannot give away a suppressed count of closures.
+    # Caseload at the end of March 9 -> 10; closures in the quarter 2 + 1 + 1 = 4 -> '<5'.
     frame = series.measure_series(con, JAN_MAY, series.CASELOAD, audience="partnership")
     assert records(frame, ["key", "measure", "value", "shown", "status"]) == [
-        ("2019-01", "caseload_end", None, "<5", "suppressed"), ("2019-01", "closures", None, "<5", "suppressed"),
-        ("2019-02", "caseload_end", 5.0, "5", "shown"), ("2019-02", "closures", None, "<5", "suppressed"),
-        ("2019-03", "caseload_end", 10.0, "10", "shown"), ("2019-03", "closures", None, "<5", "suppressed"),
-        ("2019-04", "caseload_end", 10.0, "10", "shown"), ("2019-04", "closures", None, "<5", "suppressed"),
-        ("2019-05", "caseload_end", 15.0, "15", "shown"), ("2019-05", "closures", None, "<5", "suppressed"),
-    ]
+        ("2019-Q1", "caseload_end", 10.0, "10", "shown"), ("2019-Q1", "closures", None, "<5", "suppressed")]
 
 
 def test_activity_is_not_suppressed(con):
+    internal = series.measure_series(con, JAN_MAY, ("activity_partnership_meetings",))
+    assert records(internal, ["value", "shown", "status"]) == [(float(n), str(n), "shown") for n in range(1, 6)]
+    # for the partnership by quarter, exact: 1 + 2 + 3 meetings
     frame = series.measure_series(con, JAN_MAY, ("activity_partnership_meetings",), audience="partnership")
-    assert records(frame, ["value", "shown", "status"]) == [(float(n), str(n), "shown") for n in range(1, 6)]
-
-
-# --- referral growth --------------------------------------------------------------------------
+    assert records(frame, ["key", "value", "shown", "status"]) == [("2019-Q1", 6.0, "6", "shown")]
 
 
 def test_growth_choices_and_months(con):
@@ -330,15 +304,13 @@ def test_growth_says_when_the_returns_do_not_cover_a_period(con):
     ]
 
 
-def test_growth_for_the_partnership_hides_a_percentage_of_fewer_than_ten(con):
-    result = growth.growth_comparison(con, Period("2019-01", "2019-02"), APR_MAY, audience="partnership")
+def test_growth_for_the_partnership_shows_published_counts_and_no_local_growth(con):
+    # The financial year 2018-19 holds only Jan-Mar 2019's returns: 13 referrals in each, shown as 15.
+    result = growth.growth_comparison(con, Period("2018-04", "2019-03"), Period("2019-01", "2019-03"),
+                                      audience="partnership")
     assert records(result["table"].head(1), ["base_shown", "compare_shown", "growth", "growth_shown"]) == [
-        ("8", "12", None, "n/a")]
-    assert result["headline"] == ("Local growth cannot be worked out (no referrals, or too few to show, in the base "
-                                  "period) vs +40% nationally (UK)")
-
-
-# --- spend and value --------------------------------------------------------------------------
+        ("15", "15", None, "n/a")]
+    assert result["headline"].startswith("Local growth is not shown: the partnership's counts are rounded")
 
 
 def test_spend_table(con):
@@ -402,16 +374,13 @@ def test_support_mix(con):
 
 
 def test_support_mix_for_the_partnership(con):
-    frame = demand.support_mix(con, APR_MAY, audience="partnership")
+    frame = demand.support_mix(con, Period("2019-01", "2019-03"), audience="partnership")
     assert records(frame, ["support_level", "people", "shown", "share", "share_shown"]) == [
-        (ST, 10, "10", 0.526316, "53%"), (SP, 6, "6", 0.315789, "32%"), (AD, None, "<5", None, "not shown"),
+        (ST, 5, "5", None, "not shown"), (SP, None, "<5", None, "not shown"), (AD, None, "<5", None, "not shown"),
         (DE, None, "<5", None, "not shown"), ("Not recorded", None, "<5", None, "not shown"),
     ]
-    january = demand.support_mix(con, Period("2019-01", "2019-01"), audience="partnership")
-    assert records(january, ["support_level", "people", "shown", "share_shown"]) == [
-        (ST, None, "<5", "not shown"), (SP, None, "<5", "not shown"), (AD, None, "<5", "not shown"),
-        (DE, None, "<5", "not shown"),
-    ]
+    with pytest.raises(publication.NotOffered, match="Apr 2019 to May 2019 is not a period the partnership"):
+        demand.support_mix(con, APR_MAY, audience="partnership")
 
 
 def test_demand_comparison(con):

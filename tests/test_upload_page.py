@@ -1,7 +1,8 @@
 """The manager's pages in use: uploading returns (problems, preview, confirm, rollback) and editing settings.
 
 Every test starts in demo mode on a private copy of the sample database, with DASHBOARD_DB naming
-a real database that does not exist yet, so that the first confirmed upload creates it.
+a real database that does not exist yet: in the demo nothing can be loaded, and nothing creates it
+but `python -m metrics init` (here, setup.open_database).
 """
 
 from __future__ import annotations
@@ -17,10 +18,8 @@ from streamlit.testing.v1 import AppTest
 
 from metrics.admin import reference, setup, users
 from metrics.contract import ACTIVITY_MEASURES, KPI_TARGETS, Rejected
-from metrics.measures.compute import figures
-from metrics.periods import Period
 from metrics.returns import ingest
-from metrics.returns.reading import SAVE_AS_XLSX
+from metrics.returns.file_checks import SAVE_AS_XLSX
 from sample_data.generate import SERVICE, workbook_bytes
 from tests import workbooks
 from tests.conftest import ROOT
@@ -143,39 +142,56 @@ def test_a_malformed_workbook_lists_every_problem_and_loads_nothing(paths):
     assert not paths[1].exists()  # still the demo: nothing was created or loaded
 
 
-def test_a_good_workbook_previewed_confirmed_and_the_summary_changes(paths):
-    demo, real = paths
-    with setup.open_database(demo) as con:
-        demo_referrals = figures(con, Period("2019-06", "2019-06"))["referrals_received"].value
-    at = open_page("pages/summary.py")
-    assert card_value(at, "Referrals received") == str(demo_referrals) == "5"
+MANAGER_PASSWORD = "violet tractor harbour"
 
-    at = open_page("pages/upload.py", at)
+
+def signed_in_manager(real) -> AppTest:
+    """The app on a real database, signed in as its manager through the form (a live session on the server)."""
+    with setup.open_database(real) as con:
+        if not any(u["name"] == "mary.manager" for u in users.list_users(con)):
+            users.add_user(con, "mary.manager", "manager", MANAGER_PASSWORD, actor="test")
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.run()
+    at.text_input[0].input("mary.manager")
+    at.text_input[1].input(MANAGER_PASSWORD)
+    at.button[0].click()
+    return at.run()
+
+
+def test_in_the_demo_a_good_workbook_is_previewed_but_nothing_can_be_loaded_or_created(paths):
+    # Pen test finding 3: with no real database, any visitor could load a return here and name themselves
+    # its first manager ("Signed in as intruder (manager)"); the message gave the database's absolute path.
+    demo, real = paths
+    at = open_page("pages/upload.py")
+    at.file_uploader[0].set_value(("2019-03.xlsx", GOOD, XLSX)).run()
+    assert not at.exception and not at.error
+    assert [(m.label, m.value) for m in at.metric][:2] == [("New cases", "4"), ("Updated cases", "0")]
+    assert not [b for b in at.button if b.label.startswith("Confirm")]
+    assert not at.text_input  # no account is offered
+    assert any("`python -m metrics init --manager NAME`" in w.value for w in at.warning)
+    assert not real.exists() and not real.parent.exists()
+    assert "signed_in_role" not in at.session_state
+    page_text = " ".join(str(e.value) for e in [*at.markdown, *at.info, *at.warning, *at.caption, *at.success])
+    assert str(real.parent) not in page_text and str(ROOT) not in page_text
+
+
+def test_a_good_workbook_previewed_confirmed_and_the_summary_changes(paths):
+    _, real = paths
+    setup.open_database(real).close()
+    at = open_page("pages/upload.py", signed_in_manager(real))
     at.file_uploader[0].set_value(("2019-03.xlsx", GOOD, XLSX)).run()
     assert not at.exception and not at.error
     assert [(m.label, m.value) for m in at.metric] == [
         ("New cases", "4"), ("Updated cases", "0"), ("Closures recorded", "0"), ("Spend lines", "1"),
         ("Spend total", "£2,166.67")]
     [confirm] = [b for b in at.button if b.label.startswith("Confirm")]
-    assert confirm.label == "Confirm: load 1 return"
-    assert confirm.disabled  # the first real upload also makes the first manager account
-    at.text_input(key="first_account_name").input("Mary.Manager")
-    at.text_input(key="first_account_password").input("correct horse battery").run()
-    [confirm] = [b for b in at.button if b.label.startswith("Confirm")]
-    assert not confirm.disabled
+    assert confirm.label == "Confirm: load 1 return" and not confirm.disabled
     confirm.click().run()
     assert not at.exception
-    assert real.exists()
-    # Real data now, and whoever uploaded is signed in as its first manager.
-    assert at.session_state["signed_in_role"] == "manager"
-    assert [s.value for s in at.success][0].startswith("Loaded 2019-03 from 2019-03.xlsx as upload 1. This created "
-                                                      "the real database")
+    assert [s.value for s in at.success][0] == "Loaded 2019-03 from 2019\\-03\\.xlsx as upload 1."
     log = table_with(at, "upload_id")
     assert [(r["upload_id"], r["reporting_month"], r["state"], r["uploaded_by"], r["cases_rows"]) for r in log] == [
         ("1", "2019-03", "current", "mary.manager", "4")]  # written as text: no grey "None" (issue 17 #7)
-    with setup.open_database(real) as con:
-        assert [(u["name"], u["role"]) for u in users.list_users(con)] == [("mary.manager", "manager")]
-
     at = open_page("pages/summary.py", at)
     assert not at.exception
     assert card_value(at, "Referrals received") == "3"
@@ -187,14 +203,7 @@ def test_rolling_back_a_month_restores_the_version_before(paths):
     with setup.open_database(real) as con:
         ingest.ingest_bytes(con, GOOD, "first.xlsx", user="mary.manager")
         ingest.ingest_bytes(con, march([case("R-1", D(2019, 3, 4))], []), "second.xlsx", user="mary.manager")
-        users.add_user(con, "mary.manager", "manager", "a long enough password", actor="test")
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    at.run()
-    at.text_input[0].input("mary.manager")  # a live session on the server: signed in through the form
-    at.text_input[1].input("a long enough password")
-    at.button[0].click()
-    at.run()
-    at = open_page("pages/upload.py", at)
+    at = open_page("pages/upload.py", signed_in_manager(real))
     assert at.selectbox(key="rollback_month").value == "2019-03"
     at.button(key="rollback-2").click().run()
     assert not at.exception
@@ -285,10 +294,10 @@ def test_the_page_offers_next_months_return_pre_filled(paths):
 def test_the_preview_shows_what_was_read_as_noted_and_asks_for_a_doubtful_date_to_be_confirmed(paths):
     # 65 where 65+ was typed (a note), and submitted on 4 December for March: 12 April the other way round.
     content = march([case("R-1", D(2019, 3, 4), age_band=65)], [], submitted=D(2019, 12, 4))
-    at = open_page("pages/upload.py")
+    _, real = paths
+    setup.open_database(real).close()  # a real database: the demo loads nothing, so it asks nothing
+    at = open_page("pages/upload.py", signed_in_manager(real))
     at.file_uploader[0].set_value(("2019-03.xlsx", content, XLSX)).run()
-    at.text_input(key="first_account_name").input("Mary.Manager")
-    at.text_input(key="first_account_password").input("correct horse battery").run()
     assert not at.exception and not at.error
     assert [i.value for i in at.info if "noted" in i.value] == [
         "**Read as noted below**: nothing to do unless a note is wrong."]
@@ -317,13 +326,7 @@ def test_the_preview_names_the_cases_open_the_month_before_that_the_return_leave
     _, real = paths
     with setup.open_database(real) as con:
         ingest.ingest_paths(con, [ROOT / "sample_data" / "returns" / "2019-02.xlsx"], user="mary.manager")
-        users.add_user(con, "mary.manager", "manager", "a long enough password", actor="test")
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    at.run()
-    at.text_input[0].input("mary.manager")  # a live session on the server: signed in through the form
-    at.text_input[1].input("a long enough password")
-    at.button[0].click()
-    at = open_page("pages/upload.py", at.run())
+    at = open_page("pages/upload.py", signed_in_manager(real))
     at.file_uploader[0].set_value(("2019-03.xlsx", GOOD, XLSX)).run()  # R-0 to R-3: none of February's cases
     assert not at.exception and not at.error
     assert [w.value for w in at.warning if "not in this return" in w.value] == [
@@ -342,3 +345,21 @@ def test_any_file_type_is_taken_and_one_that_is_no_return_is_refused_saying_how_
         ("march.xls", "is not an Excel workbook (.xlsx): " + SAVE_AS_XLSX),
         ("Cases.csv", "is one CSV file, and a return has four sheets: put About.csv, Cases.csv, Activity.csv and "
                       "Spend.csv in one .zip and upload that, or " + SAVE_AS_XLSX)]
+def test_a_settings_csv_refused_on_the_page_is_audited_once(paths):
+    demo, _ = paths
+
+    def targets_and_refusals():
+        with duckdb.connect(str(demo)) as con:
+            return reference.to_csv(con, KPI_TARGETS), con.execute(
+                "SELECT actor, action, detail FROM audit_log WHERE action = 'settings file rejected'").fetchall()
+
+    targets, _ = targets_and_refusals()
+    at = open_page("pages/settings.py")
+    bad = b"measure,target,better,amber_band\ntimely_contact_rate,1,sideways,0\n"
+    at.file_uploader(key="csv-kpi_targets-0").set_value(("kpi_targets.csv", bad, "text/csv")).run()
+    at.run()  # a rerun that still holds the file audits nothing more
+    assert not at.exception
+    assert [e.value for e in at.error][-1:] == [
+        "**Not saved.** 1 problem in kpi\\_targets\\.csv: fix it and try again. Nothing has changed."]
+    assert targets_and_refusals() == (
+        targets, [("demo manager", "settings file rejected", "kpi_targets.csv: 1 problem(s)")])

@@ -19,6 +19,7 @@ from typing import NoReturn
 import streamlit as st
 
 from metrics.admin import access, sessions, users
+from metrics.safe_text import markdown as md
 from metrics.store.connection import PROJECT_ROOT
 from metrics.store.logs import record
 from ui import session_cookie, state
@@ -219,6 +220,21 @@ def _oidc_user() -> str | None:
     return role
 
 
+def client_address() -> str | None:
+    """The client's address, that failed sign-ins are counted against (None: this machine).
+
+    Behind the reverse proxy every request comes from the proxy: when it comes from an address in
+    $DASHBOARD_TRUSTED_PROXY, the client is the last address the proxy added to X-Forwarded-For.
+    """
+    peer = st.context.ip_address or "127.0.0.1"  # Streamlit gives None for loopback
+    trusted = {a.strip() for a in os.environ.get("DASHBOARD_TRUSTED_PROXY", "").split(",") if a.strip()}
+    if peer in trusted or (peer == "127.0.0.1" and trusted & {"127.0.0.1", "::1", "localhost"}):
+        forwarded = [a.strip() for a in (st.context.headers.get("X-Forwarded-For") or "").split(",") if a.strip()]
+        if forwarded:
+            return forwarded[-1]
+    return None if peer == "127.0.0.1" else peer
+
+
 def _local_sign_in_form() -> NoReturn:
     st.set_page_config(page_title=SIGN_IN_TITLE)
     if st.session_state.get("clear_cookie") or session_cookie.request_token():
@@ -234,7 +250,7 @@ def _local_sign_in_form() -> NoReturn:
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
         try:
-            user = users.authenticate(state.con(), name, password)
+            user = users.authenticate(state.con(), name, password, client_address())
         except users.SignInFailed as exc:
             st.error(str(exc))
         else:
@@ -257,7 +273,7 @@ def signed_in_role() -> str | None:
         raise NotSignedIn(_local_sign_in_form)
     role = st.session_state["signed_in_role"]
     with st.sidebar:
-        st.markdown(f"Signed in as **{st.session_state.get('user_name')}** ({role})")
+        st.markdown(f"Signed in as **{md(st.session_state.get('user_name'))}** ({role})")
         if oidc_configured():
             st.button("Sign out", on_click=st.logout)
         elif st.button("Sign out", key="sign_out"):

@@ -7,7 +7,8 @@ import html
 import pandas as pd
 import streamlit as st
 
-from metrics.measures import compute, formatting
+from metrics import safe_text
+from metrics.measures import compute, formatting, publication
 from metrics.measures.grading import GRADE_BADGES, GRADE_COLOURS, GRADE_INK, GRADE_WORDS
 from ui import state
 
@@ -68,14 +69,14 @@ def rag_badge(grade: str | None, short: bool = False) -> str:
     if not grade:
         return ""
     words = GRADE_WORDS[grade] if short else GRADE_BADGES[grade]
-    return f'<span class="rag rag-{grade}">{html.escape(words)}</span>'
+    return f'<span class="rag rag-{grade}">{html.escape(words)}</span>'  # the code's words, no data
 
 
 def where_line() -> str:
     """'Service · Jun 2019 · figures as at 30 June 2019', and for the partnership what is suppressed."""
     as_at = state.ask(compute.as_at, state.service())
-    return (f"{state.service()} · {state.period().label} · figures as at {as_at:%d %B %Y}"
-            + (" · partnership view: small numbers suppressed, caseload rounded to the nearest 5"
+    return (f"{safe_text.markdown(state.service())} · {state.period().label} · figures as at {as_at:%d %B %Y}"
+            + (" · partnership view: the published figures, counts rounded to the nearest 5"
                if state.audience() == "partnership" else ""))
 
 
@@ -101,14 +102,14 @@ def page_header(title: str, needs_period: bool = True, compact: bool = False) ->
 def figure_card(label: str, value: str, meta: str = "", grade: str | None = None, reading: str = "") -> None:
     """A bordered card: label, value, a line about it, and a grade with its reading; as tall as the tallest
     card of its row, so that a row of cards lines up."""
-    parts = [f'<div class="card-label">{html.escape(label)}</div>',
-             f'<div class="card-value">{html.escape(value)}</div>']
+    parts = [f'<div class="card-label">{safe_text.html(label)}</div>',
+             f'<div class="card-value">{safe_text.html(value)}</div>']
     if meta:
-        parts.append(f'<div class="card-meta">{html.escape(meta)}</div>')
+        parts.append(f'<div class="card-meta">{safe_text.html(meta)}</div>')
     if grade:
         parts.append(rag_badge(grade))
     if reading:
-        parts.append(f'<div class="reading">{html.escape(reading)}</div>')
+        parts.append(f'<div class="reading">{safe_text.html(reading)}</div>')
     with st.container(border=True, height="stretch"):
         st.markdown(f'<div class="figure-card">{"".join(parts)}</div>', unsafe_allow_html=True)
 
@@ -118,6 +119,8 @@ def card(row: dict) -> None:
     meta = []
     if row["change"]:
         meta.append(f"{row['change']} on previous period ({row['previous_shown']})")
+    elif row["previous"] is not None:  # the partnership's: the previous period as published, no sum of its own
+        meta.append(f"previous period {row['previous_shown']}")
     if row["target_shown"]:
         meta.append(f"target {row['target_shown']}")
     figure_card(row["label"], row["shown"], " · ".join(meta), row["grade"], row["reading"] if row["grade"] else "")
@@ -142,7 +145,7 @@ def as_text(frame: pd.DataFrame, formats: dict, blank: str = "—") -> pd.DataFr
 
 
 def _cell(value) -> str:
-    return "—" if value is None or (not isinstance(value, str) and pd.isna(value)) else html.escape(str(value))
+    return "—" if value is None or (not isinstance(value, str) and pd.isna(value)) else safe_text.html(value)
 
 
 def table_html(frame: pd.DataFrame, caption: str = "", numeric: tuple[str, ...] = (), row_headers: bool = True) -> str:
@@ -163,3 +166,12 @@ def table(frame: pd.DataFrame, caption: str = "", numeric: tuple[str, ...] = (),
     """A table of text that wraps long values and that a screen reader reads as a table, with its headings
     (Streamlit's dataframe is drawn on a canvas, and cuts long text); `numeric` columns right-aligned."""
     st.markdown(table_html(frame, caption, numeric, row_headers), unsafe_allow_html=True)
+
+
+def publication_download(service: str | None) -> None:
+    """figures.csv: every figure the partnership may see, as published (metrics.measures.publication)."""
+    st.download_button("Published figures (figures.csv)", data=state.audited(
+                           "figures.csv", state.later(publication.figures_csv, service)),
+                       file_name="figures.csv", mime="text/csv", on_click="ignore", icon=":material/download:",
+                       key="publication_csv", help="The partnership's protected figures: whole quarters, financial "
+                       "years and grants, counts rounded to the nearest 5. What the PCC's office can release.")

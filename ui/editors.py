@@ -21,6 +21,7 @@ from metrics.admin import reference
 from metrics.contract import Problem, Rejected, Sheet
 from metrics.measures.registry import MEASURES, graded
 from metrics.returns.reading import text_table
+from metrics.safe_text import markdown as md
 from metrics.store import settings
 from ui import components, state
 
@@ -148,7 +149,7 @@ def saved(sheet: Sheet, typed: pa.Table, source: str) -> None:
         count = reference.replace_table(state.con(), sheet, typed, state.user_name(), source)
     st.session_state[f"settings_round_{sheet.name}"] = _round(sheet) + 1
     warning = reference.spend_without_grant(state.con())
-    st.session_state["settings_done"] = (f"Saved {sheet.name}: {count} row{'s' * (count != 1)} ({source})."
+    st.session_state["settings_done"] = (f"Saved {sheet.name}: {count} row{'s' * (count != 1)} ({md(source)})."
                                          + (f" Warning: {warning}." if warning else ""))
     st.rerun()
 
@@ -173,14 +174,19 @@ def table_editor(sheet: Sheet, title: str, noun: str) -> None:
                                   help="Headers: " + ", ".join(sheet.names) + ". ISO dates, amounts in pounds.")
         if upload is not None:
             try:
-                typed = reference.read_csv(sheet, upload.getvalue(), upload.name)
+                typed = reference.read_uploaded(sheet, upload.getvalue(), upload.name)
             except Rejected as exc:
-                show_problems(exc.problems, upload.name)
+                show_problems(exc.problems, md(upload.name))
+                audited = st.session_state.setdefault("settings_files_rejected", set())
+                if upload.file_id not in audited:  # once a file, not on every rerun that still holds it
+                    audited.add(upload.file_id)
+                    reference.audit_rejection(state.con(), state.user_name(), exc.problems)
             else:
-                if st.button(f"Replace the {noun} with {upload.name} ({typed.num_rows} rows)",
+                if st.button(f"Replace the {noun} with {md(upload.name)} ({typed.num_rows} rows)",
                              key=f"import-{sheet.name}", type="primary"):
                     saved(sheet, typed, f"imported from {upload.name}")
     with right:
-        st.download_button(f"Export {sheet.name}.csv", data=state.ask(reference.to_csv, sheet),
+        st.download_button(f"Export {sheet.name}.csv",
+                           data=state.audited(f"{sheet.name}.csv", state.later(reference.to_csv, sheet)),
                            file_name=f"{sheet.name}.csv", mime="text/csv", on_click="ignore",
                            icon=":material/download:", key=f"export-{sheet.name}")

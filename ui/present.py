@@ -14,10 +14,10 @@ can only ever get the partnership pack.
 from __future__ import annotations
 
 import functools
-import html
 
 import streamlit as st
 
+from metrics import safe_text
 from metrics.pack import contents as pack
 from metrics.pack.model import MARKINGS
 from metrics.periods import Period
@@ -114,7 +114,7 @@ def present(summary: dict, growth: dict, where: str) -> None:
                      disabled=index == len(SECTIONS) - 1, width="stretch")
     with title:
         st.header(SECTIONS[index], anchor=False)
-        st.markdown(f'<div class="present-where">Section {index + 1} of {len(SECTIONS)} · {html.escape(where)}'
+        st.markdown(f'<div class="present-where">Section {index + 1} of {len(SECTIONS)} · {safe_text.html(where)}'
                     "</div>", unsafe_allow_html=True)
     section = SECTIONS[index]
     if section in SECTION_CARDS:
@@ -123,17 +123,17 @@ def present(summary: dict, growth: dict, where: str) -> None:
         components.cards([rows[n] for n in names], per_row=len(names))
     elif section == "Key messages":
         for message in summary["messages"]:
-            st.markdown(f'<p class="present-message">{html.escape(message)}</p>', unsafe_allow_html=True)
+            st.markdown(f'<p class="present-message">{safe_text.html(message)}</p>', unsafe_allow_html=True)
     else:
         growth_section(growth)
 
 
 def growth_section(growth: dict) -> None:
     """The referral growth headline and its table (trends.growth_comparison for the period and the one before)."""
-    st.markdown(f'<p class="present-headline">{html.escape(growth["headline"])}</p>', unsafe_allow_html=True)
+    st.markdown(f'<p class="present-headline">{safe_text.html(growth["headline"])}</p>', unsafe_allow_html=True)
     table = growth["table"][["area", "base_shown", "compare_shown", "growth_shown"]].set_axis(
         ["Area", "Previous period", "This period", "Growth"], axis=1)
     components.table(table, numeric=("Previous period", "This period", "Growth"))
     if growth["notes"]:
-        st.markdown("".join(f'<div class="present-note">{html.escape(n)}</div>' for n in growth["notes"]),
+        st.markdown("".join(f'<div class="present-note">{safe_text.html(n)}</div>' for n in growth["notes"]),
                     unsafe_allow_html=True)

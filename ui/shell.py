@@ -12,6 +12,7 @@ page the user's role may not see: access never depends on the menu alone.
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from metrics.admin import access
-from metrics.store.connection import DatabaseBusy
+from metrics.store.connection import DatabaseBusy, DatabaseUnreadable
 from ui import auth, components, present, sidebar, state
 from ui.navigation import PAGE_FILES
 
@@ -27,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 APP_TITLE = "MSHT advocate performance"
 APP_ICON = ":material/monitoring:"  # a Material icon: an emoji is an empty box without an emoji font
 _routing = threading.local()
+_log = logging.getLogger(__name__)
 
 
 def browser_title(title: str) -> str:
@@ -76,6 +78,10 @@ def route(pages: dict[str, str]) -> None:
         _menu(role, pages).run()
     except DatabaseBusy as exc:
         st.warning(f"{exc}", icon=":material/hourglass_top:")
+    except DatabaseUnreadable as exc:
+        _log.error("%s", exc)  # with the path, for whoever looks after the server; never on a page
+        st.error("The dashboard's database cannot be opened. Whoever looks after the server can see why in its "
+                 "log.")
     finally:
         _routing.active = False
         state.release()

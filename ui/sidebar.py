@@ -41,8 +41,9 @@ def demo_banner(compact: bool = False) -> None:
         st.markdown('<div class="present-note"><strong>Demo mode</strong>: invented sample returns, not real data'
                     "</div>", unsafe_allow_html=True)
     else:
-        st.warning("**Demo mode**: these are invented sample returns, not real data. The first real "
-                   "upload creates the real database and the demo is no longer shown.", icon=":material/science:")
+        st.warning("**Demo mode**: these are invented sample returns, not real data. The real database is "
+                   "created on the server (`python -m metrics init`); then the demo is no longer shown.",
+                   icon=":material/science:")
 
 
 def role_picker(roles: tuple[str, ...]) -> str:
@@ -62,8 +63,11 @@ def service_picker() -> str | None:
 
 
 def period_picker() -> Period | None:
-    """Quick picks (default the latest month loaded) or a custom run of months."""
+    """Quick picks (default the latest month loaded) or a custom run of months; for the partnership, its
+    fixed periods only (whole quarters, financial years, grants)."""
     service = state.service()
+    if service and state.audience() == "partnership":
+        return _partnership_period(service)
     picks = state.ask(choices.quick_periods, service) if service else {}
     if not picks:
         st.session_state["period"] = None
@@ -78,5 +82,18 @@ def period_picker() -> Period | None:
     else:
         period = picks[choice]
     st.sidebar.caption(f"{period.label} · compared with {period.previous().label}")
+    st.session_state["period"] = period
+    return period
+
+
+def _partnership_period(service: str) -> Period | None:
+    offered = state.ask(choices.partnership_periods, service)
+    if not offered:
+        st.sidebar.caption("No whole quarter is complete in the returns yet: nothing is published.")
+        st.session_state["period"] = None
+        return None
+    choice = _kept_select(st.sidebar.selectbox, "Period", list(offered), "partnership_period")
+    period = offered[choice]
+    st.sidebar.caption("Published figures: whole quarters, financial years and grants only.")
     st.session_state["period"] = period
     return period

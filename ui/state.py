@@ -9,6 +9,7 @@ it go when the rerun ends (shell.route calls `release`), so that the command lin
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import threading
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import streamlit as st
 from metrics.admin import setup
 from metrics.periods import Period
 from metrics.store import connection, version
+from metrics.store.logs import record
 
 _local = threading.local()  # this rerun's hold on the database
 
@@ -77,6 +79,22 @@ def later(function, *args):
     return run
 
 
+def audited(what: str, make):
+    """Data for a download button: make() when the button is clicked, audited under the user who was shown it.
+
+    The click is served after the page has run, where nobody is signed in: the user is taken now.
+    """
+    user = user_name()
+
+    def run():
+        data = make()
+        with using() as cursor:
+            record(cursor, user, "download", what)
+        return data
+
+    return run
+
+
 def data_version() -> tuple[str, str]:
     path, _ = database()
     return str(path), version.data_version(path)
@@ -95,6 +113,45 @@ def ask(function, *args, **kwargs):
     name = f"{function.__module__}.{function.__qualname__}"
     _functions[name] = function
     return _cached(data_version(), name, args, tuple(sorted(kwargs.items())))
+
+
+def _frame_key(frame) -> str:
+    """A frame's cache key from its contents as Arrow: Streamlit's own hashing of a frame of text columns
+    took 38 ms a frame (a pickle is quicker still, but not the same for equal frames)."""
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(frame, preserve_index=False).combine_chunks()
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return hashlib.sha1(sink.getvalue()).hexdigest()
+
+
+@st.cache_data(show_spinner=False, max_entries=256, hash_funcs={"pandas.DataFrame": _frame_key})
+def _drawn(build: str, frame, args: tuple, kwargs: tuple) -> dict:
+    from metrics.charts import vega_lite  # Altair: imported by the first page with a chart, not by every page
+
+    return vega_lite(_functions[build](frame, *args, **dict(kwargs)))
+
+
+@st.cache_data(show_spinner=False, max_entries=256, hash_funcs={"pandas.DataFrame": _frame_key})
+def _derived(function: str, frame, args: tuple, kwargs: tuple):
+    return _functions[function](frame, *args, **dict(kwargs))
+
+
+def derived(function, frame, *args, **kwargs):
+    """function(frame, *args, **kwargs), a pure function of an answer (a table as shown), made once per frame."""
+    name = f"{function.__module__}.{function.__qualname__}"
+    _functions[name] = function
+    return _derived(name, frame, args, tuple(sorted(kwargs.items())))
+
+
+def chart(build, frame, *args, **kwargs) -> dict:
+    """build(frame, *args, **kwargs) as a Vega-Lite dict for st.vega_lite_chart, built once per chart, frame
+    (an answer of `ask`: its data version and filters) and arguments."""
+    name = f"{build.__module__}.{build.__qualname__}"
+    _functions[name] = build
+    return _drawn(name, frame, args, tuple(sorted(kwargs.items())))
 
 
 def reset() -> None:

@@ -2,8 +2,9 @@
 
 A checked workbook is kept in the session under its SHA-256 (and name) from the run that checked it
 to the run in which the manager confirms, so what is loaded is exactly what was previewed. In demo
-mode, files are checked and previewed against a blank database holding the default reference data:
-the real database that the first confirmed upload creates starts exactly so.
+mode, files are checked and previewed against a blank database holding the default reference data
+(what a real database starts as), but nothing can be loaded: the real database and its first manager
+are created only from the server's command line (`python -m metrics init`), never from a page.
 """
 
 from __future__ import annotations
@@ -15,18 +16,26 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from metrics.admin import setup, users
+from metrics.admin import setup
 from metrics.contract import MAX_UPLOAD_BYTES, Problem
 from metrics.periods import Period
 from metrics.returns import ingest, preview
 from metrics.returns.ingest import CheckedReturn
-from metrics.store import connection, loading
-from ui import auth, components, state
+from metrics.safe_text import markdown as md
+from metrics.store import loading
+from ui import components, state
 
 _CHECKED = "checked_returns"  # session: (SHA-256, file name) -> CheckedReturn or its problems
 _ROUND = "upload_round"  # bumped after a load, so that the uploader starts empty again
 _DONE = "upload_done"  # what the last load or rollback did, shown once after the rerun
 _PREVIEW = "upload_preview"  # (confirm key, preview) of the files in the uploader
+
+DEMO_NEXT_STEP = ("To use the dashboard with real returns, whoever looks after the server creates the real "
+                  "database and the first manager account there: `python -m metrics init --manager NAME` (see the "
+                  "README). Everyone then signs in, and the demo is no longer shown.")
+DEMO_NOTICE = ("You are looking at the **demo**. Returns you upload here are checked completely and previewed "
+               "against a blank database with the default budget, targets and reference data, but they are not "
+               "loaded. " + DEMO_NEXT_STEP)
 
 PROBLEM_COLUMNS = {"file": "File", "sheet": "Sheet", "row": "Row", "column": "Column", "value": "Value",
                    "problem": "Problem"}
@@ -70,8 +79,9 @@ def check(files: list) -> tuple[list[CheckedReturn], list[Problem]]:
             key = (hashlib.sha256(content).hexdigest(), upload.name)
             if key not in kept:
                 kept[key] = preview.check_file(con, upload.name, content)
-                if isinstance(kept[key], list) and not state.database()[1]:
-                    ingest.audit_rejection(con, state.user_name(), kept[key])
+                if isinstance(kept[key], list):  # in demo mode, in the demo's own audit log
+                    with state.writing():
+                        ingest.audit_rejection(state.con(), state.user_name(), kept[key])
             current[key] = kept[key]
             if isinstance(current[key], list):
                 problems.extend(current[key])
@@ -113,56 +123,17 @@ def confirm_key(checked: list[CheckedReturn]) -> str:
     return "confirm-" + hashlib.sha256(version.encode()).hexdigest()[:16]
 
 
-def first_account() -> tuple[str, str] | None:
-    """In demo mode: the first manager account, made with the real database so nobody is locked out."""
-    st.markdown("**Your manager account.** Real data needs sign-in, so the first upload also creates the "
-                "first manager account (more accounts: `python -m metrics users add`).")
-    left, right = st.columns(2)
-    name = left.text_input("Your name for signing in", key="first_account_name")
-    password = right.text_input(f"Password (at least {users.MIN_PASSWORD_LENGTH} characters)", type="password",
-                                key="first_account_password")
-    if not name or not password:
-        return None
-    try:
-        users.check_name(name)
-        users.check_password(password)
-    except ValueError as exc:
-        st.error(str(exc))
-        return None
-    return name, password
-
-
-def load(checked: list[CheckedReturn], account: tuple[str, str] | None = None) -> None:
-    """Load the checked returns in month order; the first real upload creates the real database.
-
-    In demo mode `account` (name, password) becomes the first manager of the new real database,
-    and the person uploading is signed in as that manager.
-    """
+def load(checked: list[CheckedReturn]) -> None:
+    """Load the checked returns into the real database, in month order (never in demo mode)."""
+    if state.database()[1]:
+        st.error("Nothing was loaded: the demo loads nothing. " + DEMO_NEXT_STEP)
+        st.stop()
     ordered = sorted(checked, key=lambda c: (c.about["service"], c.about["reporting_month"]))
-    created = None
     with state.writing():
-        if not state.database()[1]:
-            results = [ingest.load_checked(state.con(), item, state.user_name()) for item in ordered]
-        else:
-            state.release()
-            created = connection.database_path()
-            con = setup.open_database(created)  # creates it with the default reference data
-            try:
-                name, password = account
-                manager = users.add_user(con, name, "manager", password, actor=name)
-                results = [ingest.load_checked(con, item, manager["name"]) for item in ordered]
-            finally:
-                con.close()
-                state.reset()
-            auth.begin_session(manager["name"], "manager")
-    lines = [f"{r['reporting_month']} from {r['file']} as upload {r['upload_id']}"
+        results = [ingest.load_checked(state.con(), item, state.user_name()) for item in ordered]
+    lines = [f"{r['reporting_month']} from {md(r['file'])} as upload {r['upload_id']}"
              + (f", replacing upload {r['replaced_upload_id']}" if r["replaced_upload_id"] else "") for r in results]
-    message = "Loaded " + "; ".join(lines) + "."
-    if created:
-        message += (f" This created the real database at `{created}` and your manager account: the demo is no "
-                    "longer shown, and from now on everyone signs in (more accounts: "
-                    "`python -m metrics users add NAME --role manager|commissioner|partnership`).")
-    finish(message)
+    finish("Loaded " + "; ".join(lines) + ".")
 
 
 def rollback(month: str, service: str) -> None:
@@ -224,13 +195,14 @@ def show_preview(result: dict) -> None:
     st.success(f"Every check passed: {counts['files']} return{'s' * (counts['files'] != 1)} ready to load. "
                "Nothing changes until you confirm.", icon=":material/check_circle:")
     for item in result["files"]:
-        text = (f"**{_month(item['reporting_month'])}** from `{item['file']}`: prepared by {item['prepared_by']}, "
+        text = (f"**{_month(item['reporting_month'])}** from {md(item['file'])}: prepared by "
+                f"{md(item['prepared_by'])}, "
                 f"submitted {item['submitted_on']:%-d %B %Y}; {item['cases_rows']} case rows, "
                 f"{item['spend_lines']} spend lines totalling £{item['spend_total']:,.2f}. ")
         replaced = item["replaces"]
         if replaced:
-            text += (f"**Replaces** upload {replaced['upload_id']} (`{replaced['file_name']}`, uploaded "
-                     f"{replaced['uploaded_at']:%-d %B %Y %H:%M} by {replaced['uploaded_by']}, spend "
+            text += (f"**Replaces** upload {replaced['upload_id']} ({md(replaced['file_name'])}, uploaded "
+                     f"{replaced['uploaded_at']:%-d %B %Y %H:%M} by {md(replaced['uploaded_by'])}, spend "
                      f"£{replaced['spend_total']:,.2f})"
                      + (": this is the very same file." if item["same_file"] else "."))
         else:
@@ -289,9 +261,9 @@ def rollback_control(service: str) -> None:
     by_month = {row["reporting_month"]: row for row in choices}
     month = st.selectbox("Month to roll back", list(by_month), format_func=_month, key="rollback_month")
     row = by_month[month]
-    st.markdown(f"Withdraws upload {row['withdraw_upload']} (`{row['withdraw_file']}`, uploaded "
-                f"{row['withdraw_uploaded_at']:%-d %B %Y %H:%M} by {row['withdraw_uploaded_by']}) and makes upload "
-                f"{row['restore_upload']} (`{row['restore_file']}`, uploaded {row['restore_uploaded_at']:%-d %B %Y}) "
+    st.markdown(f"Withdraws upload {row['withdraw_upload']} ({md(row['withdraw_file'])}, uploaded "
+                f"{row['withdraw_uploaded_at']:%-d %B %Y %H:%M} by {md(row['withdraw_uploaded_by'])}) and makes upload "
+                f"{row['restore_upload']} ({md(row['restore_file'])}, uploaded {row['restore_uploaded_at']:%-d %B %Y}) "
                 "current again. Nothing is deleted: both stay in the upload log.")
     if st.button(f"Roll back {_month(month)}", key=f"rollback-{row['withdraw_upload']}"):
         rollback(month, service)

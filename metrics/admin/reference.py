@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from metrics import isolation, safe_text
 from metrics.contract import (
     DEFAULT_COST_BENEFIT_RATIO,
     DEFAULT_COST_BENEFIT_SOURCE,
@@ -23,9 +24,11 @@ from metrics.contract import (
 from metrics.measures.registry import graded
 from metrics.returns.checks import check_table
 from metrics.returns.csv_sheets import decode
+from metrics.returns.isolated import refusal
 from metrics.returns.reading import text_table
 from metrics.store import settings
 from metrics.store.connection import PROJECT_ROOT
+from metrics.store.logs import record
 
 DEFAULTS_DIR = PROJECT_ROOT / "sample_data"
 BY_FILE = {f"{s.name}.csv": s for s in REFERENCE_SHEETS}
@@ -34,6 +37,7 @@ BY_FILE = {f"{s.name}.csv": s for s in REFERENCE_SHEETS}
 SETTINGS_FILE = "settings.csv"
 SETTING_KEYS = ("cost_benefit_ratio", "cost_benefit_source")
 NOT_TEXT = "is not text in UTF-8 or Windows-1252: save it again as CSV UTF-8"
+MAX_FILE_BYTES = 1024 * 1024  # a settings file is a few kB; the Settings page takes at most 1 MB too
 
 
 def sheet_for_file(name: str) -> Sheet:
@@ -62,7 +66,7 @@ def read_csv(sheet: Sheet, content: bytes, file: str) -> pa.Table:
     text = decode(content)
     if text is None:
         raise Rejected([Problem.whole(file, sheet.name, NOT_TEXT)])
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = [[safe_text.from_csv_field(cell) for cell in row] for row in csv.reader(io.StringIO(text))]
     if not rows:
         raise Rejected([Problem.whole(file, sheet.name, "is empty")])
     table, problems = text_table(sheet, rows[0], rows[1:], file)
@@ -79,7 +83,7 @@ def read_settings_csv(content: bytes, file: str) -> tuple[float, str]:
     text = decode(content)
     if text is None:
         raise Rejected([Problem.whole(file, "settings", NOT_TEXT)])
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = [[safe_text.from_csv_field(cell) for cell in row] for row in csv.reader(io.StringIO(text))]
     if not rows or [header_key(cell) for cell in rows[0]] != ["key", "value"]:
         raise Rejected([Problem(file, "settings", 1, "", "", "header should be 'key' and 'value'")])
     problems, found = [], {}
@@ -129,22 +133,40 @@ def spend_without_grant(con) -> str | None:
             "spend: upload those months again naming the grant of each line (see Data quality)")
 
 
+def read_uploaded(sheet: Sheet | None, content: bytes, file: str):
+    """read_csv (or, with no sheet, read_settings_csv) in a worker process: a file from outside."""
+    if len(content) > MAX_FILE_BYTES:
+        raise Rejected([Problem.whole(file, "", "is larger than 1 MB: is this the right file?")])
+    try:
+        if sheet is None:
+            return isolation.run(read_settings_csv, content, file)
+        return isolation.run(read_csv, sheet, content, file)
+    except isolation.Unsafe as unsafe:
+        raise refusal(file, unsafe, "a settings file") from None
+
+
+def audit_rejection(con, user: str | None, problems: list[Problem]) -> None:
+    """One audit entry for each settings file refused (by its checks or by its worker), as for a return."""
+    for file in dict.fromkeys(p.file for p in problems):
+        record(con, user, "settings file rejected", f"{file}: {sum(p.file == file for p in problems)} problem(s)")
+
+
 def import_files(con, paths: list[str | Path], user: str | None = None) -> dict[str, int]:
-    """Check every file first, then replace the tables: one bad file changes nothing."""
+    """Check every file first (each in a worker), then replace the tables: one bad file changes nothing."""
     checked, problems = [], []
     for path in paths:
         path = Path(path)
         try:
-            if path.name.lower() == SETTINGS_FILE:
-                checked.append((None, read_settings_csv(path.read_bytes(), path.name), path.name))
-            else:
-                sheet = sheet_for_file(path.name)
-                checked.append((sheet, read_csv(sheet, path.read_bytes(), path.name), path.name))
+            sheet = None if path.name.lower() == SETTINGS_FILE else sheet_for_file(path.name)
+            if path.stat().st_size > MAX_FILE_BYTES:
+                raise Rejected([Problem.whole(path.name, "", "is larger than 1 MB: is this the right file?")])
+            checked.append((sheet, read_uploaded(sheet, path.read_bytes(), path.name), path.name))
         except Rejected as exc:
             problems.extend(exc.problems)
         except OSError as exc:
             problems.append(Problem.whole(path.name, "", f"cannot be read: {exc.strerror}"))
     if problems:
+        audit_rejection(con, user, problems)
         raise Rejected(problems)
     replaced = {}
     for sheet, content, name in checked:
@@ -157,7 +179,8 @@ def import_files(con, paths: list[str | Path], user: str | None = None) -> dict[
 
 
 def _csv_cell(value: object) -> object:
-    """A value as the CSVs are written by hand: ISO dates, 26000 rather than 26000.00, blank for NULL."""
+    """A value as the CSVs are written by hand: ISO dates, 26000 rather than 26000.00, blank for NULL; text that
+    a spreadsheet would take for a formula with an apostrophe in front (safe_text.csv_field)."""
     if value is None:
         return ""
     if isinstance(value, dt.date):
@@ -165,7 +188,7 @@ def _csv_cell(value: object) -> object:
     if isinstance(value, Decimal | float):
         number = float(value)
         return str(int(number)) if number.is_integer() else repr(number)
-    return value
+    return safe_text.csv_field(value)
 
 
 def to_csv(con, sheet: Sheet) -> str:
@@ -191,7 +214,7 @@ def export_files(con, directory: str | Path) -> list[Path]:
     with settings_file.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["key", "value"])
-        writer.writerows(rows)
+        writer.writerows([key, safe_text.csv_field(value)] for key, value in rows)
     written.append(settings_file)
     return written
 

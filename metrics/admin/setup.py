@@ -13,9 +13,6 @@ from pathlib import Path
 
 import duckdb
 
-from metrics.admin.reference import load_defaults
-from metrics.admin.users import SAMPLE_UPLOADER
-from metrics.returns.ingest import ingest_paths
 from metrics.store import schema
 from metrics.store.connection import PROJECT_ROOT, DatabaseUnreadable, connect, memory
 from metrics.store.logs import record
@@ -29,6 +26,9 @@ def prepare(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     """Migrate the database, and load the default reference data into a new one."""
     schema.ensure_schema(con)
     if schema.needs_defaults(con):
+        # Checked and loaded with pyarrow: imported only for a new database, so a command on a ready one starts fast.
+        from metrics.admin.reference import load_defaults
+
         load_defaults(con)
         schema.defaults_loaded(con)
     return con
@@ -68,6 +68,9 @@ def build_sample_database(path: str | os.PathLike) -> Path:
 
 
 def _build(target: Path) -> None:
+    from metrics.admin.users import SAMPLE_UPLOADER
+    from metrics.returns.ingest import ingest_paths
+
     target.parent.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix=target.name + ".building-", dir=target.parent))
     partial = folder / target.name

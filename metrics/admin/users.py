@@ -1,24 +1,33 @@
-"""Local accounts: argon2id password hashes, slowed and locked sign-in, and when sign-in is needed.
+"""Local accounts: argon2id password hashes, sign-in that slows guessing without locking anyone out.
 
     add_user(con, "jo.bloggs", "manager", password, actor="admin")
     try:
-        user = authenticate(con, name, password)   # {"name", "role", "created_at", "last_sign_in"}
-    except AccountLocked as exc:                   # a SignInFailed; exc.until says when it ends
+        user = authenticate(con, name, password, address)   # {"name", "role", "created_at", "last_sign_in"}
+    except SignInThrottled as exc:                # a SignInFailed; exc.wait: seconds until the next try
         ...
-    except SignInFailed as exc:                    # str(exc) is a message fit to show
+    except SignInFailed as exc:                   # str(exc) is a message fit to show
         ...
-    has_real_data(con)                             # True: sign-in is required; False: demo mode
+    reset(con, name, actor)                       # the command line's way in: forget the failures
+    has_real_data(con)                            # True: sign-in is required; False: demo mode
 
 The rules, as module constants:
 - Only an argon2id hash (salted, from argon2-cffi) is stored; a password is never stored, logged or
-  put in an error message.
+  put in an error message. A password has at least MIN_PASSWORD_LENGTH characters, does not contain
+  the user name and scores MIN_STRENGTH or more with zxcvbn (PASSWORD_ADVICE says how to choose one).
 - Names are lower-cased, so "Jo.Bloggs" and "jo.bloggs" are one account; an email address is a
-  valid name. An unknown name costs the same hashing work as a known one, and gets the same message.
-- Each consecutive failure sleeps a little longer (failure_delay: 0.5 s, doubling, at most 4 s);
-  the MAX_FAILED_ATTEMPTS-th failure locks the account for LOCK_DURATION, after which the count
-  starts again. A locked account refuses even the right password. Success clears the count.
-- Times are naive local datetimes, like the rest of the store; tests pass `now` and `sleep`.
-- Every sign-in, failure, refusal, lockout and user change goes to the audit log, each in a write of
+  valid name.
+- Unknown and known names are answered alike: the same message, the same hashing work (a dummy hash),
+  the same writes (a failure counted for the typed name and for the client's address, and an audit
+  entry), so neither the answer nor its time says whether a name exists.
+- Failures are counted per name and per client address; after FREE_FAILURES in a row the next try
+  of that name, or from that address, waits wait_after(failures) seconds (2, 4, 8 ... at most
+  MAX_WAIT_SECONDS): a delay that grows, never a lock. A failure older than FORGET_AFTER counts no
+  more; a success clears its name's count (not its address's). A throttled try checks no password.
+- A typed name that is no account is counted under a keyed hash (the key lives only in this process),
+  so that a password typed into the name box is never stored. The manager can always get in from the
+  command line: `users reset NAME` forgets the failures, `users set-password NAME` sets a new password.
+- Times are naive local datetimes, like the rest of the store; tests pass `now`.
+- Every sign-in, failure, throttled try and user change goes to the audit log, each in a write of
   its own (metrics.store.accounts). OIDC sign-ins are not handled here: audit them with store.logs.record.
 """
 
@@ -26,9 +35,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
+import hmac
+import math
 import re
-import time
-from collections.abc import Callable
+import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -38,11 +49,19 @@ from metrics.store import accounts
 from metrics.store.logs import record
 from metrics.store.settings import setting
 
-MAX_FAILED_ATTEMPTS = 5
-LOCK_DURATION = dt.timedelta(minutes=15)
-FIRST_DELAY_SECONDS = 0.5
-MAX_DELAY_SECONDS = 4.0
-MIN_PASSWORD_LENGTH = 10
+FREE_FAILURES = 3
+FIRST_WAIT_SECONDS = 2
+MAX_WAIT_SECONDS = 60
+FORGET_AFTER = dt.timedelta(minutes=15)
+MIN_PASSWORD_LENGTH = 12
+# zxcvbn's score from 0 to 4 of how hard a password is to guess: 3 is "safely unguessable" (about 10^8 to
+# 10^10 guesses), and words about the service count as guessable.
+MIN_STRENGTH = 3
+GUESSABLE = ("msht", "gwent", "connect", "dashboard", "victim", "support", "advocate", "slavery", "manager",
+             "commissioner", "partnership")
+PASSWORD_ADVICE = ("Three random words together make a password that is strong and easy to remember (the "
+                   "National Cyber Security Centre's advice): pick three that mean nothing together, and avoid "
+                   "names, dates and words about the service.")
 # build_sample_database loads the sample returns as this user into a database marked 'sample'.
 SAMPLE_UPLOADER = "sample data"
 
@@ -54,12 +73,13 @@ class SignInFailed(Exception):
     """A sign-in was refused; the message says why without saying which of name or password was wrong."""
 
 
-class AccountLocked(SignInFailed):
-    """Too many failed sign-ins in a row: the account refuses every attempt until `until`."""
+class SignInThrottled(SignInFailed):
+    """Too many failed sign-ins of this name or from this address: try again in `wait` seconds."""
 
-    def __init__(self, until: dt.datetime):
-        super().__init__(f"Too many failed sign-ins: this account is locked until {until:%H:%M}. Try again then.")
-        self.until = until
+    def __init__(self, wait: int):
+        super().__init__(f"Too many failed sign-ins with this name or from this computer: wait {wait} seconds, "
+                         "then try again.")
+        self.wait = wait
 
 
 @functools.cache
@@ -84,11 +104,22 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
-def failure_delay(consecutive_failures: int) -> float:
-    """Seconds to wait after this many failures in a row: 0.5, 1, 2, 4, 4, ..."""
-    if consecutive_failures <= 0:
-        return 0.0
-    return min(FIRST_DELAY_SECONDS * 2 ** (consecutive_failures - 1), MAX_DELAY_SECONDS)
+def wait_after(failures: int) -> int:
+    """Seconds to wait after the last of this many failures in a row: none for the first two, then 2, 4 ... 60."""
+    if failures < FREE_FAILURES:
+        return 0
+    return min(FIRST_WAIT_SECONDS * 2 ** (failures - FREE_FAILURES), MAX_WAIT_SECONDS)
+
+
+@functools.cache
+def _process_key() -> bytes:
+    return secrets.token_bytes(32)
+
+
+def _counted_as(key: str, known: bool, address: str | None) -> list[str]:
+    """What a failure is counted against: the account (or the typed name, hashed), and the client address."""
+    name = f"user:{key}" if known else "typed:" + hmac.new(_process_key(), key.encode(), hashlib.sha256).hexdigest()
+    return [name, f"address:{address or 'local'}"]
 
 
 def normalise_name(name: str) -> str:
@@ -106,12 +137,19 @@ def check_name(name: str) -> str:
     return key
 
 
-def check_password(password: str) -> None:
-    """Raise ValueError if the password is too weak to store (the message never repeats it)."""
+def check_password(password: str, name: str | None = None) -> None:
+    """Raise ValueError if the password is too short or too easy to guess (the message never repeats it)."""
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
-        raise ValueError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+        raise ValueError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters. {PASSWORD_ADVICE}")
     if password.strip() != password:
         raise ValueError("a password may not start or end with a space")
+    key = normalise_name(name or "")
+    if key and key in password.lower():
+        raise ValueError(f"a password may not contain the user name. {PASSWORD_ADVICE}")
+    from zxcvbn import zxcvbn  # imported when needed: it loads its word lists
+
+    if zxcvbn(password, user_inputs=[key, *GUESSABLE])["score"] < MIN_STRENGTH:
+        raise ValueError(f"that password is too easy to guess: it is a common one, or close to one. {PASSWORD_ADVICE}")
 
 
 def get_user(con, name: str) -> dict | None:
@@ -134,7 +172,7 @@ def list_users(con) -> list[dict]:
 def add_user(con, name: str, role: str, password: str, actor: str | None, now: dt.datetime | None = None) -> dict:
     """Create a local account; ValueError for a taken name, an unknown role or a weak password."""
     key, role = check_name(name), check_role(role)
-    check_password(password)
+    check_password(password, key)
     if get_user(con, key) is not None:
         raise ValueError(f"there is already a user named {key!r}")
     accounts.insert_user(con, key, role, hash_password(password), now or dt.datetime.now(), actor)
@@ -155,41 +193,48 @@ def remove_user(con, name: str, actor: str | None) -> None:
     accounts.delete_user(con, user["name"], user["role"], actor)
 
 
-def authenticate(
-    con,
-    name: str,
-    password: str,
-    now: dt.datetime | None = None,
-    sleep: Callable[[float], None] = time.sleep,
-) -> dict:
-    """The signed-in user (name, role, created_at, last_sign_in), or SignInFailed / AccountLocked."""
+def authenticate(con, name: str, password: str, address: str | None = None, now: dt.datetime | None = None) -> dict:
+    """The signed-in user (name, role, created_at, last_sign_in), or SignInFailed / SignInThrottled.
+
+    `address` is the client's (None for this machine). Every path below does the same work for a name
+    that exists and one that does not.
+    """
     now = now or dt.datetime.now()
     key, password = normalise_name(name or ""), password or ""
     found = accounts.credentials(con, key)
-    if found is None:
-        _verify(_dummy_hash(), password)
-        # The typed name is not logged: people sometimes type their password into the name box.
-        record(con, None, "sign-in failed", "unknown user name")
-        sleep(failure_delay(1))
+    counted = _counted_as(key, found is not None, address)
+    actor = key if found is not None else None  # a typed name is never logged: it may be a password
+    where = f"from {address or 'this machine'}"
+    counts = accounts.failures(con, counted, now - FORGET_AFTER)
+    wait = max([(last + dt.timedelta(seconds=wait_after(n)) - now).total_seconds() for n, last in counts], default=0)
+    if wait > 0:
+        record(con, actor, "sign-in throttled", f"{'known' if found else 'unknown'} name, {where}")
+        raise SignInThrottled(math.ceil(wait))
+    right = _verify(found[1] if found else _dummy_hash(), password)
+    if found is None or not right:
+        detail = f"{'wrong password' if found else 'unknown user name'}, {where}"
+        accounts.record_failure(con, counted, now, now - FORGET_AFTER, actor, detail)
         raise SignInFailed(WRONG_NAME_OR_PASSWORD)
-    role, password_hash, failed_attempts, locked_until = found
-    if locked_until is not None and now < locked_until:
-        record(con, key, "sign-in refused", f"account locked until {locked_until:%Y-%m-%d %H:%M}")
-        raise AccountLocked(locked_until)
-    if _verify(password_hash, password):
-        if _hasher().check_needs_rehash(password_hash):
-            password_hash = hash_password(password)
-        accounts.record_sign_in(con, key, role, now, password_hash)
-        user = get_user(con, key)
-        return {k: user[k] for k in ("name", "role", "created_at", "last_sign_in")}
-    failures = failed_attempts + 1
-    if failures >= MAX_FAILED_ATTEMPTS:
-        until = now + LOCK_DURATION
-        accounts.record_failure(con, key, failures, locked_until=until)  # the count starts again after the lock
-        raise AccountLocked(until)
-    accounts.record_failure(con, key, failures)
-    sleep(failure_delay(failures))
-    raise SignInFailed(WRONG_NAME_OR_PASSWORD)
+    role, password_hash = found
+    if _hasher().check_needs_rehash(password_hash):
+        password_hash = hash_password(password)
+    accounts.record_sign_in(con, key, role, now, password_hash, counted[0])
+    user = get_user(con, key)
+    return {k: user[k] for k in ("name", "role", "created_at", "last_sign_in")}
+
+
+def reset(con, name: str, actor: str | None) -> None:
+    """Forget the failed sign-ins of a user, and from every address, so that they can sign in at once."""
+    user = _existing(con, name)
+    accounts.clear_failures(con, f"user:{user['name']}", actor)
+
+
+def set_password(con, name: str, password: str, actor: str | None) -> None:
+    """Give a user a new password (checked as add_user checks one); their failed sign-ins are forgotten."""
+    user = _existing(con, name)
+    check_password(password, user["name"])
+    accounts.update_password(con, user["name"], hash_password(password), actor)
+    accounts.clear_failures(con, f"user:{user['name']}", actor)
 
 
 def has_real_data(con) -> bool:

@@ -1,11 +1,13 @@
-"""What the pickers offer: the services loaded, the months loaded and the period picker's quick picks."""
+"""What the pickers offer: the services loaded, the months loaded, the period picker's quick picks, and the
+partnership's fixed periods (the only ones it may see)."""
 
 from __future__ import annotations
 
 from metrics import periods
-from metrics.periods import Period, month_end, month_start
+from metrics.measures.publication import offered_periods
+from metrics.periods import Period, calendar_quarter, month_end, month_of, month_start, whole_financial_year
 from metrics.store import logs
-from metrics.store.settings import earliest_grant_start
+from metrics.store.settings import earliest_grant_start, grant_periods
 
 
 def services(con) -> list[str]:
@@ -27,3 +29,19 @@ def quick_periods(con, service: str | None = None) -> dict[str, Period]:
         picks["Grant to date"] = periods.grant_to_date(grant, latest)
     picks["Financial year"] = periods.financial_year(latest)
     return picks
+
+
+def partnership_periods(con, service: str | None = None) -> dict[str, Period]:
+    """The periods the partnership is offered, by label, the latest quarter first."""
+    offered = list(offered_periods(con, service).values())
+    grants = {(month_of(start), month_of(end)): name for name, start, end in grant_periods(con)}
+    labelled = {}
+    for p in sorted(offered, key=lambda p: (p.last, p.length), reverse=True):
+        if p == calendar_quarter(p.first):
+            label = f"Quarter: {p.label}"
+        elif p == whole_financial_year(p.first):
+            label = f"Financial year {p.first[:4]}-{p.last[2:4]}"
+        else:
+            label = f"Grant: {grants.get((p.first, p.last), 'grant')} ({p.label})"
+        labelled[label] = p
+    return dict(sorted(labelled.items(), key=lambda item: not item[0].startswith("Quarter")))

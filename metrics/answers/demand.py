@@ -9,6 +9,7 @@ import pandas as pd
 from metrics.contract import CASES
 from metrics.measures import disclosure, formatting
 from metrics.measures.compute import NOT_RECORDED, breakdown, check_audience
+from metrics.measures.publication import figures_for, published_breakdown
 from metrics.periods import Period
 from metrics.store.logs import resolve_service
 
@@ -42,32 +43,36 @@ SUPPORT_LEVELS = CASES.column("support_level").codes  # Short-term, Specialist, 
 DECLINED = "Declined support"
 
 
-def _in_contact(con, period: Period, service: str) -> dict[str, int]:
-    return breakdown(con, {"p": period}, "in_contact", "support_level", service)["p"]
+def _in_contact(con, period: Period, service: str, audience: str) -> dict[str, object]:
+    """People in contact in the period by support level: the victims supported by level, and those who declined."""
+    periods = {"p": period}
+    if audience == "partnership":
+        levels = published_breakdown(con, periods, "victims_supported", "support_level", service)["p"]
+    else:
+        levels = breakdown(con, periods, "supported", "support_level", service)["p"]
+    declined = figures_for(con, periods, service, audience, names=["support_declined"])["p"]["support_declined"]
+    return {**{k: v for k, v in levels.items() if k != DECLINED}, DECLINED: declined.value}
 
 
 def support_mix(con, period: Period, service: str | None = None, audience: str = "internal") -> pd.DataFrame:
     """People the advocate was in contact with in the period, by support level.
 
     These are the victims supported (DOMAIN.md) plus those who declined support. Columns: support_level,
-    people, shown, suppressed, share (of everyone in contact; missing where not shown), share_shown, supported.
+    people, shown, suppressed, share (of everyone in contact; internal only), share_shown, supported.
     """
     check_audience(audience)
-    counts = _in_contact(con, period, resolve_service(con, service))
+    counts = _in_contact(con, period, resolve_service(con, service), audience)
     levels = [*SUPPORT_LEVELS, *([NOT_RECORDED] if counts.get(NOT_RECORDED) else [])]
-    people = [int(counts.get(level, 0)) for level in levels]
-    total = sum(people)
-    partnership = audience == "partnership"
-    mask = disclosure.suppress_grid([[n] for n in people]) if partnership else [[False]] * (len(people) + 1)
-    share_hidden = partnership and total < disclosure.MIN_DENOMINATOR
+    people = {level: counts.get(level, 0) for level in levels}
+    total = sum(people.values()) if audience == "internal" else None
     rows = []
-    for i, (level, n) in enumerate(zip(levels, people)):
-        hidden = mask[i][0]
-        share = None if hidden or share_hidden or not total else n / total
+    for level, n in people.items():
+        numeric = isinstance(n, int)
+        share = n / total if total else None
         rows.append({
-            "support_level": level, "people": None if hidden else n, "shown": disclosure.shown(n, hidden),
-            "suppressed": hidden, "share": None if share is None else round(share, 6),
-            "share_shown": "not shown" if hidden or share_hidden else formatting.text("percent", share),
+            "support_level": level, "people": n if numeric else None, "shown": disclosure.shown_text(n),
+            "suppressed": not numeric, "share": None if share is None else round(share, 6),
+            "share_shown": formatting.text("percent", share) if share is not None else "not shown",
             "supported": level != DECLINED,
         })
     return pd.DataFrame(rows).astype({"people": "Int64", "share": "float64"})
@@ -77,15 +82,13 @@ def demand_comparison(con, period: Period, service: str | None = None, audience:
     """The service's short-term and specialist mix beside the demand funnel's 60/40, with the funnel and source.
 
     Returns {"comparison": frame (label, service_share, service_shown, basis, seed_share, seed_of), "funnel":
-    frame (label, share, of), "source": text}. For the partnership both service shares are hidden when
-    fewer than 10 people are behind them or either count is under 5 (each gives the other away).
+    frame (label, share, of), "source": text}. The partnership is shown the funnel and its counts
+    (support_mix), not the service's shares: those would be figures beyond its publication.
     """
-    counts = _in_contact(con, period, resolve_service(con, service))
+    hidden = audience == "partnership"
+    counts = {} if hidden else _in_contact(con, period, resolve_service(con, service), "internal")
     short, specialist = int(counts.get("Short-term", 0)), int(counts.get("Specialist", 0))
     both = short + specialist
-    hidden = audience == "partnership" and (
-        both < disclosure.MIN_DENOMINATOR or disclosure.is_small(short) or disclosure.is_small(specialist)
-    )
     rows = []
     for level, n, seed in (("Short-term", short, SEED_SHARES["short_term"]),
                            ("Specialist", specialist, SEED_SHARES["specialist"])):

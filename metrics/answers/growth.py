@@ -12,6 +12,7 @@ from metrics.answers.series import slice_label
 from metrics.measures import disclosure, formatting
 from metrics.measures.compute import check_audience
 from metrics.measures.growth import area_counts, growth
+from metrics.measures.publication import figures_for, is_offered
 from metrics.periods import Period, add_months
 from metrics.store.logs import months_loaded, resolve_service
 from metrics.store.settings import nrm_extent
@@ -88,8 +89,11 @@ def growth_comparison(
     if gaps:
         notes.append(f"{service}: {note}, so its counts are for those months only: compare with care.")
     own_growth, b, c = own["growth"], own["base"], own["compare"]
-    if audience == "partnership" and (b < disclosure.MIN_DENOMINATOR or disclosure.is_small(c)):
-        own_growth = None  # a percentage on fewer than 10 is not shown
+    if audience == "partnership":  # the counts as published; growth between rounded counts is not shown
+        published = figures_for(con, {p: p for p in (base, compare) if is_offered(con, p, service)}, service,
+                                audience, names=["referrals_received"])
+        b, c = (published[p]["referrals_received"].value if p in published else None for p in (base, compare))
+        own_growth = None
     rows.append(_growth_row(f"{service} (this service)", "service", b, c, own_growth, True, note, audience))
     for area, counts in found["areas"].items():
         available = counts["base"] is not None and counts["compare"] is not None
@@ -103,18 +107,18 @@ def growth_comparison(
         rows.append(_growth_row(area, kind, counts["base"], counts["compare"], counts["growth"], available,
                                 area_note, "internal"))  # reference counts are published figures
     table = pd.DataFrame(rows).astype({"base": "Int64", "compare": "Int64", "change": "Int64", "growth": "float64"})
-    return {"table": table, "headline": _headline(table, _returns_note(base, compare, loaded)), "notes": notes}
+    return {"table": table, "headline": _headline(table, audience, _returns_note(base, compare, loaded)),
+            "notes": notes}
 
 
 def _growth_row(area, kind, base, compare, growth_rate, available, note, audience) -> dict:
-    """One row of the growth table; a small count of people is hidden for the partnership."""
-    hide = audience == "partnership"
-    shown = {name: "n/a" if n is None else disclosure.SMALL if hide and disclosure.is_small(n) else f"{n:,}"
-             for name, n in (("base_shown", base), ("compare_shown", compare))}
+    """One row of the growth table (for the partnership, its counts are as published: a number or '<5')."""
+    shown = {name: "not shown" if n is None and audience == "partnership" else "n/a" if n is None
+             else disclosure.shown_text(n) for name, n in (("base_shown", base), ("compare_shown", compare))}
     return {
         "area": area, "kind": kind,
-        "base": None if base is None or hide and disclosure.is_small(base) else base,
-        "compare": None if compare is None or hide and disclosure.is_small(compare) else compare,
+        "base": base if isinstance(base, int) else None,
+        "compare": compare if isinstance(compare, int) else None,
         "change": compare - base if growth_rate is not None else None,
         "change_shown": "n/a" if growth_rate is None else f"{compare - base:+,}",
         "growth": growth_rate, "growth_shown": formatting.text("growth", growth_rate), "available": available,
@@ -122,11 +126,13 @@ def _growth_row(area, kind, base, compare, growth_rate, available, note, audienc
     }
 
 
-def _headline(table: pd.DataFrame, returns_note: str = "") -> str:
+def _headline(table: pd.DataFrame, audience: str = "internal", returns_note: str = "") -> str:
     """'+122% locally vs +63% nationally (UK)'; '-40% locally (7 and 6 months of returns) vs ...' when the
     returns do not cover the periods, so that the headline is not read as two whole years."""
     own = table.iloc[0]
-    if pd.isna(own["growth"]):
+    if audience == "partnership":
+        parts = ["Local growth is not shown: the partnership's counts are rounded"]
+    elif pd.isna(own["growth"]):
         parts = ["Local growth cannot be worked out (no referrals, or too few to show, in the base period)"]
     else:
         parts = [f"{own['growth_shown']} locally{returns_note}"]

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from metrics.contract import SPEND
 from metrics.measures import formatting
-from metrics.measures.compute import as_at, by_budget_line, check_audience, compute
+from metrics.measures.compute import as_at, by_budget_line, check_audience
 from metrics.measures.grading import grades
+from metrics.measures.publication import figures_for
 from metrics.measures.registry import MEASURES
 from metrics.periods import Period
 from metrics.store.logs import resolve_service
@@ -46,7 +47,7 @@ def report(con, period: Period, service: str | None = None, audience: str = "int
     check_audience(audience)
     service = resolve_service(con, service)
     at = as_at(con, service)
-    figures = compute(con, {"current": period}, service, audience, at)["current"]
+    figures = figures_for(con, {"current": period}, service, audience)["current"]
     out = {"service": service, "audience": audience, "period_from": period.first, "period_to": period.last,
            "as_at": at.isoformat() if at else None}
     lines = by_budget_line(con, {"current": period}, service)["current"]

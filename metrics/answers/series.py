@@ -1,22 +1,20 @@
 """Measures over time for the Trends page and the pack: a period cut into months or quarters.
 
-Every function returns a small, tidy frame that a page renders as it is. For the partnership every
-count of people is disclosure-controlled: a hidden value is missing, with its `shown` text ('<5', or
-'*' when hidden so that a small one cannot be worked out) and its status, so that a chart leaves it
-out and a table shows the text.
+Every function returns a small, tidy frame that a page renders as it is. The partnership's come from
+its publication (metrics.measures.publication), by whole quarters: a value not shown is missing, with
+its `shown` text ('<5', 'not shown') and its status, so that a chart leaves it out and a table says why.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pandas as pd
 
 from metrics.contract import OUTCOME_AREAS
-from metrics.measures import disclosure, formatting
-from metrics.measures.compute import check_audience, compute
+from metrics.measures import formatting
+from metrics.measures.compute import check_audience
+from metrics.measures.publication import figures_for, offered_periods
 from metrics.measures.registry import MEASURES
-from metrics.periods import Period, add_months, month_start
+from metrics.periods import Period, add_months, calendar_quarter, month_start
 from metrics.store.logs import months_loaded, resolve_service
 
 GRAINS = {"month": "By month", "quarter": "By quarter"}
@@ -27,6 +25,7 @@ MYTHS = ("uk_national_rate", "trafficking_indicated_rate")
 CASELOAD = ("caseload_end", "closures")
 OUTCOMES = ("planned_closure_rate", *(f"outcome_{key}_rate" for key, _, _ in OUTCOME_AREAS), "voice_captured_rate")
 ACTIVITY = tuple(m.name for m in MEASURES.values() if m.source == "activity")
+TRENDS = MYTHS + CASELOAD + OUTCOMES + ACTIVITY  # the page's measures, asked for in one query
 
 
 def time_periods(period: Period, grain: str = "month") -> dict[str, Period]:
@@ -53,13 +52,37 @@ def slice_label(p: Period) -> str:
     return p.label
 
 
-def trend_period(con, period: Period, service: str | None = None, months: int = TREND_MONTHS) -> Period:
-    """The period itself when it has three months or more, else the `months` to its end (from the first loaded)."""
+def trend_period(con, period: Period, service: str | None = None, months: int = TREND_MONTHS,
+                 audience: str = "internal") -> Period:
+    """The period itself when it has three months or more (for the partnership, three quarters), else the
+    `months` to its end, from the first loaded (for the partnership, whole quarters)."""
+    if audience == "partnership":
+        quarters = [p for p in offered_periods(con, service).values()
+                    if p == calendar_quarter(p.first) and p.last <= period.last]
+        if len(partnership_slices(con, period, service)) >= 3 or not quarters:
+            return period
+        return Period(min(quarters[-(months // 3):][0].first, period.first), period.last)
     if period.length >= 3:
         return period
     loaded = months_loaded(con, resolve_service(con, service))
     first = max(add_months(period.last, -(months - 1)), loaded[0] if loaded else period.first)
     return Period(min(first, period.first), period.last)
+
+
+def partnership_slices(con, period: Period, service: str | None = None) -> dict[str, Period]:
+    """The whole calendar quarters the partnership is offered within the period, by quarter."""
+    offered = offered_periods(con, service)
+    out = {}
+    for m in period.months:
+        quarter = calendar_quarter(m)
+        if str(quarter) in offered and quarter.last <= period.last:
+            out[f"{quarter.first[:4]}-Q{(int(quarter.first[5:]) - 1) // 3 + 1}"] = quarter
+    return out
+
+
+def slices_for(con, period: Period, grain: str, service: str | None, audience: str) -> dict[str, Period]:
+    """The period cut for a table or chart: the partnership's by whole offered quarters, whatever the grain."""
+    return partnership_slices(con, period, service) if audience == "partnership" else time_periods(period, grain)
 
 
 def _basis(fig, is_rate: bool) -> str:
@@ -80,22 +103,14 @@ def measure_series(
     """
     check_audience(audience)
     service = resolve_service(con, service)
-    slices = time_periods(period, grain)
-    computed = compute(con, slices, service, "internal", names=list(names))
+    slices = slices_for(con, period, grain, service, audience)
+    computed = figures_for(con, slices, service, audience, names=list(names))
     rows = []
     for name in names:
         m = MEASURES[name]
-        figures = [computed[key][name] for key in slices]
-        if audience == "partnership":
-            hide = [False] * len(figures)
-            if m.people and m.additive:  # a flow adds up to the period's published total
-                hide = disclosure.hidden_in_series([int(f.value) for f in figures])
-            figures = [replace(f, value=disclosure.shown(f.value, True), suppressed=True) if h
-                       else disclosure.figure(f) for f, h in zip(figures, hide)]
-        for (key, p), fig in zip(slices.items(), figures):
+        for (key, p), fig in zip(slices.items(), [computed[key][name] for key in slices]):
             numeric = isinstance(fig.value, int | float)
             status = "shown" if numeric else "suppressed" if fig.suppressed else "undefined"
-            # a suppressed count reads '<5' (or '*'); a suppressed rate has no value at all
             shown = "not shown" if fig.value is None and fig.suppressed else formatting.value(name, fig.value)
             rows.append({
                 "key": key, "label": slice_label(p), "measure": name, "measure_label": m.label, "unit": m.unit,
@@ -106,6 +121,11 @@ def measure_series(
     rows.sort(key=lambda r: order[r["key"]])  # slice by slice, measures in the order asked
     columns = ["key", "label", "measure", "measure_label", "unit", "value", "shown", "basis", "status"]
     return pd.DataFrame(rows, columns=columns).astype({"value": "float64"})
+
+
+def only(frame: pd.DataFrame, names: tuple[str, ...]) -> pd.DataFrame:
+    """The rows of a measure_series frame for some of its measures: the frame measure_series(names) gives."""
+    return frame[frame["measure"].isin(names)].reset_index(drop=True)
 
 
 def pivot_shown(frame: pd.DataFrame, index: str, columns: str, values: str = "shown") -> pd.DataFrame:

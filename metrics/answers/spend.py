@@ -11,6 +11,7 @@ from metrics.contract import SPEND
 from metrics.measures import formatting
 from metrics.measures.compute import by_budget_line, check_audience, compute
 from metrics.measures.grading import grade, targets
+from metrics.measures.publication import figures_for
 from metrics.measures.registry import MEASURES
 from metrics.periods import Period, month_of
 from metrics.store.logs import resolve_service
@@ -75,7 +76,7 @@ def spend_profile(con, period: Period, service: str | None = None, audience: str
 def value_for_money(con, period: Period, service: str | None = None, audience: str = "internal") -> dict:
     """Actual spend, victims supported, cost per victim and the estimated public-money saving with its ratio."""
     names = ("spend_actual", "victims_supported", "cost_per_victim", "estimated_saving")
-    figs = compute(con, {"p": period}, resolve_service(con, service), audience, names=list(names))["p"]
+    figs = figures_for(con, {"p": period}, resolve_service(con, service), audience, names=list(names))["p"]
     ratio, source = cost_benefit(con)
     out = {name: figs[name].value for name in names}
     for name in ("spend_actual", "cost_per_victim", "estimated_saving"):

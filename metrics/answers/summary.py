@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 
+from metrics.answers.series import partnership_slices, trend_period
 from metrics.measures import formatting
-from metrics.measures.compute import compute
+from metrics.measures.compute import Figure
 from metrics.measures.grading import grade, reading, targets
+from metrics.measures.publication import figures_for, is_offered
 from metrics.measures.registry import MEASURES, graded
 from metrics.periods import Period, add_months
 from metrics.store.logs import months_loaded, resolve_service
@@ -47,10 +49,16 @@ def scorecard(con, period: Period, service: str | None = None, audience: str = "
               names: tuple[str, ...] | None = None) -> list[dict]:
     """One row per measure: value, previous period, change, target, grade, reading, sparkline."""
     service = resolve_service(con, service)
-    spark_first = add_months(period.last, -(SPARK_MONTHS - 1))
     periods = {"current": period, "previous": period.previous()}
-    periods |= {m: Period(m, m) for m in Period(spark_first, period.last).months}
-    computed = compute(con, periods, service, audience)
+    if audience == "partnership":  # its sparklines are of whole quarters, and only what it is offered
+        periods = {k: p for k, p in periods.items() if k == "current" or is_offered(con, p, service)}
+        periods |= partnership_slices(con, trend_period(con, period, service, SPARK_MONTHS, audience), service)
+    else:
+        spark_first = add_months(period.last, -(SPARK_MONTHS - 1))
+        periods |= {m: Period(m, m) for m in Period(spark_first, period.last).months}
+    computed = figures_for(con, periods, service, audience)
+    if "previous" not in computed:
+        computed["previous"] = {name: Figure(name, None) for name in MEASURES}
     goals = targets(con)
     loaded = set(months_loaded(con, service)) if service else set()
     # A previous period (or a month) without a single return has no figures: not 0 with a "+107" beside it.
@@ -74,7 +82,7 @@ def scorecard(con, period: Period, service: str | None = None, audience: str = "
             "previous": before.value,
             "previous_value_shown": raw(before),
             "previous_shown": formatting.value(name, before.value),
-            "change": formatting.change(name, fig.value, before.value),
+            "change": formatting.change(name, fig.value, before.value) if audience == "internal" else "",
             "target": None if target is None else target["target"],
             "target_shown": "" if target is None else formatting.value(name, target["target"]),
             "better": m.better,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from metrics.measures.disclosure import SECONDARY, SMALL
+from metrics.measures.disclosure import SMALL
 
 # Okabe & Ito's (2008) hues, darkened until each is at least 3:1 against white (WCAG 1.4.11: a bar or
 # a line is a graphical object): blue 5.2, vermillion 3.9, bluish green 5.3, reddish purple 4.7, olive
@@ -65,7 +65,7 @@ def suppressed(frame: pd.DataFrame) -> pd.Series:
     if "status" in frame:
         return frame["status"] == "suppressed"
     if "shown" in frame:
-        return frame["shown"].isin([SMALL, SECONDARY])
+        return frame["shown"].isin([SMALL, "not shown"])
     return pd.Series(False, index=frame.index)
 
 

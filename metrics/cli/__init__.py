@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from metrics.cli.accounts import plain_table, users_command
+from metrics.cli.accounts import init_command, plain_table, users_command
 from metrics.cli.parser import build_parser, user_of
 from metrics.contract import Rejected
 
@@ -45,9 +45,17 @@ def run(argv: list[str] | None = None) -> int:
                 f"from {args.source} into {done['target']}"
             )
             return 0
+        if args.command == "init":
+            return init_command(args)
+        path = connection.database_path(args.db)
+        if not path.exists():
+            # Fails closed: a mistyped --db or $DASHBOARD_DB never quietly makes a new, empty database.
+            print(f"Error: there is no database at {path}: create it with `python -m metrics init --manager NAME`, "
+                  "or restore a backup into it with `python -m metrics restore DIR`", file=sys.stderr)
+            return 1
         from metrics.admin.setup import open_database
 
-        with open_database(args.db) as con:
+        with open_database(path) as con:
             return _dispatch(args, con)
     except Rejected as exc:
         _print_problems(exc)
@@ -58,9 +66,8 @@ def run(argv: list[str] | None = None) -> int:
 
 
 def _dispatch(args, con) -> int:
-    from metrics.admin import reference
-    from metrics.returns import ingest
-    from metrics.store import loading, logs
+    # Each command imports what it uses: `report` and `uploads` start without pyarrow or pandas.
+    from metrics.store import logs
 
     if args.command == "template":
         from metrics.returns.prefill import prefilled_return
@@ -73,7 +80,9 @@ def _dispatch(args, con) -> int:
               f"the end of {made['from_month']}")
         return 0
     if args.command == "ingest":
-        for loaded in ingest.ingest_paths(con, args.paths, user_of(args)):
+        from metrics.returns import isolated
+
+        for loaded in isolated.ingest_paths(con, args.paths, user_of(args)):
             replaced = f", replacing upload {loaded['replaced_upload_id']}" if loaded["replaced_upload_id"] else ""
             print(
                 f"Loaded {loaded['file']}: {loaded['service']} {loaded['reporting_month']}, "
@@ -86,6 +95,8 @@ def _dispatch(args, con) -> int:
                 print(f"  Check: {warning}", file=sys.stderr)
         return 0
     if args.command == "rollback":
+        from metrics.store import loading
+
         try:
             done = loading.rollback(con, args.month, args.service, user_of(args))
         except loading.NothingToRollBack as exc:
@@ -97,15 +108,18 @@ def _dispatch(args, con) -> int:
         )
         return 0
     if args.command == "uploads":
-        log = logs.upload_log(con)
+        log = logs.upload_entries(con)
         if args.json:
-            print(log.to_json(orient="records", date_format="iso", indent=1))
-        elif log.empty:
+            print(json.dumps(log, indent=1, default=_iso))
+        elif not log:
             print("No uploads yet.")
         else:
-            print(log.drop(columns=["sha256", "rolled_back_by"]).to_string(index=False))
+            shown = [name for name in log[0] if name not in ("sha256", "rolled_back_by")]
+            print(plain_table(shown, [[row[name] for name in shown] for row in log]))
         return 0
     if args.command == "settings":
+        from metrics.admin import reference
+
         if args.action == "import":
             for name, rows in reference.import_files(con, args.files, user_of(args)).items():
                 print(f"Replaced {Path(name).stem} with {rows} rows from {name}")
@@ -121,12 +135,27 @@ def _dispatch(args, con) -> int:
         return 0
     if args.command == "report":
         from metrics.answers.report import report, report_table
+        from metrics.measures.publication import NotOffered
         from metrics.periods import Period
 
-        result = report(con, Period(args.first, args.last), args.service, args.audience)
+        try:
+            result = report(con, Period(args.first, args.last), args.service, args.audience)
+        except NotOffered as exc:
+            print(f"Error: {exc}", file=sys.stderr)
+            return 2
         # --json prints exactly the documented keys; service and audience head the text form only.
         documented = {k: v for k, v in result.items() if k not in ("service", "audience")}
         print(json.dumps(documented, indent=2) if args.json else report_table(result))
+        return 0
+    if args.command == "publish":
+        from metrics.measures.publication import figures_csv, publish, readme
+
+        publication = publish(con, args.service)
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "figures.csv").write_text(figures_csv(con, args.service), encoding="utf-8")
+        (out / "README.md").write_text(readme(publication), encoding="utf-8")
+        print(f"Wrote {len(publication.rows())} figures of {len(publication.periods)} periods to {out / 'figures.csv'}")
         return 0
     if args.command == "growth":
         from metrics.answers.growth import growth_table
@@ -168,6 +197,11 @@ def _dispatch(args, con) -> int:
             print(plain_table(("when", "who", "what", "detail"), rows))
         return 0
     raise AssertionError(args.command)
+
+
+def _iso(value) -> str:
+    """A timestamp in JSON: ISO 8601 to the millisecond, as the upload log has always printed it."""
+    return value.isoformat(timespec="milliseconds")
 
 
 def main() -> None:

@@ -37,6 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     common = _common()
 
+    p = sub.add_parser("init", parents=[common], help="create the real database and its first manager account")
+    p.add_argument("--manager", required=True, metavar="NAME", help="the first manager's name for signing in")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    p.add_argument("--user", default=None, help="who is creating it, for the audit log (default: the login name)")
+
     p = sub.add_parser("template", parents=[common], help="write the blank monthly return, or next month's pre-filled")
     p.add_argument("path")
     p.add_argument("--month", type=_month, help="fill in About's reporting_month")
@@ -75,6 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--audience", choices=("internal", "partnership"), default="internal")
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser("publish", parents=[common], help="write the partnership's protected figures (figures.csv)")
+    p.add_argument("--out", required=True, help="a folder for figures.csv and its README.md")
+    p.add_argument("--service")
+
     p = sub.add_parser("growth", parents=[common], help="referral growth against the NRM reference areas")
     p.add_argument("--base", type=_month_range, required=True, help="YYYY-MM:YYYY-MM")
     p.add_argument("--compare", type=_month_range, required=True, help="YYYY-MM:YYYY-MM")
@@ -105,11 +114,18 @@ def build_parser() -> argparse.ArgumentParser:
     s = users.add_parser("remove", parents=[common], help="remove a user")
     s.add_argument("name")
     s.add_argument("--user", default=None)
+    s = users.add_parser("reset", parents=[common], help="forget a user's failed sign-ins, so they can sign in now")
+    s.add_argument("name")
+    s.add_argument("--user", default=None)
+    s = users.add_parser("set-password", parents=[common], help="give a user a new password (asked for twice)")
+    s.add_argument("name")
+    s.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    s.add_argument("--user", default=None)
 
     p = sub.add_parser("backup", parents=[common], help="copy the whole database into a new folder, as Parquet")
     p.add_argument("directory")
 
-    p = sub.add_parser("restore", parents=[common], help="rebuild the database from a backup folder or zip")
+    p = sub.add_parser("restore", parents=[common], help="rebuild the database from a backup folder")
     p.add_argument("source")
     p.add_argument("--force", action="store_true", help="replace a database that holds returns")
     p.add_argument("--user", default=None)

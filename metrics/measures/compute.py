@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from metrics.measures import disclosure
 from metrics.measures.facts import breakdown_sql, figures_sql, needed
 from metrics.measures.registry import BREAKDOWNS, MEASURES
 from metrics.periods import Period, month_end
+from metrics.store.connection import scratch
 from metrics.store.logs import latest_month, resolve_service
 from metrics.store.settings import cost_benefit
 
@@ -67,6 +67,8 @@ def _figure(name: str, row: dict) -> Figure:
         num, den = int(row[f"{name}__num"]), int(row[f"{name}__den"])
         return Figure(name, num / den if den else None, num, den)
     value = row[name]
+    if m.behind:  # a statistic, with the count of the people behind it
+        return Figure(name, value, denominator=int(row[f"{name}__den"]))
     if m.formula:
         return Figure(name, value, parts={part: row[part] for part in m.parts})
     return Figure(name, int(value) if m.unit == "count" else value)
@@ -76,21 +78,32 @@ def compute(
     con, periods: dict[str, Period], service: str | None = None, audience: str = "internal",
     at: dt.date | None = None, names: list[str] | None = None,
 ) -> dict[str, dict[str, Figure]]:
-    """The named measures (default: every one) for every period: {period key: {measure name: Figure}}."""
-    check_audience(audience)
+    """The named measures (default: every one) for every period: {period key: {measure name: Figure}}.
+
+    Internal figures only: the partnership's come from its publication (publication.figures_for).
+    """
+    if check_audience(audience) != "internal":
+        raise ValueError("the partnership's figures come from its publication: use publication.figures_for")
     service = resolve_service(con, service)
     measures = needed(names or list(MEASURES))
     params = _params(periods, service) | {"as_at": at or as_at(con, service),
                                           "cost_benefit_ratio": cost_benefit(con)[0]}
-    rows = {row["period_key"]: row for row in _rows(con, figures_sql(measures), params)}
+    sql = figures_sql(measures, events_apart=len(periods) > 1)
+    rows = {row["period_key"]: row for row in _rows(con, sql, params)}
     wanted = names or list(MEASURES)
-    out = {}
-    for key in periods:
-        figures = {name: _figure(name, rows[key]) for name in wanted}
-        if audience == "partnership":
-            figures = disclosure.figures(figures)
-        out[key] = figures
-    return out
+    return {key: {name: _figure(name, rows[key]) for name in wanted} for key in periods}
+
+
+def evaluate(m, values: dict) -> float | None:
+    """A formula worked out over given values of the measures it names (the same SQL as in compute)."""
+    sql = m.formula
+    for part in m.parts:
+        sql = sql.replace("{" + part + "}", f"CAST(${part} AS DOUBLE)")
+    params = {k: v for k, v in values.items() if f"${k}" in sql}
+    with scratch() as con:
+        if "$cost_benefit_ratio" in sql:
+            raise ValueError("the cost-benefit ratio is a setting: evaluate such a formula in compute")
+        return con.execute(f"SELECT {sql}", params).fetchall()[0][0]
 
 
 def figures(con, period: Period, service: str | None = None, audience: str = "internal") -> dict[str, Figure]:
@@ -117,6 +130,6 @@ def breakdown(con, periods: dict[str, Period], population: str, dimension: str, 
     service = resolve_service(con, service)
     params = _params(periods, service) | {"missing": NOT_RECORDED, "as_at": at or as_at(con, service)}
     out: dict[str, dict[str, int]] = {key: {} for key in periods}
-    for row in _rows(con, breakdown_sql(population, dimension, "$missing"), params):
+    for row in _rows(con, breakdown_sql(population, dimension, "$missing", len(periods) > 1), params):
         out[row["period_key"]][row["category"]] = int(row["n"])
     return out

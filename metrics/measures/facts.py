@@ -3,12 +3,17 @@
 `figures_sql` computes the named measures for every period of $period_keys/$period_starts/
 $period_ends at once: case facts are a range join of the periods with the cases they can count
 (referred by the period's end, not closed before its start), so the work grows with the cases
-each period holds, not with periods × cases; activity and spend join the periods by month and by
-grant. Formulas are computed in the same query, over the columns of the measures they name.
-Every value is bound; SQL text comes only from the registry and the contract.
+each period holds, not with periods × cases. A measure of the cases referred (or closed) in a
+period counts over the facts of those cases only: each case is one row, in the period holding its
+referral (or closure) date, so a long history of monthly periods costs one row a case, not one a
+case and month open. Activity and spend join the periods by month and by grant. Formulas are
+computed in the same query, over the columns of the measures they name. Every value is bound; SQL
+text comes only from the registry and the contract.
 """
 
 from __future__ import annotations
+
+import re
 
 from metrics.measures.registry import CONTACT_STATUS, MEASURES, POPULATIONS, Measure
 
@@ -16,19 +21,47 @@ _PERIODS = """periods AS (
     SELECT unnest($period_keys) AS period_key, unnest($period_starts) AS p_start, unnest($period_ends) AS p_end
 )"""
 
-_CASE_FACTS = f"""cases AS (
+_CASES = """cases AS NOT MATERIALIZED (
     SELECT c.*, coalesce(c.closed_date, DATE '9999-12-31') AS open_until, d.deadline
     FROM cases_latest c LEFT JOIN referral_deadlines d ON d.day = c.referral_date
     WHERE c.service = $service
-),
-case_facts AS (
-    SELECT p.period_key, c.*, {", ".join(f"{sql} AS {name}" for name, sql in POPULATIONS.items())},
+)"""
+# Every case a period can count: referred by its end and not closed before its start.
+_IN_PERIOD = "c.referral_date <= p.p_end AND c.open_until >= p.p_start"
+# Populations of an event in the period: their cases, a subset of those the period can count.
+_EVENTS = {"referred": "c.referral_date BETWEEN p.p_start AND p.p_end",
+           "closed": "c.closed_date BETWEEN p.p_start AND p.p_end"}
+
+
+def _case_facts(name: str, joined_on: str, periods: str = "periods") -> str:
+    return f"""{name} AS (
+    SELECT p.period_key, c.*, {", ".join(f"{sql} AS {population}" for population, sql in POPULATIONS.items())},
            {CONTACT_STATUS} AS contact_status
-    FROM periods p JOIN cases c ON c.referral_date <= p.p_end AND c.open_until >= p.p_start
+    FROM {periods} p JOIN cases c ON {joined_on}
 )"""
 
+
+def _month_index(day: str) -> str:
+    return f"(year({day}) * 12 + month({day}))"
+
+
+# Each period once for every calendar month it spans: an event joins its month by equality (a hash
+# join), where a join on the period's two ends would compare every case with every period.
+_PERIOD_MONTHS = f"""period_months AS (
+    SELECT *, unnest(range({_month_index("p_start")}, {_month_index("p_end")} + 1)) AS month_index FROM periods
+)"""
+
+
+def _event_facts(population: str) -> str:
+    """The facts of the cases of one event population (referred, closed) in each period."""
+    event = _EVENTS[population]
+    day = event.split()[0]  # c.referral_date, c.closed_date
+    return _case_facts(f"{population}_facts", f"{_month_index(day)} = p.month_index AND {event} AND {_IN_PERIOD}",
+                       periods="period_months")
+
+
 # The case facts on their own: one row per (period, case) with every population's flag and contact_status.
-CASE_FACTS = f"WITH {_PERIODS}, {_CASE_FACTS} "
+CASE_FACTS = f"WITH {_PERIODS}, {_CASES}, {_case_facts('case_facts', _IN_PERIOD)} "
 
 _ACTIVITY_FACTS = """activity_facts AS (
     SELECT p.period_key, a.measure, a.count
@@ -68,8 +101,11 @@ spend_facts AS (
     FROM overlapping o LEFT JOIN spent s USING (period_key, "grant", budget_line)
 )"""
 
-_FACTS = {"cases": ("case_facts", _CASE_FACTS), "activity": ("activity_facts", _ACTIVITY_FACTS),
-          "spend": ("spend_facts", _SPEND_FACTS)}
+# Each set of facts: its table and its SQL; the case sets need the cases first (_CASES).
+_FACTS = {"cases": ("case_facts", _case_facts("case_facts", _IN_PERIOD)),
+          **{population: (f"{population}_facts", _event_facts(population)) for population in _EVENTS},
+          "activity": ("activity_facts", _ACTIVITY_FACTS), "spend": ("spend_facts", _SPEND_FACTS)}
+_OF_CASES = ("cases", *_EVENTS)
 
 
 def needed(names: list[str]) -> list[Measure]:
@@ -90,7 +126,7 @@ def needed(names: list[str]) -> list[Measure]:
 def _aggregates(m: Measure) -> list[str]:
     if m.is_rate:
         return [f"{m.numerator} AS {m.name}__num", f"{m.denominator} AS {m.name}__den"]
-    return [f"{m.sql} AS {m.name}"]
+    return [f"{m.sql} AS {m.name}"] + ([f"{m.behind} AS {m.name}__den"] if m.behind else [])
 
 
 def _expanded(m: Measure) -> str:
@@ -104,19 +140,35 @@ def _expanded(m: Measure) -> str:
 
 def _base_columns(m: Measure) -> list[str]:
     """A base measure's columns of the figures: a count or a sum over no facts is 0, a median undefined."""
-    names = [f"{m.name}__num", f"{m.name}__den"] if m.is_rate else [m.name]
-    return [name if m.unit == "days" else f"coalesce({name}, 0) AS {name}" for name in names]
+    names = [f"{m.name}__num", f"{m.name}__den"] if m.is_rate else [m.name] + ([f"{m.name}__den"] if m.behind else [])
+    return [name if name == m.name and m.behind else f"coalesce({name}, 0) AS {name}" for name in names]
 
 
-def figures_sql(measures: list[Measure], by: str | None = None) -> str:
-    """One row per period (and per value of the spend facts' column `by`) with a column per measure."""
-    sources = [s for s in _FACTS if any(m.source == s for m in measures)]
-    ctes = [_PERIODS] + [_FACTS[s][1] for s in sources]
+def facts_of(m: Measure, events_apart: bool = True) -> str:
+    """The facts a base measure is aggregated over: its source's, or those of the one event population it counts."""
+    if m.source != "cases" or not events_apart:
+        return m.source
+    text = re.sub(r"'[^']*'", "", " ".join(_aggregates(m)))  # code literals are not population names
+    used = {population for population in POPULATIONS if re.search(rf"\b{population}\b", text)}
+    return used.pop() if len(used) == 1 and used <= set(_EVENTS) else "cases"
+
+
+def figures_sql(measures: list[Measure], by: str | None = None, events_apart: bool = True) -> str:
+    """One row per period (and per value of the spend facts' column `by`) with a column per measure.
+
+    With `events_apart`, measures of an event population count over its own facts: worth it for many
+    periods, where the case facts hold each case once for every period it is open in; for one period
+    they hold each case once anyway.
+    """
+    of = {m.name: facts_of(m, events_apart) for m in measures if not m.formula}
+    sets = [s for s in _FACTS if s in of.values()]
+    ctes = ([_PERIODS] + ([_CASES] if set(sets) & set(_OF_CASES) else [])
+            + ([_PERIOD_MONTHS] if set(sets) & set(_EVENTS) else []) + [_FACTS[s][1] for s in sets])
     keys = ["period_key"] + ([by] if by else [])
     joined = []
-    for source in sources:
+    for source in sets:
         table = _FACTS[source][0]
-        aggregates = [a for m in measures if m.source == source for a in _aggregates(m)]
+        aggregates = [a for m in measures if of.get(m.name) == source for a in _aggregates(m)]
         ctes.append(f"{source}_figures AS (SELECT {', '.join(keys)}, {', '.join(aggregates)} "
                     f"FROM {table} GROUP BY {', '.join(keys)})")
         joined.append(f"{source}_figures")
@@ -130,9 +182,11 @@ def figures_sql(measures: list[Measure], by: str | None = None) -> str:
     return f"WITH {', '.join(ctes)} SELECT *{''.join(', ' + f for f in formulas)} FROM figures"
 
 
-def breakdown_sql(population: str, dimension: str, missing: str) -> str:
+def breakdown_sql(population: str, dimension: str, missing: str, events_apart: bool = True) -> str:
     """Cases of a population by period and by one coded column (NULL as `missing`)."""
     if population not in POPULATIONS:
         raise ValueError(f"{population!r} is not a population of cases")
-    return (f"WITH {_PERIODS}, {_CASE_FACTS} SELECT period_key, coalesce(\"{dimension}\", {missing}) AS category, "
-            f"count(*) AS n FROM case_facts WHERE {population} GROUP BY ALL")
+    table, facts = _FACTS[population if events_apart and population in _EVENTS else "cases"]
+    return (f"WITH {_PERIODS}, {_CASES}, {_PERIOD_MONTHS}, {facts} "
+            f"SELECT period_key, coalesce(\"{dimension}\", {missing}) AS category, "
+            f"count(*) AS n FROM {table} WHERE {population} GROUP BY ALL")

@@ -43,8 +43,10 @@ def reading(fig, target: dict | None, figures: dict | None = None) -> str:
     m = MEASURES[fig.name]
     target_part = "" if target is None else f"; target {target_text(fig.name, target)}"
     if fig.value is None or isinstance(fig.value, str):
-        why = "not shown: fewer than 10 cases behind it" if fig.suppressed else "no cases to measure in this period"
+        why = "not shown: too few people behind it" if fig.suppressed else "no cases to measure in this period"
         return f"{m.label}: {why}; not graded (grey)"
+    if m.is_rate and fig.numerator is None:  # as published: the share, not the people behind it
+        return f"{m.label}: {formatting.value(fig.name, fig.value)}{target_part}: {grade(fig.value, target)}"
     named = {name: formatting.value(name, figures[name].value) for name in MEASURES if "{" + name + "}" in m.reading}
     sentence = m.reading.format(num=fig.numerator, den=fig.denominator, value=formatting.value(fig.name, fig.value),
                                 **named)

@@ -44,9 +44,15 @@ POPULATIONS = {
     "supported": "c.first_contact_date <= p.p_end AND c.referral_date <= p.p_end "
     "AND (c.closed_date IS NULL OR c.closed_date >= p.p_start) "
     f"AND coalesce(c.support_level, '') NOT IN ({code('support_level', 'Declined support')})",
+    # ... and declining support
+    "declined": "c.first_contact_date <= p.p_end AND c.referral_date <= p.p_end "
+    "AND (c.closed_date IS NULL OR c.closed_date >= p.p_start) "
+    f"AND c.support_level IN ({code('support_level', 'Declined support')})",
     "closed": "coalesce(c.closed_date BETWEEN p.p_start AND p.p_end, false)",
     "open_at_end": "c.referral_date <= p.p_end AND (c.closed_date IS NULL OR c.closed_date > p.p_end)",
 }
+# A case is referred in one month and closed in one month: these populations' counts add up over months.
+ADDITIVE_POPULATIONS = ("referred", "closed")
 # A referral's first contact: timely by its deadline, late, missed once the deadline has passed the
 # as-at date without one, or pending before.
 CONTACT_STATUS = """CASE WHEN c.first_contact_date <= c.deadline THEN 'timely'
@@ -73,6 +79,14 @@ class Measure:
     report_key: str = ""  # where `report --json` puts it: "closures", "outcome_rates.safer"; "" for nowhere
     by_budget_line: bool = False  # the report also gives it for each budget line
     balance_of: tuple[str, ...] = ()  # a stock: last period's value plus the first flow less the second
+    behind: str = ""  # a statistic of people: the count of the people it is worked out over
+    population: str = ""  # a count of one population (POPULATIONS), with nothing more: it can be broken down
+    within: str = ""  # the population its people are part of (a rate's numerator and denominator both)
+    breakdowns: tuple[str, ...] = ()  # the coded fields (BREAKDOWNS) it is shown broken down by
+    # the same people as another figure: (measure, 'field=code'); a rate's numerator or denominator likewise
+    equals: tuple[str, str] = ()
+    numerator_is: tuple[str, str] = ()
+    denominator_is: tuple[str, str] = ()
     format: str = ""  # metrics.measures.formatting; the unit's (FORMAT_OF_UNIT) when not given
 
     def __post_init__(self):
@@ -97,15 +111,20 @@ def _count(population: str, *conditions: str) -> str:
     return f"count(*) FILTER (WHERE {' AND '.join([population, *conditions])})"
 
 
-def _case_count(name, label, description, population, *conditions, report_key=None) -> Measure:
+def _case_count(name, label, description, population, *conditions, report_key=None, breakdowns=(),
+                equals=()) -> Measure:
     return Measure(name, label, "count", description, "cases", sql=_count(population, *conditions), people=True,
-                   additive=population == "referred" or population == "closed",
-                   report_key=name if report_key is None else report_key)
+                   additive=population in ADDITIVE_POPULATIONS, report_key=name if report_key is None else report_key,
+                   population="" if conditions else population, within=population, breakdowns=breakdowns,
+                   equals=equals)
 
 
-def _case_rate(name, label, description, numerator, denominator, reading, better="", report_key=None) -> Measure:
-    return Measure(name, label, "rate", description, "cases", numerator=numerator, denominator=denominator,
-                   better=better, reading=reading, report_key=name if report_key is None else report_key)
+def _case_rate(name, label, description, within, numerator, denominator, reading, better="", report_key=None,
+               numerator_is=(), denominator_is=()) -> Measure:
+    return Measure(name, label, "rate", description, "cases", numerator=_count(within, numerator),
+                   denominator=_count(within, denominator) if denominator else _count(within), within=within,
+                   better=better, reading=reading, report_key=name if report_key is None else report_key,
+                   numerator_is=numerator_is, denominator_is=denominator_is)
 
 
 # How each outcome reads in a sentence: "4 of 5 closed cases (80%) felt safer".
@@ -120,22 +139,28 @@ OUTCOME_READINGS = {
 
 _MEASURES: list[Measure] = [
     _case_count("referrals_received", "Referrals received", "Cases whose referral date falls in the period.",
-                "referred"),
+                "referred", breakdowns=("referral_source", "exploitation_type", "nationality_group", "age_band",
+                                        "gender", "nrm_status", "support_level")),
     _case_count("victims_supported", "Victims supported",
                 "Cases open at some time in the period, first contacted by its end, and not declining support "
-                "(a blank support level counts as supported).", "supported"),
+                "(a blank support level counts as supported).", "supported", breakdowns=("support_level",)),
+    _case_count("support_declined", "Declined support",
+                "People open at some time in the period and first contacted by its end who declined support "
+                "(with the victims supported, everyone the advocate was in contact with).", "declined",
+                report_key=""),
     _case_rate(
         "timely_contact_rate", "Timely first contact",
         "Of referrals received in the period, the share first contacted by the second working day after "
         "referral (Monday to Friday, less bank holidays of England and Wales). A referral not yet "
         "contacted counts as missed once its deadline has passed the as-at date, and is pending before.",
-        _count("referred", "contact_status = 'timely'"), _count("referred", "contact_status <> 'pending'"),
+        "referred", "contact_status = 'timely'", "contact_status <> 'pending'",
         "{num} of {den} referrals ({value}) were contacted within 2 working days", better="higher"),
     Measure(
         "median_days_to_contact", "Median days to first contact", "days",
         "Over referrals received in the period that have a first contact, the median number of calendar "
         "days from referral to first contact.", "cases",
         sql="median(first_contact_date - referral_date) FILTER (WHERE referred)",
+        behind="count(first_contact_date) FILTER (WHERE referred)",
         better="lower", reading="Half of the referrals were contacted within {value}",
         report_key="median_days_to_contact"),
     Measure("caseload_end", "Caseload at the period's end", "count",
@@ -145,15 +170,16 @@ _MEASURES: list[Measure] = [
     _case_rate(
         "planned_closure_rate", "Planned closures",
         "Of cases closed in the period, the share closed because support was completed.",
-        _count("closed", f"closure_reason IN ({code('closure_reason', 'Support completed')})"), _count("closed"),
-        "{num} of {den} closures ({value}) were planned: support completed", better="higher"),
+        "closed", f"closure_reason IN ({code('closure_reason', 'Support completed')})", "",
+        "{num} of {den} closures ({value}) were planned: support completed", better="higher",
+        denominator_is=("closures", "")),
     *(
         _case_rate(
             f"outcome_{key}_rate", f"Outcome: {text}",
             f"Of cases closed in the period with a known outcome for '{text}' (Improved or No change), "
             "the share Improved.",
-            _count("closed", f"{column} IN ({code(column, 'Improved')})"),
-            _count("closed", f"{column} IN ({code(column, 'Improved', 'No change')})"),
+            "closed", f"{column} IN ({code(column, 'Improved')})",
+            f"{column} IN ({code(column, 'Improved', 'No change')})",
             f"{{num}} of {{den}} closed cases ({{value}}) {OUTCOME_READINGS[key]}", better="higher",
             report_key=f"outcome_rates.{key}")
         for key, column, text in OUTCOME_AREAS
@@ -161,16 +187,19 @@ _MEASURES: list[Measure] = [
     _case_rate(
         "voice_captured_rate", "Victim's voice captured",
         "Of cases closed in the period, the share whose views were recorded to inform service or policy.",
-        _count("closed", f"voice_captured IN ({code('voice_captured', 'Yes')})"), _count("closed"),
-        "The victim's voice was captured in {num} of {den} closures ({value})", better="higher"),
+        "closed", f"voice_captured IN ({code('voice_captured', 'Yes')})", "",
+        "The victim's voice was captured in {num} of {den} closures ({value})", better="higher",
+        denominator_is=("closures", "")),
     _case_rate(
         "outside_nrm_rate", "Supported outside the NRM",
         "Of victims supported, the share who declined an NRM referral or fell outside its threshold: "
         "the gap the post was created to fill.",
-        _count("supported", f"nrm_status IN ({code('nrm_status', 'Declined NRM referral', 'Outside NRM threshold')})"),
-        _count("supported"), "{num} of {den} victims supported ({value}) were outside the NRM"),
+        "supported", f"nrm_status IN ({code('nrm_status', 'Declined NRM referral', 'Outside NRM threshold')})",
+        "", "{num} of {den} victims supported ({value}) were outside the NRM",
+        denominator_is=("victims_supported", "")),
     _case_count("nrm_referrals", "NRM referrals", "Referrals received in the period with NRM status 'Referred to NRM'.",
-                "referred", f"nrm_status IN ({code('nrm_status', 'Referred to NRM')})"),
+                "referred", f"nrm_status IN ({code('nrm_status', 'Referred to NRM')})",
+                equals=("referrals_received", "nrm_status=Referred to NRM")),
     _case_count("duty_to_notify_referrals", "MS1 notifications (duty to notify)",
                 "Referrals received in the period for which an MS1 notification was made.",
                 "referred", f"duty_to_notify IN ({code('duty_to_notify', 'Yes')})"),
@@ -185,14 +214,16 @@ _MEASURES: list[Measure] = [
         "uk_national_rate", "Referrals who are UK nationals",
         "Of referrals received in the period, the share in nationality group UK ('Unknown' stays in the "
         "denominator). Myth busted: the largest group are UK citizens.",
-        _count("referred", f"nationality_group IN ({code('nationality_group', 'UK')})"), _count("referred"),
-        "{num} of {den} referrals ({value}) were UK nationals"),
+        "referred", f"nationality_group IN ({code('nationality_group', 'UK')})", "",
+        "{num} of {den} referrals ({value}) were UK nationals",
+        numerator_is=("referrals_received", "nationality_group=UK"), denominator_is=("referrals_received", "")),
     _case_rate(
         "trafficking_indicated_rate", "Referrals with trafficking indicated",
         "Of referrals received in the period, the share where any trafficking was indicated ('Unknown' stays "
         "in the denominator). Myth busted: modern slavery and trafficking are not the same thing.",
-        _count("referred", f"trafficking_indicated IN ({code('trafficking_indicated', 'Yes')})"), _count("referred"),
-        "{num} of {den} referrals ({value}) involved any form of trafficking"),
+        "referred", f"trafficking_indicated IN ({code('trafficking_indicated', 'Yes')})", "",
+        "{num} of {den} referrals ({value}) involved any form of trafficking",
+        denominator_is=("referrals_received", "")),
     Measure("spend_budget", "Budget", "gbp", "Budget of the lines whose grant overlaps the period.", "spend",
             sql="sum(budget)", report_key="spend.budget", by_budget_line=True),
     Measure("spend_actual", "Actual spend", "gbp", "Spend rows of the period's months.", "spend",

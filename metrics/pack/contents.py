@@ -15,10 +15,10 @@ from metrics import charts
 from metrics.answers import referrals, series
 from metrics.answers.spend import TOTAL, spend_profile, spend_table, value_for_money
 from metrics.answers.summary import HEADLINE, graded_names, key_messages, raw, scorecard
-from metrics.measures import disclosure, formatting
-from metrics.measures.compute import as_at, check_audience, compute
+from metrics.measures import formatting
+from metrics.measures.compute import as_at, check_audience
 from metrics.measures.grading import targets
-from metrics.measures.registry import MEASURES
+from metrics.measures.publication import PUBLICATION_METHOD, figures_for
 from metrics.pack import tables
 from metrics.pack.model import Chart, Pack
 from metrics.periods import Period
@@ -37,13 +37,10 @@ def _service_or_none(con, service: str | None) -> str | None:
     return resolve_service(con, None) if len(names) > 1 else (names[0] if names else None)  # several: it says which
 
 
-def _disclosure_note(rows: dict[str, dict]) -> str:
-    """What the partnership's tables leave out, and any count rounded by disclosure control."""
-    rounded = " ".join(f"{r['label']} is rounded to the nearest {r['rounded_to']}." for r in rows.values()
-                       if r.get("rounded_to"))
-    rule = ("Counts of people from 1 to 4 are shown as <5, and where one could be worked out from a total in this "
-            "pack another cell is hidden too (*). Percentages of fewer than 10 people are not shown.")
-    return f"{rule} {rounded}".strip()
+def _disclosure_note() -> str:
+    """How the partnership's figures are protected."""
+    return ("Counts of people are rounded to the nearest 5, counts from 1 to 4 are shown as <5, and a figure is "
+            f"not shown where it could give a small count away. {PUBLICATION_METHOD}")
 
 
 def _money(value):
@@ -51,28 +48,19 @@ def _money(value):
     return round(value, 2) if isinstance(value, float) else value
 
 
-def _monthly(con, period: Period, trend: Period, service: str, audience: str) -> tuple[dict, dict[str, set]]:
-    """({month: {measure: shown value}}, {measure: months hidden beyond '<5'}) over the trend's months."""
+def _by_slice(con, trend: Period, service: str, audience: str) -> dict[str, dict]:
+    """{slice key: {measure: value as shown}}: months internally, whole quarters (as published) for the partnership."""
     names = list(tables.MONTHLY_HEADINGS)
-    computed = compute(con, {m: Period(m, m) for m in trend.months}, service, audience, names=names)
-    shown = {m: {name: _money(raw(computed[m][name])) for name in names} for m in trend.months}
-    extra: dict[str, set] = {}
-    if audience == "partnership":
-        previous = period.previous()
-        every = sorted(set(trend.months) | set(period.months) | set(previous.months))
-        flows = [m.name for m in MEASURES.values() if m.people and m.additive]
-        internal = compute(con, {m: Period(m, m) for m in every}, service, names=flows)
-        for name in flows:
-            counts = {m: internal[m][name].value for m in every}
-            hidden = disclosure.hide_recoverable(counts, trend.months, [period.months, previous.months])
-            for m in hidden:
-                shown[m][name] = disclosure.shown(counts[m], True)
-            extra[name] = {m for m in hidden if not disclosure.is_small(counts[m])}
-    return shown, extra
+    slices = series.slices_for(con, trend, "month", service, audience)
+    computed = figures_for(con, slices, service, audience, names=names)
+    return {key: {"period": p} | {name: _money(raw(computed[key][name])) for name in names}
+            for key, p in slices.items()}
 
 
-def trend_window(con, period: Period, service: str) -> Period:
+def trend_window(con, period: Period, service: str, audience: str = "internal") -> Period:
     """The period, widened to the 12 months to its end (from the first month loaded) when shorter."""
+    if audience == "partnership":
+        return series.trend_period(con, period, service, series.TREND_MONTHS, audience)
     twelve = series.trend_period(con, Period(period.last, period.last), service, series.TREND_MONTHS)
     return Period(min(twelve.first, period.first), period.last)
 
@@ -108,14 +96,14 @@ def contents(
         f"Estimated public-money saving: {money['estimated_saving']}, that is actual spend × {ratio:g}. "
         f"This is an estimate; the ratio's source: {source.rstrip('.')}.",
     ]
-    trend = trend_window(con, period, service)
-    by_month, extra_hidden = _monthly(con, period, trend, service, audience)
-    pack.monthly = tables.monthly_table(by_month)
-    pack.monthly.title = f"Month by month, {trend.label}" + (
-        "" if trend == period else f": the {trend.length} months to the period's end, to show the trend")
+    trend = trend_window(con, period, service, audience)
+    pack.monthly = tables.monthly_table(_by_slice(con, trend, service, audience))
+    grain = "Quarter by quarter" if audience == "partnership" else "Month by month"
+    pack.monthly.title = f"{grain}, {trend.label}" + (
+        "" if trend == period else ": the year to the period's end, to show the trend")
     if audience == "partnership":
-        pack.headline.note = pack.monthly.note = _disclosure_note(rows)
-    pack.charts = charts_for(con, period, trend, service, audience, found, extra_hidden)
+        pack.headline.note = pack.monthly.note = _disclosure_note()
+    pack.charts = charts_for(con, period, trend, service, audience, found)
     return pack
 
 
@@ -128,14 +116,16 @@ def _lines(frame, title: str, caption: str = "") -> Chart:
     return Chart("trends", None, f"{title}: not charted, because {why}.")
 
 
-def charts_for(
-    con, period: Period, trend: Period, service: str, audience: str, growth_found: dict, hidden: dict[str, set]
-) -> list[Chart]:
-    """The dashboard's trend, growth and spend charts for the pack, disclosure-controlled for the audience."""
-    also = frozenset(hidden.get("referrals_received", set()))
-    out = [Chart("trends", charts.rolling_referrals(referrals.rolling_referrals(con, trend, service, audience, also)))]
+def charts_for(con, period: Period, trend: Period, service: str, audience: str, growth_found: dict) -> list[Chart]:
+    """The dashboard's trend, growth and spend charts for the pack, for the audience."""
+    if audience == "partnership":  # referrals by whole quarter, as published
+        out = [_lines(series.measure_series(con, trend, ("referrals_received",), service, audience),
+                      "Referrals received by quarter")]
+    else:
+        out = [Chart("trends", charts.rolling_referrals(referrals.rolling_referrals(con, trend, service, audience)))]
     frame = series.measure_series(con, trend, ("victims_supported", "caseload_end"), service, audience)
-    out.append(_lines(frame, "Victims supported and caseload at each month's end"))
+    out.append(_lines(frame, "Victims supported, and the caseload at the end of each " +
+                      ("quarter" if audience == "partnership" else "month")))
     frame = series.measure_series(con, trend, ("timely_contact_rate",), service, audience)
     goal = targets(con).get("timely_contact_rate")
     caption = "" if goal is None else f"The target is {formatting.text('percent', goal['target'])} or more."
@@ -149,11 +139,12 @@ def charts_for(
     table = growth_found["table"]
     if (table["available"] & table["growth"].notna()).any():
         out.append(Chart("growth", charts.growth(table, period.previous().label, period.label)))
-    profile = spend_profile(con, period, service, audience)
-    if len(profile):
-        budget = spend_table(con, period, service, audience)
-        total = float(budget.loc[budget["budget_line"] == TOTAL, "budget"].iloc[0])
-        out.append(Chart("spend", charts.cumulative_spend(profile, TOTAL, total or None)))
+    if audience == "internal":  # month by month: the partnership has the spend table of its period
+        profile = spend_profile(con, period, service, audience)
+        if len(profile):
+            budget = spend_table(con, period, service, audience)
+            total = float(budget.loc[budget["budget_line"] == TOTAL, "budget"].iloc[0])
+            out.append(Chart("spend", charts.cumulative_spend(profile, TOTAL, total or None)))
     return out
 
 

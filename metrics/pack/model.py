@@ -14,7 +14,7 @@ from metrics.periods import Period
 MARKINGS = {"internal": "OFFICIAL-SENSITIVE", "partnership": "OFFICIAL"}
 AUDIENCE_LABELS = {
     "internal": "PCC's office and Connect Gwent (internal)",
-    "partnership": "Gwent Anti-Slavery partnership group (small numbers suppressed)",
+    "partnership": "Gwent Anti-Slavery partnership group (the published figures only)",
 }
 NOT_SHOWN = "not shown"
 

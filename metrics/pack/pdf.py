@@ -7,6 +7,7 @@ rendered to PNG by vl-convert, with no browser and no network.
 
 from __future__ import annotations
 
+from metrics.measures.publication import PUBLICATION_METHOD
 from metrics.pack.model import Pack
 from metrics.pack.pdf_layout import BODY_PT, INK, MUTED, PackPDF
 
@@ -45,9 +46,8 @@ def _cover(pdf: PackPDF, pack: Pack) -> None:
     pdf.ln(10)
     if pack.audience == "partnership":
         pdf.para(
-            "Prepared for circulation to the Gwent Anti-Slavery partnership group. It holds aggregates only: "
-            "counts of people from 1 to 4 are shown as <5 (with one more cell hidden, *, where a total would "
-            "give a small one away) and percentages of fewer than 10 people are not shown.",
+            "Prepared for circulation to the Gwent Anti-Slavery partnership group. It holds aggregates only, "
+            "every one a figure of the partnership's publication (figures.csv). " + PUBLICATION_METHOD,
             size=BODY_PT,
         )
     else:
@@ -60,7 +60,8 @@ def _cover(pdf: PackPDF, pack: Pack) -> None:
     pdf.para("Contents", size=10.5, bold=True)
     sections = (
         ["Summary: every graded measure", "Figures for the period", "Referral growth against the reference areas",
-         "Spend against budget", "Trends", "Month by month"]
+         "Spend against budget", "Trends",
+         "Quarter by quarter" if pack.audience == "partnership" else "Month by month"]
         if pack.has_data
         else ["No data for this period"]
     )
@@ -139,11 +140,11 @@ def _trends(pdf: PackPDF, pack: Pack) -> None:
 
 def _monthly(pdf: PackPDF, pack: Pack) -> None:
     pdf.add_page(orientation="L")  # ten columns of figures at 10 pt
-    pdf.heading("Month by month")
-    window = pack.monthly.title.removeprefix("Month by month, ")
+    heading, _, window = pack.monthly.title.partition(", ")
+    pdf.heading(heading)
     pdf.para(window[:1].upper() + window[1:] + ".", muted=True)
     count = len(pack.monthly.columns)
-    first = 26
+    first = 32 if pack.monthly.columns[0].key == "slice" else 26  # 'Apr-Jun 2019' on one line, or 'Jun 2019'
     pdf.table(pack.monthly, (first, *[(pdf.epw - first) / (count - 1)] * (count - 1)), padding=(1.2, 0.8))
 
 

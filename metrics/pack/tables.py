@@ -7,6 +7,7 @@ import pandas as pd
 
 from metrics.answers import quality
 from metrics.answers.growth import growth_comparison
+from metrics.answers.series import slice_label
 from metrics.answers.spend import spend_table
 from metrics.measures import formatting
 from metrics.measures.grading import target_text, targets
@@ -90,11 +91,14 @@ def spend_by_line_table(con, period: Period, service: str, audience: str) -> Tab
     return Table("Spend", "Spend against budget", columns, rows, note)
 
 
-def monthly_table(by_month: dict[str, dict]) -> Table:
-    columns = [Column("month", "Month", "month")] + [
-        Column(name, heading, MEASURES[name].format) for name, heading in MONTHLY_HEADINGS.items()
-    ]
-    return Table("Monthly", "Month by month", columns, [{"month": m} | values for m, values in by_month.items()])
+def monthly_table(by_slice: dict[str, dict]) -> Table:
+    """The trend's months (or, for the partnership, quarters) one a row."""
+    quarters = any(values["period"].length > 1 for values in by_slice.values())
+    first = Column("slice", "Quarter") if quarters else Column("month", "Month", "month")  # months as dates
+    columns = [first] + [Column(name, heading, MEASURES[name].format) for name, heading in MONTHLY_HEADINGS.items()]
+    rows = [{first.key: slice_label(values["period"]) if quarters else key}
+            | {k: v for k, v in values.items() if k != "period"} for key, values in by_slice.items()]
+    return Table("Monthly", "Month by month", columns, rows)
 
 
 def returns_table(con, period: Period, service: str | None, audience: str) -> tuple[Table, list[str]]:

@@ -17,10 +17,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from metrics.measures.grading import GRADE_COLOURS, GRADE_INK, GRADE_WORDS
+from metrics.measures.publication import PUBLICATION_METHOD
 from metrics.pack.model import Pack, Table
 from metrics.periods import month_start
+from metrics.safe_text import put_text
 
-RISKY_FIRST = ("=", "+", "-", "@", "\t", "\r")
 NUMBER_FORMATS = {  # by the formats of metrics.measures.formatting
     "whole": "#,##0",
     "number": "#,##0",
@@ -38,14 +39,6 @@ NUMBER_FORMATS = {  # by the formats of metrics.measures.formatting
 HEADER_FILL = PatternFill("solid", fgColor="E1E1E1")
 BOLD = Font(bold=True)
 WRAPPED = {"reading", "definition", "area", "label"}
-
-
-def put_text(cell, text: str) -> None:
-    """Write text so that no spreadsheet can take it for a formula."""
-    cell.value = text
-    cell.data_type = "s"  # openpyxl turns a leading '=' into a formula unless told otherwise
-    if text.startswith(RISKY_FIRST):
-        cell.quotePrefix = True
 
 
 def put(cell, fmt: str, value) -> None:
@@ -134,8 +127,7 @@ def _about_sheet(wb: Workbook, pack: Pack) -> None:
     facts += [("Spend", n) for n in pack.spend_notes]
     facts += [("Data quality", n) for n in pack.quality_notes]
     if pack.audience == "partnership":
-        facts.append(("Disclosure control", "Counts of people from 1 to 4 are shown as <5 (and one more cell as * "
-                      "where a total would give a small one away); percentages of fewer than 10 are not shown."))
+        facts.append(("Disclosure control", PUBLICATION_METHOD))
     for column, label in ((1, "Field"), (2, "Value")):
         put_text(ws.cell(1, column), label)
         ws.cell(1, column).font = BOLD

@@ -31,7 +31,8 @@ from metrics.returns.checks import checked_table
 from metrics.returns.csv_sheets import zip_folder
 from metrics.returns.dates import column_warnings, field_warnings
 from metrics.returns.fields import check_fields
-from metrics.returns.reading import keyvalue_fields, table_rows, too_large
+from metrics.returns.file_checks import too_large
+from metrics.returns.reading import keyvalue_fields, table_rows
 from metrics.returns.sources import read_return
 from metrics.returns.totals import judge_total, split_total
 from metrics.store.loading import load_return
@@ -187,16 +188,17 @@ def ingest_bytes(con, content: bytes, file: str, user: str | None = None) -> dic
     return load_checked(con, checked, user)
 
 
-def ingest_paths(con, paths: list[str | Path], user: str | None = None) -> list[dict]:
-    """Check every file (or folder of one CSV per sheet) first; load them only when all pass, so that a bad
-    batch changes nothing."""
+def ingest_paths(con, paths: list[str | Path], user: str | None = None, check=None) -> list[dict]:
+    """Check every file (or folder of one CSV per sheet) first, with `check` (default check_return); load them
+    only when all pass, so that a bad batch changes nothing."""
+    check = check or check_return
     checked, problems = [], []
     for path in map(Path, paths):
         try:
             if path.is_file() and path.stat().st_size > MAX_UPLOAD_BYTES:
                 raise too_large(path.name, path.stat().st_size, MAX_UPLOAD_BYTES)
             content = zip_folder(path, path.name) if path.is_dir() else path.read_bytes()
-            checked.append(check_return(content, path.name, con))
+            checked.append(check(content, path.name, con))
         except Rejected as exc:
             problems.extend(exc.problems)
         except OSError as exc:

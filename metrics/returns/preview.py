@@ -15,8 +15,9 @@ import pyarrow as pa
 
 from metrics.contract import ACTIVITY_MEASURES, CASES, Problem, Rejected
 from metrics.periods import add_months
-from metrics.returns.ingest import CheckedReturn, check_return
-from metrics.returns.reading import SAVE_AS_XLSX
+from metrics.returns.file_checks import SAVE_AS_XLSX
+from metrics.returns.ingest import CheckedReturn
+from metrics.returns.isolated import check_return
 from metrics.store.logs import resolve_service
 
 _COLUMNS = ", ".join(f'"{n}"' for n in CASES.names)
@@ -27,7 +28,7 @@ UPLOAD_TYPES = ("xlsx", "ods", "zip")
 
 
 def check_file(con, name: str, content: bytes) -> CheckedReturn | list[Problem]:
-    """One uploaded file checked completely: the checked return, or every problem with it."""
+    """One uploaded file checked completely, in a worker process: the checked return, or every problem with it."""
     suffix = Path(name).suffix.lower().lstrip(".")
     if suffix == "csv":
         return [Problem.whole(name, "", "is one CSV file, and a return has four sheets: put About.csv, Cases.csv, "

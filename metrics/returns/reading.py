@@ -1,78 +1,32 @@
 """Reading a workbook's sheets as text, before any check: the file itself, its sheets, their header rows.
 
-A workbook is first checked as a file (size, type, zip bomb), then read with fastexcel with every
-cell as text (row i of a sheet is spreadsheet row i + 1). A table sheet's header is mapped to the
-contract's columns; a key/value sheet is read as field -> (row, text). Nothing is typed here: the
-checks (metrics.returns.checks) type and check the text in DuckDB.
+A workbook is first checked as a file (metrics.returns.file_checks: size, type, zip bomb), then read
+with fastexcel with every cell as text (row i of a sheet is spreadsheet row i + 1). A table sheet's
+header is mapped to the contract's columns; a key/value sheet is read as field -> (row, text). Nothing
+is typed here: the checks (metrics.returns.checks) type and check the text in DuckDB.
 """
 
 from __future__ import annotations
 
 import difflib
-import io
-import math
 import re
-import zipfile
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from metrics.contract import MAX_DATA_ROWS, MAX_UPLOAD_BYTES, Problem, Rejected, Sheet, header_key
+from metrics.contract import MAX_DATA_ROWS, Problem, Sheet, header_key
+from metrics.returns.file_checks import file_problem
 from metrics.returns.workbook_xml import extent_problem, letters
 
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # A date cell as fastexcel gives it ('2019-03-01 00:00:00'), or an ISO date cell (t="d", which Excel's Strict
 # save, SheetJS and openpyxl's iso_dates write) at midnight ('2019-03-01T00:00:00', '...T00:00:00.000').
 _MIDNIGHT = re.compile(r"\d{4}-\d{2}-\d{2}[ T]00:00:00(?:\.0+)?")
 # The same in RE2 for Arrow: Python's \d on text is any Unicode decimal digit (category Nd).
 _ARROW_MIDNIGHT = r"^\p{Nd}{4}-\p{Nd}{2}-\p{Nd}{2}[ T]00:00:00(?:\.0+)?$"
-# How every refusal of a file's type ends: the way to the one format every check is built for.
-SAVE_AS_XLSX = (
-    "save it as an Excel workbook: in Excel, File > Save As > 'Excel Workbook (*.xlsx)'; in LibreOffice, "
-    "File > Save As > 'Excel 2007-365 (.xlsx)' (or keep LibreOffice's own .ods)"
-)
 # Any character str.isspace() is false for, so that a cell of only such whitespace counts as blank.
 _NOT_WHITESPACE = (
     r"[^\x{9}-\x{d}\x{1c}-\x{20}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
 )
-
-
-def file_problem(file: str, message: str) -> Rejected:
-    return Rejected([Problem.whole(file, "", message)])
-
-
-def too_large(file: str, size: int, max_bytes: int) -> Rejected:
-    # Both in MiB, the unit of the limit (20 * 1024 * 1024), so that the limit reads '20 MB'; the size is
-    # rounded up, so that a file just over the limit never reads as '20.0 MB'.
-    size_mb = math.ceil(size / 2**20 * 10) / 10
-    return file_problem(file, f"is {size_mb:.1f} MB; the limit is {max_bytes / 2**20:.0f} MB")
-
-
-def check_file(content: bytes, file: str, max_bytes: int = MAX_UPLOAD_BYTES) -> None:
-    """Refuse what is not a readable .xlsx before any parser sees it."""
-    if not content:
-        raise file_problem(file, "is empty")
-    if len(content) > max_bytes:
-        raise too_large(file, len(content), max_bytes)
-    if content.startswith(_OLE_MAGIC):
-        raise file_problem(file, "is password-protected or an old .xls workbook: remove any password and "
-                           + SAVE_AS_XLSX)
-    if not content.startswith(b"PK"):
-        raise file_problem(file, "is not an Excel workbook (.xlsx): " + SAVE_AS_XLSX)
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            members = archive.infolist()
-            names = {m.filename for m in members}
-            if "xl/workbook.xml" not in names:
-                raise file_problem(file, "is a zip file but not an Excel workbook (.xlsx), nor CSV files of the "
-                                   "return's sheets: " + SAVE_AS_XLSX)
-            if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
-                raise file_problem(file, "expands to more than 200 MB when opened: too large to read safely")
-            if "EncryptionInfo" in names:
-                raise file_problem(file, "is password-protected: remove the password and upload it again")
-    except zipfile.BadZipFile:
-        raise file_problem(file, "is damaged or incomplete: it cannot be opened as a workbook") from None
 
 
 def open_workbook(content: bytes, file: str):

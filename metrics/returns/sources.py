@@ -15,15 +15,8 @@ import pyarrow as pa
 from metrics.contract import RETURN_SHEETS, Problem, Rejected, header_key
 from metrics.returns import csv_sheets, ods
 from metrics.returns.error_cells import cell_problems, unreadable_cells
-from metrics.returns.reading import (
-    MAX_UNZIPPED_BYTES,
-    SAVE_AS_XLSX,
-    check_file,
-    file_problem,
-    open_workbook,
-    read_sheet,
-    too_large,
-)
+from metrics.returns.file_checks import MAX_UNZIPPED_BYTES, SAVE_AS_XLSX, check_file, file_problem, too_large
+from metrics.returns.reading import open_workbook, read_sheet
 from metrics.returns.workbook_xml import shared_strings_problem
 
 

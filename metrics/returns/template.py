@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 from metrics.contract import ABOUT, ACTIVITY, CASES, EARLIEST_DATE, RETURN_SHEETS, SPEND, Column, Sheet
+from metrics.safe_text import put_text
 
 MAX_TEMPLATE_ROWS = 2000
 _HEADER_FILL = "1F4E79"
@@ -16,6 +17,14 @@ _TEXT_FORMAT = "@"  # Text: LibreOffice and Excel keep a typed 65+, 1/2 or 0012 
 def column_format(col: Column) -> str | None:
     """The number format of a column's cells: dates as dates, codes and text as Text (None: General)."""
     return {"date": _DATE_FORMAT, "month": _TEXT_FORMAT, "code": _TEXT_FORMAT, "text": _TEXT_FORMAT}.get(col.type)
+
+
+def _append(ws, values: list) -> None:
+    """A row of the template, its text written so that no spreadsheet takes it for a formula."""
+    ws.append(values)
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str):
+            put_text(cell, cell.value)
 
 
 def _style_header(ws, width_by_column: list[int]) -> None:
@@ -66,12 +75,14 @@ def _table_sheet(wb, sheet: Sheet, rows: list[dict] = ()) -> None:
     from openpyxl.utils import get_column_letter
 
     ws = wb.create_sheet(sheet.name)
-    ws.append(sheet.names)
+    _append(ws, sheet.names)
     _style_header(ws, [max(14, len(c.name) + 4) for c in sheet.columns])
     for r, record in enumerate(rows, start=2):
         for i, col in enumerate(sheet.columns, start=1):
             if record.get(col.name) is not None:
                 cell = ws.cell(row=r, column=i, value=record[col.name])
+                if isinstance(record[col.name], str):  # from a return: never a formula in the spreadsheet
+                    put_text(cell, record[col.name])
                 cell.number_format = column_format(col) or "General"
     for i, col in enumerate(sheet.columns, start=1):
         letter = get_column_letter(i)
@@ -92,10 +103,10 @@ def _table_sheet(wb, sheet: Sheet, rows: list[dict] = ()) -> None:
 
 def _keyvalue_sheet(wb, sheet: Sheet, values: dict) -> None:
     ws = wb.create_sheet(sheet.name)
-    ws.append([sheet.key_header, sheet.value_header, "what it means"])
+    _append(ws, [sheet.key_header, sheet.value_header, "what it means"])
     _style_header(ws, [26, 44, 70])
     for row, col in enumerate(sheet.columns, start=2):
-        ws.append([col.name, values.get(col.name), col.description])
+        _append(ws, [col.name, values.get(col.name), col.description])
         value_cell = ws.cell(row=row, column=2)
         if column_format(col):  # the month as Text keeps 2019-03 as typed, not a date
             value_cell.number_format = column_format(col)
@@ -109,11 +120,11 @@ def _notes_sheet(wb) -> None:
     from openpyxl.styles import Font
 
     ws = wb.create_sheet("Notes")
-    ws.append(["sheet", "column or field", "type", "required", "allowed values", "what it means"])
+    _append(ws, ["sheet", "column or field", "type", "required", "allowed values", "what it means"])
     _style_header(ws, [12, 26, 10, 10, 60, 80])
     for sheet in RETURN_SHEETS:
         for col in sheet.columns:
-            ws.append(
+            _append(ws,
                 [
                     sheet.name,
                     col.name,
@@ -123,7 +134,7 @@ def _notes_sheet(wb) -> None:
                     col.description,
                 ]
             )
-    ws.append([])
+    _append(ws, [])
     for line in (
         "How to fill in the return",
         "One workbook per reporting month. Cases: one row per case open at any time in the month "
@@ -136,7 +147,7 @@ def _notes_sheet(wb) -> None:
         "Header names ignore case, spaces and underscores. Every problem is reported at once, with "
         "the sheet, row and column, and a rejected workbook changes nothing.",
     ):
-        ws.append([line])
+        _append(ws, [line])
     ws.cell(row=ws.max_row - 5, column=1).font = Font(bold=True)
 
 

@@ -1,34 +1,34 @@
-"""Backup and restore of the whole database: every table as Parquet (DuckDB EXPORT DATABASE).
+"""Backup and restore of the whole database: each table of a fixed list as a Parquet file, and a manifest.
 
-A backup holds the returns, the upload log, the audit log, the settings and the accounts, with
-the schema to rebuild them, so that a restore gives the same figures and the same upload log.
-A restore builds the new database beside its final path and renames it into place: a restore
-that fails or is interrupted leaves the database that was there (or none), never half of one.
+A backup folder holds `<table>.parquet` for each table of schema.BACKED_UP (the returns, the upload
+and audit logs, settings, reference data and accounts) and backup.json, which gives each file's
+SHA-256 and row count. A restore runs nothing from the backup: the code creates the schema, each
+table is read from its own file by name, after its checksum, row count, columns and types are
+checked, and the marts are rebuilt from the code. The reading happens in a worker process
+(metrics.isolation), into a new file beside the target, which is renamed into place only when all
+of it has passed: a restore that fails leaves the database that was there (or none), never half.
 """
 
 from __future__ import annotations
 
-import io
+import hashlib
 import json
 import os
-import re
-import shutil
-import tempfile
-import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import duckdb
 
+from metrics import isolation
 from metrics.store import schema, version
 from metrics.store.connection import DatabaseBusy, connect, exclusive
-from metrics.store.logs import audit, record
+from metrics.store.logs import audit
 
 MANIFEST = "backup.json"
-_EXPORT_FILES = ("schema.sql", "load.sql")
-# IMPORT DATABASE runs the backup's two scripts: only what EXPORT DATABASE writes is let through
-# (CREATE statements, and COPY of a Parquet file in the backup), so that a doctored backup cannot
-# read or write other files.
-_LOAD_LINE = re.compile(r"""COPY "?\w+"? FROM '((?:[^']|'')*)' \(FORMAT 'parquet'\);""")
+FORMAT = 2  # 1 was DuckDB's EXPORT DATABASE, whose schema.sql a restore ran: never read again
+_WHAT = "MSHT dashboard backup"
+_MANIFEST_BYTES = 1024 * 1024
+RESTORE_MEMORY_MB = 4096
+RESTORE_SECONDS = 30 * 60
 
 
 class BackupError(ValueError):
@@ -36,12 +36,20 @@ class BackupError(ValueError):
 
 
 def _literal(path: Path) -> str:
-    """A path as an SQL string literal (EXPORT and IMPORT DATABASE take no bound parameters)."""
+    """A path as an SQL string literal (COPY ... TO takes no bound parameter for its file)."""
     return "'" + str(path).replace("'", "''") + "'"
 
 
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while block := stream.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def backup(con, directory: str | os.PathLike) -> list[Path]:
-    """Write every table to `directory` (new or empty) as Parquet, with the schema and a manifest."""
+    """Write every table to `directory` (new or empty) as Parquet, with the manifest."""
     with exclusive():
         return _backup(con, Path(directory))
 
@@ -50,65 +58,17 @@ def _backup(con, directory: Path) -> list[Path]:
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         raise BackupError(f"{directory} is not an empty folder: back up into a new one")
     directory.mkdir(parents=True, exist_ok=True)
-    con.execute(f"EXPORT DATABASE {_literal(directory.resolve())} (FORMAT parquet)")
-    version = con.execute("SELECT version FROM schema_version").fetchall()[0][0]
-    uploads = con.execute("SELECT count(*) FROM uploads").fetchall()[0][0]
-    manifest = {"what": "MSHT dashboard backup", "schema_version": version, "uploads": uploads}
+    tables = {}
+    for table in schema.BACKED_UP:
+        path = directory / f"{table}.parquet"
+        con.execute(f"COPY (SELECT * FROM {table}) TO {_literal(path.resolve())} (FORMAT parquet)")
+        rows = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+        tables[table] = {"file": path.name, "sha256": _sha256(path), "rows": rows}
+    schema_version = con.execute("SELECT version FROM schema_version").fetchall()[0][0]
+    manifest = {"what": _WHAT, "format": FORMAT, "schema_version": schema_version,
+                "uploads": tables["uploads"]["rows"], "tables": tables}
     (directory / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     return sorted(directory.iterdir())
-
-
-def backup_zip(con, user: str | None = None) -> bytes:
-    """The whole database as one zip of a backup folder (for the Data quality page's download)."""
-    # Audited first: the backup then holds the record of its own making.
-    record(con, user, "backup downloaded", "the whole database as a zip")
-    with tempfile.TemporaryDirectory(prefix="msht-backup-") as scratch:
-        files = backup(con, Path(scratch) / "backup")
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for path in files:
-                archive.write(path, path.name)
-    return buffer.getvalue()
-
-
-def _unzip(source: Path, into: Path) -> Path:
-    """Extract a backup zip, refusing any name that would land outside `into`."""
-    try:
-        with zipfile.ZipFile(source) as archive:
-            for name in archive.namelist():
-                parts = PurePosixPath(name).parts
-                if not parts or name.startswith(("/", "\\")) or ".." in parts or ":" in name:
-                    raise BackupError(f"{source} holds a file named {name!r}: it is not a backup")
-            archive.extractall(into)
-    except zipfile.BadZipFile:
-        raise BackupError(f"{source} is damaged or not a zip file") from None
-    return into
-
-
-def _check_scripts(folder: Path, source: Path) -> None:
-    """Refuse a backup whose scripts do anything but create the tables and load its own files."""
-    for line in (folder / "load.sql").read_text(encoding="utf-8").splitlines():
-        found = _LOAD_LINE.fullmatch(line.strip())
-        if line.strip() and (found is None or not (folder / Path(found.group(1).replace("''", "'")).name).is_file()):
-            raise BackupError(f"{source} is not a backup this dashboard made: load.sql has {line.strip()[:80]!r}")
-    for statement in (folder / "schema.sql").read_text(encoding="utf-8").split(";\n"):
-        if statement.strip() and not statement.strip().upper().startswith("CREATE "):
-            raise BackupError(
-                f"{source} is not a backup this dashboard made: schema.sql has {statement.strip()[:80]!r}"
-            )
-
-
-def _without_views(folder: Path, into: Path) -> Path:
-    """A copy of the backup whose schema.sql creates tables only.
-
-    EXPORT DATABASE lists views by name, not by what they depend on, so importing them can fail
-    (a mart before the view it reads); the views come from the code anyway (schema.ensure_schema).
-    """
-    shutil.copytree(folder, into)
-    statements = (into / "schema.sql").read_text(encoding="utf-8").split(";\n")
-    kept = [s for s in statements if not s.strip().upper().startswith("CREATE VIEW ")]
-    (into / "schema.sql").write_text(";\n".join(kept), encoding="utf-8")
-    return into
 
 
 def _open_existing(target: Path) -> duckdb.DuckDBPyConnection:
@@ -132,68 +92,130 @@ def _returns_held(con) -> int | None:
 
 
 def restore(source: str | os.PathLike, target: str | os.PathLike, force: bool = False, user: str | None = None) -> dict:
-    """Rebuild the database at `target` from a backup folder or zip; refuse to replace returns unless forced."""
+    """Rebuild the database at `target` from a backup folder; refuse to replace returns unless forced."""
     source, target = Path(source), Path(target)
-    if not source.exists():
-        raise BackupError(f"there is no backup at {source}")
-    with tempfile.TemporaryDirectory(prefix="msht-restore-") as scratch:
-        folder = _unzip(source, Path(scratch)) if source.is_file() else source
-        if not all((folder / name).is_file() for name in _EXPORT_FILES):
-            raise BackupError(f"{source} is not a backup: it has no schema.sql and load.sql")
-        _check_scripts(folder, source)
-        folder = _without_views(folder, Path(scratch) / "tables")
-        existing = _open_existing(target) if target.exists() else None
+    if not source.is_dir():
+        raise BackupError(f"there is no backup folder at {source}")
+    existing = _open_existing(target) if target.exists() else None
+    try:
+        if existing is not None:
+            held = _returns_held(existing)
+            if held is None and not force:
+                raise BackupError(f"{target} is not a dashboard database: restore with --force to replace it")
+            if held and not force:
+                raise BackupError(
+                    f"{target} holds {held} uploads: restore with --force to replace them "
+                    "(back it up first), or restore into a new database with --db"
+                )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + f".restoring-{os.getpid()}")
+        leftovers = [partial.with_name(partial.name + end) for end in ("", ".wal", ".version")]
+        for leftover in leftovers:
+            leftover.unlink(missing_ok=True)
         try:
-            if existing is not None:
-                held = _returns_held(existing)
-                if held is None and not force:
-                    raise BackupError(f"{target} is not a dashboard database: restore with --force to replace it")
-                if held and not force:
-                    raise BackupError(
-                        f"{target} holds {held} uploads: restore with --force to replace them "
-                        "(back it up first), or restore into a new database with --db"
-                    )
-            target.parent.mkdir(parents=True, exist_ok=True)
-            partial = target.with_name(target.name + f".restoring-{os.getpid()}")
-            leftovers = (partial, partial.with_name(partial.name + ".wal"))
+            summary = isolation.run(_rebuild, str(source), str(partial), user,
+                                    memory_mb=RESTORE_MEMORY_MB, seconds=RESTORE_SECONDS)
+            os.replace(partial, target)
+        except isolation.Unsafe as unsafe:
+            why = {"memory": "it needed more memory", "time": "it took longer"}.get(unsafe.reason, "it crashed")
+            raise BackupError(f"{source} could not be restored safely: {why} than a restore may") from None
+        finally:
             for leftover in leftovers:
                 leftover.unlink(missing_ok=True)
-            try:
-                summary = _rebuild(folder, partial, source, user)
-            except BaseException:
-                for leftover in leftovers:
-                    leftover.unlink(missing_ok=True)
-                raise
-            os.replace(partial, target)
-            version.bump(target)
-        finally:
-            if existing is not None:
-                existing.close()
+        version.bump(target)
+    finally:
+        if existing is not None:
+            existing.close()
     return summary | {"target": str(target)}
 
 
-def _rebuild(folder: Path, path: Path, source: Path, user: str | None) -> dict:
-    """Import the backup into a new database file at `path`, migrate it, and close it."""
+def _manifest(folder: Path) -> dict:
+    """The backup's manifest, checked for shape: the tables it lists, each with its file, SHA-256 and rows."""
+    path = folder / MANIFEST
+    if not path.is_file() or path.is_symlink():
+        raise BackupError(f"{folder} is not a backup: it has no {MANIFEST}")
+    if path.stat().st_size > _MANIFEST_BYTES:
+        raise BackupError(f"{folder} is not a backup this dashboard made: its {MANIFEST} is too large")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise BackupError(f"{folder} is not a backup this dashboard made: its {MANIFEST} is not JSON") from None
+    if not isinstance(manifest, dict) or manifest.get("what") != _WHAT:
+        raise BackupError(f"{folder} is not a backup this dashboard made")
+    if manifest.get("format") != FORMAT:
+        raise BackupError(f"{folder} is a backup of an older kind, whose files carry no checksums: it cannot be "
+                          "restored by this version. Restore it with the version that made it, then back up again")
+    tables = manifest.get("tables")
+    if not isinstance(tables, dict) or not isinstance(manifest.get("schema_version"), int):
+        raise BackupError(f"{folder} is not a backup this dashboard made: its {MANIFEST} lists no tables")
+    for table, entry in tables.items():
+        if (table not in schema.BACKED_UP or not isinstance(entry, dict) or entry.get("file") != f"{table}.parquet"
+                or not isinstance(entry.get("sha256"), str) or not isinstance(entry.get("rows"), int)):
+            raise BackupError(f"{folder} is not a backup this dashboard made: {MANIFEST} lists {str(table)[:60]!r}")
+    return manifest
+
+
+def _rebuild(source: str, partial: str, user: str | None) -> dict:
+    """In a worker: check the backup and load it into a new database at `partial`."""
+    folder, path = Path(source), Path(partial)
+    manifest = _manifest(folder)
     con = connect(path, wait=0)
     try:
         try:
-            con.execute(f"IMPORT DATABASE {_literal(folder.resolve())}")
-        except duckdb.Error as exc:
-            raise BackupError(f"{source} cannot be restored: {str(exc).splitlines()[0]}") from None
-        # The next upload must be numbered after every restored one, whatever the backup's sequence says.
-        highest = con.execute("SELECT coalesce(max(upload_id), 0) FROM uploads").fetchall()[0][0]
-        start = con.execute("SELECT start_value FROM duckdb_sequences() WHERE sequence_name = 'upload_ids'").fetchall()
-        if not start or start[0][0] <= highest:
-            con.execute("DROP SEQUENCE IF EXISTS upload_ids")
-            con.execute(f"CREATE SEQUENCE upload_ids START {int(highest) + 1}")
-        # Views (and tables derived from the rows) come from the code, not from the backup; a backup
-        # made by older code is brought up to date.
-        con.execute("UPDATE schema_version SET views_hash = NULL")
-        schema.ensure_schema(con)
-        audit(con, user, "restore", f"from {source.name}")
-        uploads = con.execute("SELECT count(*) FROM uploads").fetchall()[0][0]
-        months = con.execute("SELECT count(*) FROM current_uploads").fetchall()[0][0]
-        con.execute("CHECKPOINT")
+            schema.create_tables(con, manifest["schema_version"])
+        except ValueError as exc:
+            raise BackupError(f"{folder} cannot be restored: {exc}") from None
+        present = [t for t in schema.BACKED_UP if _columns(con, t)]
+        if sorted(manifest["tables"]) != sorted(present):
+            raise BackupError(f"{folder} cannot be restored: {MANIFEST} should list the tables "
+                              + ", ".join(present))
+        for table in present:
+            _load(con, folder, table, manifest["tables"][table])
+        loaded = con.execute("SELECT version FROM schema_version").fetchall()
+        if [row[0] for row in loaded] != [manifest["schema_version"]]:
+            raise BackupError(f"{folder} cannot be restored: its schema_version table does not match {MANIFEST}")
+        return _finish(con, folder.name, user)
     finally:
         con.close()
+
+
+def _columns(con, table: str) -> list[tuple[str, str]]:
+    return con.execute("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ? "
+                       "ORDER BY column_index", [table]).fetchall()
+
+
+def _load(con, folder: Path, table: str, entry: dict) -> None:
+    """One table from its own Parquet file, after its checksum, row count, columns and types are checked."""
+    path = folder / entry["file"]
+    if not path.is_file() or path.is_symlink():
+        raise BackupError(f"{folder} cannot be restored: {entry['file']} is missing")
+    if _sha256(path) != entry["sha256"]:
+        raise BackupError(f"{folder} cannot be restored: {entry['file']} is not the file that was backed up "
+                          "(its SHA-256 differs from the manifest's)")
+    try:
+        found = [(r[0], r[1]) for r in con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()]
+        rows = con.execute("SELECT sum(row_group_num_rows) FROM parquet_metadata(?) WHERE column_id = 0",
+                           [str(path)]).fetchall()[0][0] or 0
+    except duckdb.Error as exc:
+        raise BackupError(f"{folder} cannot be restored: {entry['file']} is not readable Parquet: "
+                          f"{str(exc).splitlines()[0]}") from None
+    if found != _columns(con, table):
+        raise BackupError(f"{folder} cannot be restored: {entry['file']} does not hold the columns of {table}")
+    if rows != entry["rows"]:
+        raise BackupError(f"{folder} cannot be restored: {entry['file']} holds {rows} rows, the manifest "
+                          f"says {entry['rows']}")
+    con.execute(f"INSERT INTO {table} SELECT * FROM read_parquet(?)", [str(path)])
+
+
+def _finish(con, source_name: str, user: str | None) -> dict:
+    """Number the next upload after every restored one, rebuild views and marts from the code, audit."""
+    highest = con.execute("SELECT coalesce(max(upload_id), 0) FROM uploads").fetchall()[0][0]
+    con.execute("DROP SEQUENCE IF EXISTS upload_ids")
+    con.execute(f"CREATE SEQUENCE upload_ids START {int(highest) + 1}")
+    con.execute("UPDATE schema_version SET views_hash = NULL")
+    schema.ensure_schema(con)
+    audit(con, user, "restore", f"from {source_name}")
+    uploads = con.execute("SELECT count(*) FROM uploads").fetchall()[0][0]
+    months = con.execute("SELECT count(*) FROM current_uploads").fetchall()[0][0]
+    con.execute("CHECKPOINT")
     return {"uploads": uploads, "months": months}

@@ -32,10 +32,7 @@ def audit_entries(con, limit: int | None = None):
     ).df()
 
 
-def upload_log(con):
-    """Every upload, newest first, with its state, as a pandas frame."""
-    return con.execute(
-        """SELECT u.upload_id, u.uploaded_at, u.uploaded_by, u.file_name, u.sha256, u.service,
+_UPLOAD_LOG = """SELECT u.upload_id, u.uploaded_at, u.uploaded_by, u.file_name, u.sha256, u.service,
                   u.reporting_month, u.cases_rows, u.activity_rows, u.spend_rows,
                   u.replaced_upload_id,
                   CASE WHEN u.rolled_back_at IS NOT NULL THEN 'rolled back'
@@ -44,7 +41,18 @@ def upload_log(con):
                   u.rolled_back_at, u.rolled_back_by
            FROM uploads u LEFT JOIN current_uploads c USING (upload_id)
            ORDER BY u.upload_id DESC"""
-    ).df()
+
+
+def upload_log(con):
+    """Every upload, newest first, with its state, as a pandas frame."""
+    return con.execute(_UPLOAD_LOG).df()
+
+
+def upload_entries(con) -> list[dict]:
+    """The upload log as plain rows (no pandas: the command line's `uploads` starts fast)."""
+    cursor = con.execute(_UPLOAD_LOG)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
 def services(con) -> list[str]:

@@ -16,7 +16,13 @@ from metrics.contract import ACTIVITY, CASES, REFERENCE_SHEETS, SPEND, Sheet
 from metrics.store import marts
 from metrics.store.connection import write
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
+# What a backup holds, in the order a restore loads it: every table a migration creates. The marts
+# are not among them: they come from the code and are rebuilt from these.
+BACKED_UP = ("schema_version", "settings", *(s.table for s in REFERENCE_SHEETS), "uploads", CASES.table,
+             ACTIVITY.table, SPEND.table, "audit_log", "users")
+# Failed sign-ins are counted only to slow guessing: a restored database starts with none.
+NOT_BACKED_UP = ("sign_in_failures",)
 # A new database is marked as waiting for its default reference data until that is loaded, so that
 # a crash in between is finished on the next start rather than leaving a database with no budget.
 _DEFAULTS_PENDING = "defaults pending"
@@ -73,6 +79,14 @@ def _migrations() -> list[list[str]]:
             *(f"DROP TABLE IF EXISTS {table}" for table in ("derived_cases_latest", "derived_working_days",
                                                            "derived_referral_deadlines", "derived_spend")),
         ],
+        [
+            # Sign-in slows with failures counted per name and per address (admin.users), never locking
+            # an account: the lock's columns go.
+            "ALTER TABLE users DROP COLUMN failed_attempts",
+            "ALTER TABLE users DROP COLUMN locked_until",
+            "CREATE TABLE sign_in_failures (key VARCHAR PRIMARY KEY, failures INTEGER NOT NULL, "
+            "last_failure TIMESTAMP NOT NULL)",
+        ],
     ]
 
 
@@ -99,6 +113,17 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         pending = version == 0 or views_hash == _DEFAULTS_PENDING
         marker = _DEFAULTS_PENDING if pending else wanted
         con.execute("INSERT INTO schema_version VALUES (?, ?)", [SCHEMA_VERSION, marker])
+
+
+def create_tables(con: duckdb.DuckDBPyConnection, version: int) -> None:
+    """Create the raw tables as migration `version` left them, empty (a restore fills them, then migrates)."""
+    if not 0 < version <= SCHEMA_VERSION:
+        raise ValueError(f"schema version {version} is not one this code knows (1 to {SCHEMA_VERSION})")
+    with write(con):
+        con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, views_hash VARCHAR)")
+        for statements in _migrations()[:version]:
+            for statement in statements:
+                con.execute(statement)
 
 
 def needs_defaults(con: duckdb.DuckDBPyConnection) -> bool:

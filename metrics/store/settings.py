@@ -6,12 +6,15 @@ this module only reads and writes, each change one write that is audited.
 
 from __future__ import annotations
 
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
-from metrics.contract import DEFAULT_COST_BENEFIT_RATIO, DEFAULT_COST_BENEFIT_SOURCE, Sheet
+from metrics.contract import BUDGET, DEFAULT_COST_BENEFIT_RATIO, DEFAULT_COST_BENEFIT_SOURCE, Sheet
 from metrics.store import marts
 from metrics.store.connection import write
 from metrics.store.logs import audit
+
+if TYPE_CHECKING:  # a replaced table arrives as Arrow; reading settings needs no pyarrow (the command line)
+    import pyarrow as pa
 
 
 def setting(con, key: str, default: str | None = None) -> str | None:
@@ -83,6 +86,11 @@ def grants_covering(con, first_day, last_day) -> list[tuple[str, str]]:
     ).fetchall()
 
 
+def budget_table(con) -> pa.Table:
+    """The budget as an Arrow table (what a return's spend lines are checked against in a worker)."""
+    return con.sql(f"SELECT {_names(BUDGET)} FROM {BUDGET.table}").to_arrow_table()
+
+
 def earliest_grant_start(con, first_day, last_day):
     """The first day of the earliest grant overlapping the days from first_day to last_day, or None."""
     return con.execute(
@@ -104,3 +112,10 @@ def nrm_extent(con, area: str) -> tuple[int, object, object]:
     return tuple(con.execute(
         "SELECT count(*), min(period_start), max(period_end) FROM nrm_referrals WHERE area = ?", [area]
     ).fetchall()[0])
+
+
+def grant_periods(con) -> list[tuple[str, object, object]]:
+    """(grant, first day, last day) of every grant of the budget, in date order."""
+    return con.execute(
+        'SELECT "grant", min(start_date), max(end_date) FROM budget GROUP BY "grant" ORDER BY 2, 1'
+    ).fetchall()

@@ -1,0 +1,99 @@
+"""Charts are built once per (chart, answer, arguments) and drawn from a cached plain dict (ui.state.chart,
+metrics.charts.vega_lite), which is exactly what Streamlit's own conversion of the Altair chart sends."""
+
+from __future__ import annotations
+
+import functools
+import json
+
+import pyarrow as pa
+import pytest
+import streamlit as st
+from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+from streamlit.testing.v1 import AppTest
+
+import metrics.charts
+from metrics import charts
+from metrics.admin import setup
+from metrics.answers import referrals, series
+from metrics.periods import Period
+from tests.conftest import ROOT
+from ui.navigation import PAGE_FILES
+
+WHOLE = Period("2018-06", "2019-06")
+
+
+def _normalised(spec: dict) -> tuple[str, list]:
+    """The spec's JSON with its datasets' names by position, and each dataset's rows (without the index of a
+    pandas frame that Streamlit's conversion keeps when it is not 0, 1, 2...: no chart reads it)."""
+    spec = dict(spec)
+    datasets = spec.pop("datasets")
+    text = json.dumps(spec, sort_keys=True)
+    for i, name in enumerate(datasets):
+        text = text.replace(name, f"dataset {i}")
+    rows = [pa.ipc.open_stream(data).read_all().to_pylist() for data in datasets.values()]
+    return text, [[{k: v for k, v in row.items() if k != "__index_level_0__"} for row in table] for table in rows]
+
+
+@pytest.fixture(scope="module")
+def frames(sample_db_file):
+    with setup.open_database(sample_db_file) as con:
+        measures = series.measure_series(con, WHOLE, series.TRENDS, audience="partnership")
+        return {
+            "referrals": referrals.referrals_by(con, WHOLE, "gender", audience="partnership"),
+            "rolling": referrals.rolling_referrals(con, WHOLE),
+            **{name: series.only(measures, group) for name, group in
+               [("myths", series.MYTHS), ("caseload", series.CASELOAD), ("outcomes", series.OUTCOMES),
+                ("activity", series.ACTIVITY)]},
+        }
+
+
+@pytest.mark.parametrize("which", ["referrals", "rolling", "myths", "caseload", "outcomes", "activity"])
+def test_the_cached_dict_is_what_streamlit_would_send_for_the_altair_chart(frames, which):
+    build = {
+        "referrals": lambda f: charts.referrals_breakdown(f, "Gender"),
+        "rolling": charts.rolling_referrals,
+        "myths": lambda f: charts.measure_lines(f, "Myths", reference=(0.5, "half")),
+        "caseload": lambda f: charts.measure_lines(f, "Caseload"),
+        "outcomes": lambda f: charts.panels(f, "Outcomes"),
+        "activity": charts.activity,
+    }[which]
+    ours = charts.vega_lite(build(frames[which]))
+    assert all(isinstance(data, bytes) for data in ours["datasets"].values())
+    assert _normalised(ours) == _normalised(_convert_altair_to_vega_lite_spec(build(frames[which])))
+
+
+def test_measures_asked_together_are_the_frames_asked_one_group_at_a_time(sample_db_file):
+    with setup.open_database(sample_db_file) as con:
+        for audience in ("internal", "partnership"):
+            for grain in ("month", "quarter"):
+                together = series.measure_series(con, WHOLE, series.TRENDS, audience=audience, grain=grain)
+                for group in (series.MYTHS, series.CASELOAD, series.OUTCOMES, series.ACTIVITY):
+                    alone = series.measure_series(con, WHOLE, group, audience=audience, grain=grain)
+                    assert series.only(together, group).equals(alone), (audience, grain, group)
+
+
+def test_a_second_run_of_trends_draws_every_chart_from_the_cache(demo_env, monkeypatch):
+    built = []
+
+    def counted(build):
+        @functools.wraps(build)
+        def wrapper(*args, **kwargs):
+            built.append(build.__name__)
+            return build(*args, **kwargs)
+        return wrapper
+
+    for name in ("referrals_breakdown", "rolling_referrals", "measure_lines", "panels", "activity"):
+        monkeypatch.setattr(metrics.charts, name, counted(getattr(metrics.charts, name)))
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at.session_state["kept_role"] = "manager"
+    at.run()
+    at.switch_page(PAGE_FILES["Trends"]).run()
+    assert not at.exception, at.exception
+    first = sorted(built)
+    assert first == ["activity", "measure_lines", "measure_lines", "panels", "referrals_breakdown", "rolling_referrals"]
+    assert len(at.get("vega_lite_chart")) == 6
+    at.run()
+    assert not at.exception and sorted(built) == first  # nothing built again
+    assert len(at.get("vega_lite_chart")) == 6
