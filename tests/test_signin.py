@@ -250,7 +250,7 @@ def test_a_new_session_with_the_cookie_resumes_the_sign_in_with_the_role_as_it_i
     monkeypatch.setattr("ui.session_cookie.request_token", lambda: token)  # what a reloaded tab sends
     again = fresh_app()
     assert again.session_state["signed_in_role"] == "partnership"
-    assert any("Signed in as **pat.partner**" in m.value for m in again.sidebar.markdown)
+    assert any("Signed in as **pat\\.partner**" in m.value for m in again.sidebar.markdown)
     con = setup.open_database(real_db)
     try:
         users.set_role(con, "pat.partner", "commissioner", actor="test")
