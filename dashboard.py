@@ -5,5 +5,5 @@ import streamlit as st
 from ui import shell
 from ui.navigation import PAGE_FILES
 
-st.set_page_config(page_title="MSHT advocate performance", page_icon="🧭", layout="wide")
+st.set_page_config(page_title=shell.APP_TITLE, page_icon=shell.APP_ICON, layout="wide")
 shell.route(PAGE_FILES)

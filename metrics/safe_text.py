@@ -54,5 +54,6 @@ def markdown(text: object) -> str:
 
 def html(text: object) -> str:
     """Text shown as itself inside HTML that Streamlit renders as Markdown too."""
-    escaped = _html.escape(_LINE_BREAKS.sub(" ", str(text)))
+    # Element text only, never an attribute: quotes stay as they are (their entities' # would be escaped again).
+    escaped = _html.escape(_LINE_BREAKS.sub(" ", str(text)), quote=False)
     return _HTML_ACTIVE.sub(lambda m: f"&#{ord(m.group())};", escaped)

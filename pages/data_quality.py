@@ -7,12 +7,13 @@ from metrics.contract import CASES
 from metrics.safe_text import markdown as md
 from metrics.store import logs
 from metrics.store.marts import LATE_AFTER_DAYS, blank_fields
-from ui import shell, state, uploads
+from ui import components, shell, state, uploads
 
 SHORT = {"first_contact_date": "First contact", "intelligence_shared": "Intelligence", "voice_captured": "Voice"}
-SHARE = {name: st.column_config.NumberColumn(
-    SHORT.get(name, name.removeprefix("outcome_").replace("_", " ").capitalize()), format="percent",
+SHARE = {name: st.column_config.TextColumn(
+    SHORT.get(name, name.removeprefix("outcome_").replace("_", " ").capitalize()), alignment="right",
     help=f"{name}: {CASES.column(name).description}") for name in blank_fields()}
+WHEN = "%-d %b %Y, %H:%M"
 STATUS_COLOURS = {"late": "background-color: #fde3b0", "missing": "background-color: #f6c9c4"}
 
 
@@ -35,54 +36,57 @@ if shell.page("Data quality", needs_period=False):
         columns[3].metric("Cases vanished", overview["vanished"], help="Open in one return, absent from the next")
         columns[4].metric("Spend lines without a grant", overview["unresolved_spend"])
 
-        st.subheader("Months")
+        st.header("Months")
         st.caption(f"Every month from the first return to the latest. A return is **late** when it was submitted "
                    f"more than {LATE_AFTER_DAYS} days after its month ended; a **missing** month has no return.")
-        months = state.ask(quality.months, service)
+        months = components.as_text(state.ask(quality.months, service), {
+            "submitted_on": lambda d: f"{d:%Y-%m-%d}", "days_after_month_end": "number", "upload_id": "number",
+            "uploaded_at": lambda t: f"{t:{WHEN}}"})  # a missing month has none of these: '—'
+        right = st.column_config.TextColumn
         st.dataframe(months.style.map(lambda status: STATUS_COLOURS.get(status, ""), subset=["status"]),
                      hide_index=True, width="stretch", height=rows_tall(len(months)), column_config={
-            "reporting_month": "Month", "status": "Status", "submitted_on": st.column_config.DateColumn(
-                "Submitted", format="YYYY-MM-DD"),
-            "days_after_month_end": st.column_config.NumberColumn("Days after month end", format="%d"),
-            "upload_id": st.column_config.NumberColumn("Upload", format="%d"), "file_name": "File",
-            "uploaded_at": st.column_config.DatetimeColumn("Uploaded", format="D MMM YYYY, HH:mm"),
+            "reporting_month": "Month", "status": "Status", "submitted_on": "Submitted",
+            "days_after_month_end": right("Days after month end", alignment="right"),
+            "upload_id": right("Upload", alignment="right"), "file_name": "File", "uploaded_at": "Uploaded",
             "uploaded_by": "By"})
 
-        st.subheader("Cases that vanished without a closure")
+        st.header("Cases that vanished without a closure")
         st.caption("Listed as open in one month's return, but absent from the next month's return although that "
                    "month is loaded. Each should be listed until it closes: add it to the later return with its "
                    "closed_date, or correct its reference. Case-level rows: internal use only.")
         vanished = state.ask(quality.vanished_cases, service, state.audience())
         if vanished.empty:
-            st.success("None: every open case is listed again in the next month's return.", icon="✅")
+            st.success("None: every open case is listed again in the next month's return.",
+                       icon=":material/check_circle:")
         else:
+            vanished = components.as_text(vanished, {"referral_date": lambda d: f"{d:%Y-%m-%d}"})
             st.dataframe(vanished, hide_index=True, width="stretch", column_config={
-                "case_ref": "Case", "referral_date": st.column_config.DateColumn("Referred", format="YYYY-MM-DD"),
+                "case_ref": "Case", "referral_date": "Referred",
                 "last_listed": "Last listed open in", "missing_from": "Missing from",
                 "listed_again": "Listed again in"})
 
-        st.subheader("Blanks in optional fields")
+        st.header("Blanks in optional fields")
         st.caption("The share of each month's case rows left blank in each optional field. The six outcomes "
                    "(safer … justice) and voice captured are asked at closure, so their share is of the month's "
-                   "closed cases (None when no case closed).")
-        blanks = state.ask(quality.optional_blanks, service)
+                   "closed cases (— when no case closed).")
+        blanks = components.as_text(state.ask(quality.optional_blanks, service), dict.fromkeys(SHARE, "percent"))
         st.dataframe(blanks, hide_index=True, width="stretch", height=rows_tall(len(blanks)),
                      column_config={"reporting_month": "Month", "cases": "Case rows", "closed": "Closed", **SHARE})
 
-        st.subheader("Spend lines without a grant")
+        st.header("Spend lines without a grant")
         unresolved = state.ask(quality.unresolved_spend, service)
         if unresolved.empty:
-            st.success("None: every spend line is charged to a grant of the budget.", icon="✅")
+            st.success("None: every spend line is charged to a grant of the budget.", icon=":material/check_circle:")
         else:
             st.caption("These lines count in no grant's actual spend until the budget in Settings covers them, or "
                        "the month is uploaded again with the grant named.")
             st.dataframe(unresolved, hide_index=True, width="stretch", column_config={
                 "reporting_month": "Month", "sheet_row": st.column_config.NumberColumn("Row", format="%d"),
                 "budget_line": "Budget line", "detail": "Detail",
-                "amount_gbp": st.column_config.NumberColumn("Amount", format="£%.2f"),
+                "amount_gbp": st.column_config.NumberColumn("Amount", format="£%,.2f"),
                 "grant_entered": "Grant given", "problem": st.column_config.TextColumn("Problem", width="large")})
 
-    st.subheader("Upload log")
+    st.header("Upload log")
     uploads.upload_log(state.ask(logs.upload_log))
 
     if state.role() == "manager":

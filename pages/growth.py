@@ -51,7 +51,7 @@ if shell.page("Referral growth", needs_period=False):
                "(compare − base) ÷ base; an area's count is the sum of its reference rows lying wholly inside the "
                "period, and is not available when they do not cover all of it.")
     for note in result["notes"]:
-        st.warning(md(note), icon="⚠️")
+        st.warning(md(note), icon=":material/warning:")
 
     table = result["table"]
     st.vega_lite_chart(state.chart(charts.growth, table, base_label, compare_label), width="stretch")

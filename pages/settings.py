@@ -12,8 +12,9 @@ TABLES = (  # contract sheet, tab title, the noun in messages, what the table is
      "The budget lines of each grant. Spend is charged to the grant whose dates cover its month; where grants "
      "follow each other (an extension year, say), add the new grant's lines."),
     (KPI_TARGETS, "KPI targets", "KPI targets",
-     "A target for each graded measure: `better` says whether higher or lower is better, and the amber band "
-     "(in the measure's own unit) how far short of target is still amber."),
+     "A target for each graded measure: *Better* says whether higher or lower is better, and the amber band how "
+     "far short of target is still amber. A percentage is typed as a percentage (80 for 80%, an amber band of 10 "
+     "for 10 points); the CSV file holds it as a fraction (0.8 and 0.1), as the report does."),
     (NRM_REFERRALS, "NRM reference data", "NRM reference data",
      "Published NRM referral counts, by area and period, that referral growth is compared with. An area's count "
      "for a period sums the rows lying wholly inside it."),
@@ -25,10 +26,10 @@ TABLES = (  # contract sheet, tab title, the noun in messages, what the table is
 if shell.page("Settings", needs_period=False):
     done = st.session_state.pop("settings_done", None)
     if done:
-        st.success(done, icon="✅")
+        st.success(done, icon=":material/check_circle:")
     if state.database()[1]:
         st.warning("Demo mode: changes here change the demo only. The real database starts from the default "
-                   "settings when it is created on the server (`python -m metrics init`).", icon="🧪")
+                   "settings when it is created on the server (`python -m metrics init`).", icon=":material/science:")
     st.caption("Each table is checked exactly like an upload when you save it or import a CSV: every problem is "
                "listed with its row and column, and nothing is saved unless every row passes.")
     tabs = st.tabs([title for _, title, _, _ in TABLES] + ["Cost-benefit ratio"])

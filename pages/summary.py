@@ -11,13 +11,13 @@ if shell.page("Summary"):
     summary = state.ask(summary.summary, period, service, audience)
     if audience == "internal" and present.presenting():
         growth = state.ask(growth.growth_comparison, period.previous(), period, service, audience)
-        present.present(summary, growth)
+        present.present(summary, growth, components.where_line())
     else:
         present.downloads(period, service, audience)
         components.publication_download(service)
         components.cards(summary["cards"])
-        st.subheader("Spend against budget")
+        st.header("Spend against budget")
         components.cards(summary["spend"], per_row=3)
-        st.subheader("Key messages")
+        st.header("Key messages")
         for message in summary["messages"]:
             st.markdown(f"- {md(message)}")

@@ -14,11 +14,12 @@ if shell.page("Upload returns", needs_period=False):
     uploads.show_done()
     demo = state.database()[1]
     if demo:
-        st.info(uploads.DEMO_NOTICE, icon="🧪")
+        st.info(uploads.DEMO_NOTICE, icon=":material/science:")
 
-    st.subheader("1. Fill in the monthly return")
+    st.header("1. Fill in the monthly return")
     st.download_button("Download the blank template (.xlsx)", data=state.audited("the blank template", build_template),
                        file_name="monthly-return.xlsx", mime=XLSX, on_click="ignore", icon=":material/download:")
+
     st.caption("The template has the four sheets (About, Cases, Activity, Spend), their headers, a drop-down list "
                "for every coded column and a Notes sheet explaining each one.")
     months = state.ask(prefill.prefill_month, state.service()) if state.service() else None
@@ -33,7 +34,7 @@ if shell.page("Upload returns", needs_period=False):
                    "what changed, close what closed, add new referrals, then fill in submitted_on, Activity and "
                    "Spend, which are the new month's own. Closed cases are not carried.")
 
-    st.subheader("2. Upload, check and confirm")
+    st.header("2. Upload, check and confirm")
     st.caption("Excel workbooks (.xlsx), LibreOffice's .ods, or a .zip of one CSV per sheet, up to "
                f"{MAX_UPLOAD_BYTES // 2**20} MB each. Every file is checked "
                "completely first: you see every problem at once, or exactly what would change, and nothing is "
@@ -56,9 +57,9 @@ if shell.page("Upload returns", needs_period=False):
                              key=uploads.confirm_key(checked), icon=":material/upload:", disabled=not dates_checked):
                     uploads.load(checked)
 
-    st.subheader("Upload log")
+    st.header("Upload log")
     uploads.upload_log(state.ask(logs.upload_log))
 
     if state.service():
-        st.subheader("Roll back a month")
+        st.header("Roll back a month")
         uploads.rollback_control(state.service())

@@ -46,12 +46,15 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(folder: Path, real_db: Path | None = None, start_timeout: float = 60) -> Iterator[str]:
-    """`streamlit run dashboard.py` on `real_db` (everyone signs in), or in demo mode when None; yields the URL."""
+def streamlit_server(folder: Path, real_db: Path | None = None, start_timeout: float = 60,
+                     env: dict | None = None) -> Iterator[str]:
+    """`streamlit run dashboard.py` on `real_db` (everyone signs in), or in demo mode when None, with `env` added
+    to its environment; yields the URL."""
     folder.mkdir(parents=True, exist_ok=True)
     # Demo mode is "the real database's file does not exist": point it at a name that is never created.
     database = real_db if real_db is not None else folder / "no-real-database.duckdb"
-    env = os.environ | {"DASHBOARD_DB": str(database), "DASHBOARD_SAMPLE_DB": str(folder / "sample.duckdb")}
+    env = os.environ | (env or {}) | {"DASHBOARD_DB": str(database),
+                                      "DASHBOARD_SAMPLE_DB": str(folder / "sample.duckdb")}
     port = free_port()
     # The server's output goes to a file, which nothing has to keep reading (a full pipe would block it).
     log = folder / f"streamlit-{port}.log"

@@ -6,6 +6,8 @@ is stopped by the fixture that started it, its log shown when it fails.
 
 from __future__ import annotations
 
+import email.utils
+import glob
 import os
 import socket
 import ssl
@@ -21,6 +23,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
+LIBFAKETIME = next(iter(sorted(glob.glob("/usr/lib/*/faketime/libfaketimeMT.so.1"))), None)
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -90,3 +93,35 @@ def wait_idle(page, quiet_ms: int = 1500, timeout_ms: int = 60_000) -> None:
         page.wait_for_timeout(250)
         waited += 250
         quiet = quiet + 250 if page.locator(busy).count() == 0 else 0
+
+
+class Clock:
+    """The time of the provider and the dashboard: real time plus an offset that only moves on."""
+
+    def __init__(self, path: Path):
+        self.path, self.offset = path, 0
+        path.write_text("+0\n")
+
+    def env(self) -> dict:
+        if LIBFAKETIME is None:
+            return {}
+        return {"LD_PRELOAD": LIBFAKETIME, "FAKETIME_TIMESTAMP_FILE": str(self.path), "FAKETIME_CACHE_DURATION": "1"}
+
+    def advance(self, seconds: int, server_url: str) -> None:
+        """Move both servers' clocks on (never back: their timers would wait for real time to catch up)."""
+        if LIBFAKETIME is None:
+            time.sleep(seconds)
+            return
+        self.offset += seconds
+        self.path.write_text(f"+{self.offset}\n")
+        # libfaketime rereads the file at most once a second: wait until the server's Date header
+        # (uvicorn's, refreshed every second) shows the new time.
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with urllib.request.urlopen(server_url + "/_stcore/health", timeout=5) as response:
+                server_time = email.utils.parsedate_to_datetime(response.headers["Date"]).timestamp()
+            if server_time >= time.time() + self.offset - 2:
+                time.sleep(1.5)  # and the provider's (no header to watch)
+                return
+            time.sleep(0.25)
+        raise AssertionError("the server's clock did not move")

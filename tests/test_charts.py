@@ -1,6 +1,6 @@
-"""metrics.charts: every builder gives a titled Altair chart with labelled axes, tooltips and the Okabe-Ito
-palette, and never plots a value that disclosure control hid. Frames are built by hand in the shapes
-metrics.trends returns."""
+"""metrics.charts: every builder gives a titled, described Altair chart with labelled axes, tooltips, dark
+text and a palette of at least 3:1 on white, tells lines apart without colour, and never plots a value
+that disclosure control hid. Frames are built by hand in the shapes metrics.answers returns."""
 
 from __future__ import annotations
 
@@ -10,7 +10,16 @@ import pytest
 
 from metrics import charts
 
-OKABE_ITO = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"}
+
+def contrast(colour: str, background: str = "#ffffff") -> float:
+    """WCAG's contrast ratio of two sRGB colours."""
+    def luminance(hex_colour: str) -> float:
+        channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(colour), luminance(background)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
 
 
 def spec(chart) -> dict:
@@ -99,22 +108,41 @@ DEMAND = pd.DataFrame({
 })
 
 
-def test_palette_is_okabe_ito_then_grey():
-    assert set(charts.PALETTE[:8]) == OKABE_ITO
-    assert charts.PALETTE[8] == "#999999"
+def test_every_colour_of_the_palette_stands_out_from_white():
+    # issue 17 #4: yellow 1.32, orange 2.25, sky blue 2.31 and grey 2.85 to 1 were too faint for a bar or a line
+    assert {c: round(contrast(c), 2) for c in charts.PALETTE} == {
+        "#0072B2": 5.19, "#D55E00": 3.87, "#007A5A": 5.34, "#B5508A": 4.69, "#8A7F00": 4.1, "#000000": 21.0,
+        "#B86E00": 3.99, "#882255": 8.73, "#5F5F5F": 6.39}
+    assert len(set(charts.PALETTE)) == 9
+
+
+def test_chart_text_is_dark_enough_to_read():
+    # issue 17 #4: Vega's default grey for axis and legend text is 3.72:1; the app's text and captions are used
+    config = spec(charts.measure_lines(MYTHS, "Myths"))["config"]
+    assert config["axis"]["labelColor"] == config["axis"]["titleColor"] == "#0b0c0c"
+    assert config["legend"]["labelColor"] == config["legend"]["titleColor"] == "#0b0c0c"
+    assert (config["title"]["color"], config["title"]["subtitleColor"]) == ("#0b0c0c", "#505a5f")
+    assert contrast("#505a5f") >= 4.5 and contrast("#0b0c0c") >= 4.5
+    assert spec(charts.activity(CASELOAD))["config"]["header"]["labelColor"] == "#0b0c0c"
 
 
 def test_referrals_breakdown():
     chart = charts.referrals_breakdown(BREAKDOWN, "Gender")
     assert isinstance(chart, alt.Chart)
+    # issue 17 #7: the bars say how far short of the true totals they fall
     assert title(chart) == ("Referrals received by gender", [
-        "2 cells not shown: fewer than 5 people, or hidden so that a small number cannot be worked out"])
+        "The bars add up to 7 referrals: 2 cells left out (fewer than 5 people, or hidden so that a small number "
+        "cannot be worked out)"])
+    assert spec(chart)["mark"] == {"type": "bar", "stroke": "white", "strokeWidth": 1.5}  # segments apart
+    assert spec(chart)["description"] == (
+        "Stacked bar chart of referrals received by gender, by month, Jan 2019 to Feb 2019. The bars add up to 7 "
+        "referrals; the largest group is Female (7). Every figure is in the table with the chart.")
     enc = spec(chart)["encoding"]
     assert (enc["x"]["field"], enc["x"]["type"], enc["x"]["title"]) == ("label", "ordinal", "Month")
     assert enc["x"]["scale"]["domain"] == ["Jan 2019", "Feb 2019"]  # every month stays on the axis
     assert (enc["y"]["field"], enc["y"]["aggregate"], enc["y"]["title"]) == (
         "referrals", "sum", "Referrals received (people)")
-    assert enc["color"]["scale"] == {"domain": ["Female", "Male"], "range": ["#0072B2", "#E69F00"]}
+    assert enc["color"]["scale"] == {"domain": ["Female", "Male"], "range": ["#0072B2", "#D55E00"]}
     assert [t["field"] for t in enc["tooltip"]] == ["label", "category", "shown"]
     # only the 7 is plotted: the suppressed cells never reach the chart, nor does the zero bar
     assert [(r["category"], r["referrals"]) for r in data_rows(chart)] == [("Female", 7.0)]
@@ -144,10 +172,19 @@ def test_measure_lines_for_rates():
     assert text == "Myths"
     assert notes == ["1 value not shown: fewer than 10 people behind the percentage",
                      "1 value with nothing to measure (no cases behind it)"]
-    line = spec(chart)["layer"][0]["encoding"]
+    lines, points = spec(chart)["layer"][:2]
+    line = lines["encoding"]
     assert line["y"]["axis"]["format"] == "%" and line["y"]["scale"]["domain"] == [0, 1]
     assert line["y"]["title"] == "Share (%)"
-    assert [t["field"] for t in line["tooltip"]] == ["label", "measure_label", "shown", "basis"]
+    # issue 17 #4: the two lines differ by dash and by point shape, not by colour alone
+    assert line["strokeDash"]["scale"] == {"domain": ["UK nationals", "Trafficking"], "range": [[1, 0], [8, 4]]}
+    assert points["encoding"]["shape"]["scale"] == {"domain": ["UK nationals", "Trafficking"],
+                                                    "range": ["circle", "square"]}
+    assert lines["mark"]["aria"] is False  # the points, one per value, carry the names and the tooltips
+    assert [t["field"] for t in points["encoding"]["tooltip"]] == ["label", "measure_label", "shown", "basis"]
+    assert spec(chart)["description"] == (
+        "Line chart of uk nationals, trafficking by month, Jan 2019 to Feb 2019. In Feb 2019: Trafficking 25%. "
+        "Every figure is in the table with the chart.")
     plotted = {(r["label"], r["measure_label"]): r["value"] for r in data_rows(chart) if "measure_label" in r}
     # gaps stay as empty values so that the line breaks; the hidden value is not there
     assert plotted == {("Jan 2019", "UK nationals"): 0.5, ("Jan 2019", "Trafficking"): None,
@@ -159,14 +196,16 @@ def test_measure_lines_for_counts_never_plot_a_suppressed_count():
     chart = charts.measure_lines(CASELOAD, "Caseload and closures")
     assert title(chart)[1] == [
         "1 value not shown: fewer than 5 people, or hidden so that a small number cannot be worked out"]
-    assert spec(chart)["encoding"]["y"]["title"] == "Number of cases (people)"
+    assert spec(chart)["layer"][0]["encoding"]["y"]["title"] == "Number of cases (people)"
     hidden = [r for r in data_rows(chart) if r["status"] == "suppressed"]
     assert [(r["shown"], r["value"]) for r in hidden] == [("<5", None)]
 
 
 def test_panels_share_a_percentage_axis_for_rates_and_free_axes_for_counts():
     rates = spec(charts.panels(MYTHS, "Outcomes"))
-    assert rates["facet"]["field"] == "measure_label" and rates["columns"] == 4
+    # three panels of 190 px fit the main column at 1280 px wide (issue 17 #7: four were 1,174-1,238 px)
+    assert rates["facet"]["field"] == "measure_label" and rates["columns"] == 3
+    assert (rates["spec"]["width"], rates["spec"]["height"]) == (190, 130)
     assert rates["spec"]["encoding"]["y"]["scale"]["domain"] == [0, 1]
     assert "resolve" not in rates
     counts = spec(charts.activity(CASELOAD))
@@ -179,16 +218,24 @@ def test_cumulative_spend_and_variance():
     chart = charts.cumulative_spend(PROFILE, "Salary", budget=3650.0)
     assert title(chart) == ("Spend to date against the expected profile: Salary",
                             ["Dotted line: the budget of £3,650"])
-    lines = spec(chart)["layer"][0]["encoding"]
-    assert lines["y"]["title"] == "Spend to date (£)" and lines["y"]["axis"]["labelExpr"] == charts.GBP_LABEL
-    assert lines["color"]["scale"]["domain"] == ["Actual (cumulative)", "Expected profile (cumulative)"]
+    lines, points = spec(chart)["layer"][:2]
+    assert lines["encoding"]["y"]["title"] == "Spend to date (£)"
+    assert lines["encoding"]["y"]["axis"]["labelExpr"] == charts.GBP_LABEL
+    assert lines["encoding"]["color"]["scale"]["domain"] == ["Actual (cumulative)", "Expected profile (cumulative)"]
+    # where the lines overlap, dash and point shape still tell them apart
+    assert lines["encoding"]["strokeDash"]["scale"]["range"] == [[1, 0], [8, 4]]
+    assert points["encoding"]["shape"]["scale"]["range"] == ["circle", "square"]
+    assert spec(chart)["description"] == (
+        "Line chart of salary spend to date against the expected profile, Jan 2019 to Feb 2019. By Feb 2019: £600 "
+        "spent against £590 expected. Every figure is in the table with the chart.")
     amounts = sorted((r["series"], r["amount"]) for r in data_rows(chart) if "series" in r)
     assert amounts == [("Actual (cumulative)", 300.0), ("Actual (cumulative)", 600.0),
                        ("Expected profile (cumulative)", 310.0), ("Expected profile (cumulative)", 590.0)]
     variance = charts.spend_variance(PROFILE)
-    assert title(variance) == ("Variance to date", ["Spend to date minus the expected profile to date"])
-    assert [(r["label"], r["cumulative_variance"], r["side"]) for r in data_rows(variance)] == [
+    assert title(variance) == ("Variance to date", ["Actual minus expected, to date"])
+    assert [(r["label"], r["cumulative_variance"], r["side"]) for r in data_rows(variance) if "side" in r] == [
         ("Jan 2019", -2.0, "On or behind profile"), ("Feb 2019", 12.0, "Ahead of profile")]
+    assert {"zero": 0} in data_rows(variance)
 
 
 def test_growth_leaves_out_unavailable_areas_and_says_so():
@@ -198,8 +245,17 @@ def test_growth_leaves_out_unavailable_areas_and_says_so():
     bars = spec(chart)["layer"][0]["encoding"]
     assert bars["x"]["title"] == "Change in referrals from 2018 to 2019 (%)" and bars["x"]["axis"]["format"] == "%"
     assert bars["x"]["scale"]["domain"] == [pytest.approx(-0.46), pytest.approx(0.86)]  # room for the labels
-    assert sorted((r["area"], r["text"]) for r in data_rows(chart)) == [
+    assert sorted((r["area"], r["text"]) for r in data_rows(chart) if "area" in r) == [
         ("Tiny (this service)", "+50% (8 to 12)"), ("UK", "-10% (1,500 to 1,350)")]
+
+
+def test_growth_bars_all_below_zero_show_where_zero_is():
+    # issue 17 #7: an all-negative chart's bars ended at the plot's edge, with no zero to read them from
+    falling = GROWTH.assign(growth=[-0.4, None, -0.1], growth_shown=["-40%", "n/a", "-10%"])
+    layers = spec(charts.growth(falling, "2018", "2019"))["layer"]
+    assert layers[1]["mark"]["type"] == "rule" and layers[1]["encoding"]["x"]["field"] == "zero"
+    assert layers[0]["encoding"]["x"]["scale"]["domain"] == [pytest.approx(-0.64), 0.0]  # -0.4 - 0.6 x 0.4
+    assert len(layers) == 3  # bars, zero and the labels left of them: no empty layer for positive labels
 
 
 def test_support_mix_and_demand():
@@ -208,7 +264,7 @@ def test_support_mix_and_demand():
         "1 support level not shown: fewer than 5 people, or hidden so that a small number cannot be worked out"])
     assert sorted(r["support_level"] for r in data_rows(mix)) == ["Short-term", "Specialist"]
     demand = charts.demand_mix(DEMAND)
-    assert title(demand) == ("Short-term and specialist support, here and nationally", [])
+    assert title(demand) == ("Short-term and specialist: here and nationally", [])
     assert sorted((r["label"], r["source"], r["shown"]) for r in data_rows(demand)) == [
         ("Short-term support", "This service", "62%"),
         ("Short-term support", "Victims who want support: Crime Survey (April 2019)", "about 60%"),

@@ -8,8 +8,6 @@ download button's data is captured here as the page draws it, then made as a cli
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 import streamlit
 from streamlit.testing.v1 import AppTest
@@ -50,10 +48,15 @@ def buttons(monkeypatch):
 
 
 def signed_in(name: str, role: str) -> AppTest:
+    """The app signed in through its form (a live session on the server), as `name`, whose role is `role`."""
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
-    for key, value in {"signed_in_role": role, "user_name": name, "last_activity": dt.datetime.now()}.items():
-        at.session_state[key] = value
-    return at.run()
+    at.run()
+    at.text_input[0].input(name)
+    at.text_input[1].input(PASSWORD)
+    at.button[0].click()
+    at.run()
+    assert at.session_state["signed_in_role"] == role
+    return at
 
 
 def _bytes(data) -> bytes:

@@ -592,3 +592,28 @@ def test_timely_contact_readings(numerator, denominator, expected):
     target = {"target": 0.9, "better": "higher", "amber_band": 0.1}
     figure = Figure("timely_contact_rate", numerator / denominator, numerator, denominator)
     assert reading(figure, target) == expected
+
+
+def test_a_period_running_past_the_latest_return_forecasts_from_the_as_at_date(tmp_path):
+    """Issue 17 #8: `report --from 2019-04 --to 2020-03` with returns to June 2019 (DOMAIN.md: forecast outturn)."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    path = build(tmp_path / "fixture.duckdb")
+    done = subprocess.run([sys.executable, "-m", "metrics", "report", "--from", "2019-04", "--to", "2020-03",
+                           "--json", "--db", str(path)], cwd=root, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    spend = json.loads(done.stdout)["spend"]
+    # As at 2019-06-30. The pilot (366 days to 13 June 2019) has ended: its forecast is what it spent,
+    # salary 5256.84 and on-costs 1425.75. The extension (366 days from 14 June 2019) is known for 17 days
+    # (14..30 June), not the 292 to the period's end (14 June 2019..31 March 2020):
+    # salary 1275 * 366/17 = 27450 (not 1598.12), on-costs 323 * 366/17 = 6954 (not 404.86).
+    assert spend["by_line"]["Salary"]["forecast_outturn"] == 32706.84  # 5256.84 + 27450
+    assert spend["by_line"]["On-costs"]["forecast_outturn"] == 8379.75  # 1425.75 + 6954
+    assert spend["forecast_outturn"] == 41086.59  # was 8685.57, which read as £60,000 under budget
+    assert spend["budget"] == 68770.0
+    # expected: the pilot's 74 days (1 Apr..13 Jun) of 366, 34000 * 74/366 = 6874.32; the extension's 292, 95 * 292
+    assert spend["expected"] == 34614.32

@@ -4,14 +4,13 @@ upload's preview and rejection, and a database that cannot be opened: no element
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 
 import hostile
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from metrics.admin import access, setup
+from metrics.admin import access, setup, users
 from metrics.returns import ingest
 from tests.conftest import ROOT
 from ui.navigation import PAGE_FILES
@@ -84,8 +83,13 @@ def test_no_page_of_a_real_database_shows_a_path(places):
     folder, real = places
     con = setup.open_database(real)
     ingest.ingest_bytes(con, hostile.workbook(), "march.xlsx", user="mo")
+    users.add_user(con, "mo.manager", "manager", "violet tractor harbour", actor="test")
     con.close()
-    at = app(signed_in_role="manager", user_name="mo", last_activity=dt.datetime.now())
+    at = app()
+    at.text_input[0].input("mo.manager")  # signed in through the form: a live session on the server
+    at.text_input[1].input("violet tractor harbour")
+    at.button[0].click()
+    at.run()
     for path in PAGE_FILES.values():
         at.switch_page(path).run()
         assert not at.exception, path

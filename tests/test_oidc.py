@@ -11,14 +11,10 @@ libfaketime each expiry test waits 61 s.
 
 from __future__ import annotations
 
-import email.utils
-import glob
 import json
 import os
 import secrets
 import shutil
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -26,10 +22,9 @@ import pytest
 from metrics.admin import access, setup
 from metrics.returns import ingest
 from metrics.store import logs
-from tests.servers import CHROMIUM, ROOT, chromium, free_port, start, stop, streamlit, wait_idle
+from tests.servers import CHROMIUM, ROOT, Clock, chromium, free_port, start, stop, streamlit, wait_idle
 
 PROVIDER = ROOT / "tests" / "oidc"
-LIBFAKETIME = next(iter(sorted(glob.glob("/usr/lib/*/faketime/libfaketimeMT.so.1"))), None)
 
 pytestmark = [
     pytest.mark.browser,
@@ -63,38 +58,6 @@ groups = [{{ tid = "{COUNCIL}", id = "{MANAGERS}" }}]
 users = [{{ tid = "{COUNCIL}", oid = "{ACCOUNTS[0]['claims']['oid']}" }}]
 """
 REFUSED = "Your account has no role on this dashboard. Ask the Connect Gwent manager for access."
-
-
-class Clock:
-    """The time of the provider and the dashboard: real time plus an offset that only moves on."""
-
-    def __init__(self, path: Path):
-        self.path, self.offset = path, 0
-        path.write_text("+0\n")
-
-    def env(self) -> dict:
-        if LIBFAKETIME is None:
-            return {}
-        return {"LD_PRELOAD": LIBFAKETIME, "FAKETIME_TIMESTAMP_FILE": str(self.path), "FAKETIME_CACHE_DURATION": "1"}
-
-    def advance(self, seconds: int, server_url: str) -> None:
-        """Move both servers' clocks on (never back: their timers would wait for real time to catch up)."""
-        if LIBFAKETIME is None:
-            time.sleep(seconds)
-            return
-        self.offset += seconds
-        self.path.write_text(f"+{self.offset}\n")
-        # libfaketime rereads the file at most once a second: wait until the server's Date header
-        # (uvicorn's, refreshed every second) shows the new time.
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            with urllib.request.urlopen(server_url + "/_stcore/health", timeout=5) as response:
-                server_time = email.utils.parsedate_to_datetime(response.headers["Date"]).timestamp()
-            if server_time >= time.time() + self.offset - 2:
-                time.sleep(1.5)  # and the provider's (no header to watch)
-                return
-            time.sleep(0.25)
-        raise AssertionError("the server's clock did not move")
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from metrics import cli
+from metrics import cli, safe_text
 from metrics.admin import setup
 from metrics.answers.report import report
 from metrics.measures.registry import MEASURES
@@ -106,14 +106,56 @@ def test_pdf_carries_the_report_figures(year):
     assert (result["referrals_received"], round(result["timely_contact_rate"], 4)) == (107, 0.7757)
     assert (result["spend"]["actual"], result["closures"]) == (34072.77, 76)
     figures = _page(pages, "Figures for the period")
-    assert "Referrals received 107 0 +107" in figures
+    # The previous period (May 2017 to May 2018) has no return at all: no figures, not 0 and "+107" (#6).
+    assert "Referrals received 107 n/a n/a" in figures
     assert "Timely first contact 78% n/a n/a" in figures
-    assert "Cases closed 76 0 +76" in figures
+    assert "Cases closed 76 n/a n/a" in figures
     spend = _page(pages, "Spend against budget")
     assert "Total £34,000 £34,000 £34,073 £72.77 0.2% £34,073 £72.77" in spend
     summary = _page(pages, "Summary: Jun 2018 to Jun 2019")
     assert ("Timely first contact 78% n/a 90% Red 83 of 107 referrals (78%) were contacted within 2 working days; "
-            "target 90% or more: red") in summary
+            "target 90% or more: red") in " ".join(summary)  # 10 pt type: the reading wraps in its cell
+
+
+def _font_sizes(data: bytes) -> set[float]:
+    """Every size of type the PDF sets text in (fpdf2 writes text with an unscaled matrix)."""
+    sizes = set()
+    for page in pypdf.PdfReader(io.BytesIO(data)).pages:
+        page.extract_text(visitor_text=lambda text, cm, tm, font, size: sizes.add(round(size * tm[0] * cm[0], 2))
+                          if text.strip() else None)
+    return sizes
+
+
+def _outline_titles(outline) -> list[str]:
+    return [t for item in outline for t in (_outline_titles(item) if isinstance(item, list) else [item.title])]
+
+
+def _figures_alt(node) -> list[str]:
+    """The /Alt of every /Figure in a structure tree."""
+    node = node.get_object()
+    found = [str(node["/Alt"])] if node.get("/S") == "/Figure" and "/Alt" in node else []
+    kids = node.get("/K", [])
+    for kid in kids if isinstance(kids, list) else [kids]:
+        if isinstance(kid, pypdf.generic.IndirectObject) or isinstance(kid, pypdf.generic.DictionaryObject):
+            found += _figures_alt(kid)
+    return found
+
+
+def test_the_pdf_is_tagged_with_its_language_bookmarks_and_chart_alt_text(year):
+    """Issue 17 #6: no structure tree, no language, no bookmarks, no alt text on its 6 charts; 7.2-9.5 pt type."""
+    reader = pypdf.PdfReader(io.BytesIO(year["pdf"]))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en-GB"
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    assert _outline_titles(reader.outline) == [
+        "Performance scrutiny pack", "Summary: Jun 2018 to Jun 2019", "Figures for the period",
+        "Referral growth against the reference areas", "Spend against budget", "Trends", "Month by month",
+        "Data quality", "Appendix: definitions"]
+    alts = _figures_alt(root["/StructTreeRoot"])
+    assert len(alts) == 6 and all(len(a) > 40 for a in alts), alts
+    assert alts[0] == ("Line chart of total spend to date against the expected profile, Jun 2018 to Jun 2019. By "
+                       "Jun 2019: £34,073 spent against £34,000 expected. Every figure is in the table with the chart.")
+    assert min(_font_sizes(year["pdf"])) >= 10
 
 
 def test_every_pdf_page_is_marked_and_numbered(year):
@@ -293,8 +335,9 @@ def test_a_period_with_no_data_says_so(sample_db_file):
     finally:
         con.close()
     pages = _pdf_pages(pdf)
-    assert [p.splitlines()[2] for p in pages[1:]] == ["No data for this period", "Data quality",
-                                                     "Appendix: definitions", "Measure Unit Definition Target"]
+    firsts = [p.splitlines()[2] for p in pages[1:]]
+    assert firsts[:3] == ["No data for this period", "Data quality", "Appendix: definitions"]
+    assert set(firsts[3:]) == {"Measure Unit Definition Target"}  # the definitions go on, at 10 pt
     assert "No monthly return is loaded for Jan 2020 to Mar 2020, so this pack has no figures to report." in \
         " ".join(pages[1].splitlines())
     assert ("• Missing months: no return is loaded for Jan 2020, Feb 2020 and Mar 2020; the figures leave those "
@@ -390,17 +433,20 @@ def test_presenting_mode_moves_between_sections(summary_page):
     assert any('section[data-testid="stSidebar"]' in m.value for m in at.markdown)  # the sidebar is hidden
     seen = [at.header[0].value]
     assert at.button(key="present_previous").disabled
-    for _ in range(4):
+    for _ in range(6):
         at.button(key="present_next").click().run()
         seen.append(at.header[0].value)
-    assert seen == ["Referrals and caseload", "Outcomes and the NRM", "Spend against budget", "Key messages",
-                    "Referral growth"]
+    # Four cards or fewer a section, so that each fits a 1280×720 screen (issue 17 #3).
+    assert seen == ["Referrals and first contact", "Caseload, closures and outcomes", "Voice and the NRM",
+                    "Spend against budget", "Forecast and value for money", "Key messages", "Referral growth"]
     assert at.button(key="present_next").disabled
-    assert at.dataframe[0].value["Area"].tolist()[0] == "Connect Gwent MSHT Advocate (this service)"
+    row = f'<th scope="row">{safe_text.html("Connect Gwent MSHT Advocate (this service)")}</th>'
+    assert row in " ".join(m.value for m in at.markdown)
     at.button(key="present_previous").click().run()
     assert at.header[0].value == "Key messages"
     at.toggle(key="presenting").set_value(False).run()
-    assert len(at.get("download_button")) == 3 and not at.header
+    assert len(at.get("download_button")) == 3
+    assert [h.value for h in at.header] == ["Spend against budget", "Key messages"]  # H2 under the H1 (#5)
 
 
 def test_pdf_falls_back_to_a_core_font_without_dejavu(sample_db_file, tmp_path, monkeypatch):

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
 from metrics import cli
-from metrics.admin import reference, setup
+from metrics.admin import reference, setup, users
 from metrics.contract import NRM_REFERRALS
 from metrics.returns import ingest
 from metrics.returns.template import build_template
@@ -98,13 +98,14 @@ def test_the_service_name_and_the_ratios_source_reach_the_pages_escaped(tmp_path
     con = setup.open_database(path)
     ingest.ingest_bytes(con, hostile.workbook(data), "march.xlsx", user="mo")
     reference.set_cost_benefit(con, 3.35, IMAGE, "mo")
+    users.add_user(con, "mo.manager", "manager", "violet tractor harbour", actor="test")
     con.close()
     monkeypatch.setenv("DASHBOARD_DB", str(path))
-    import datetime as dt
-
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
-    for key, value in {"signed_in_role": "manager", "user_name": "mo", "last_activity": dt.datetime.now()}.items():
-        at.session_state[key] = value
+    at.run()
+    at.text_input[0].input("mo.manager")  # signed in through the form: a live session on the server
+    at.text_input[1].input("violet tractor harbour")
+    at.button[0].click()
     at.run()
     for page in ("summary", "spend", "demand", "data_quality"):
         at.switch_page(f"pages/{page}.py").run()

@@ -69,6 +69,28 @@ def test_real_data_needs_sign_in_and_shows_nothing_before(real_db):
     assert not any('class="card-value"' in m.value for m in at.markdown)
 
 
+def test_before_sign_in_no_page_file_is_offered(real_db):
+    """Issue 17 #2: the sign-in screen is the router's only (hidden) page, so Streamlit's own menu of the
+    page files (its old multipage mode, while no run has called st.navigation) never appears, and no page
+    file can be switched to."""
+    at = fresh_app()
+    for path in PAGE_FILES.values():
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(path)
+
+
+@pytest.mark.parametrize("title", ["Settings", "Summary"])
+def test_a_page_file_run_directly_before_sign_in_shows_only_the_sign_in(real_db, title):
+    """The process's first run can still take the old multipage path (a URL naming a page file runs it):
+    the page draws the sign-in and nothing of its own, and offers only the sign-in in its navigation."""
+    at = AppTest.from_file(str(ROOT / PAGE_FILES[title]), default_timeout=90).run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["MSHT advocate performance"]
+    assert len(at.text_input) == 2 and not at.dataframe and not at.metric and not at.error
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(str(ROOT / PAGE_FILES["Summary"]))
+
+
 def test_wrong_password_is_refused(real_db):
     at = sign_in(fresh_app(), "mary.manager", "not the password", settle=False)
     assert [e.value for e in at.error] == [users.WRONG_NAME_OR_PASSWORD]
@@ -220,6 +242,26 @@ def test_an_oidc_session_expires_when_idle_and_activity_keeps_it(real_db, tmp_pa
     at.run()
     assert [i.value for i in at.info] == [SIGNED_OUT_IDLE]
     assert "signed_in_role" not in at.session_state
+
+
+def test_a_new_session_with_the_cookie_resumes_the_sign_in_with_the_role_as_it_is_now(real_db, monkeypatch):
+    first = sign_in(fresh_app(), "pat.partner")
+    token = first.session_state["session_token"]
+    monkeypatch.setattr("ui.session_cookie.request_token", lambda: token)  # what a reloaded tab sends
+    again = fresh_app()
+    assert again.session_state["signed_in_role"] == "partnership"
+    assert any("Signed in as **pat\\.partner**" in m.value for m in again.sidebar.markdown)
+    con = setup.open_database(real_db)
+    try:
+        users.set_role(con, "pat.partner", "commissioner", actor="test")
+        assert fresh_app().session_state["signed_in_role"] == "commissioner"
+        users.remove_user(con, "pat.partner", actor="test")
+        assert "signed_in_role" not in fresh_app().session_state  # an account removed ends its sessions
+        users.add_user(con, "pat.partner", "partnership", PASSWORD, actor="test")
+    finally:
+        con.close()
+    next(b for b in first.button if b.label == "Sign out").click().run()
+    assert "signed_in_role" not in fresh_app().session_state  # signed out: the cookie names no live session
 
 
 @pytest.mark.parametrize(

@@ -294,7 +294,8 @@ def test_growth_says_when_the_returns_do_not_cover_a_period(con):
         ("Gwent Police", 9, 12, 0.333333, True),
         ("UK", 2400, None, None, False),
     ]
-    assert result["headline"] == "-8% locally vs +33% in Gwent Police"
+    # The headline says so too, so that it is not read as two whole quarters (issue 17 #7).
+    assert result["headline"] == "-8% locally (3 and 2 months of returns) vs +33% in Gwent Police"
     assert result["notes"] == [
         f"{SERVICE}: returns cover 2 of the 3 months of Apr-Jun 2019, so its counts are for those months only: "
         "compare with care.",

@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+from html.parser import HTMLParser
 
 import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from metrics.admin import reference, setup
+from metrics.admin import reference, setup, users
 from metrics.contract import ACTIVITY_MEASURES, KPI_TARGETS, Rejected
 from metrics.returns import ingest
 from metrics.returns.file_checks import SAVE_AS_XLSX
@@ -77,6 +78,42 @@ def table_with(at: AppTest, column: str) -> list[dict]:
     return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
+class _Tables(HTMLParser):
+    """The HTML tables of a page's markdown: each a list of rows of cell texts (headings included)."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self._cell = [], None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self._cell = ""
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self.tables[-1][-1].append(self._cell)
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell += data
+
+
+def html_table_with(at: AppTest, heading: str) -> list[dict]:
+    """The rows of the first HTML table on the page headed with this column, by heading."""
+    for md in at.markdown:
+        parser = _Tables()
+        parser.feed(md.value)
+        for head, *rows in parser.tables:
+            if heading in head:
+                return [dict(zip(head, row)) for row in rows]
+    raise AssertionError(f"no table headed {heading!r}")
+
+
 def card_value(at: AppTest, label: str) -> str:
     pattern = re.compile(rf'card-label">{re.escape(label)}</div><div class="card-value">([^<]*)<')
     return next(m.group(1) for md in at.markdown if (m := pattern.search(md.value)))
@@ -90,26 +127,34 @@ def test_a_malformed_workbook_lists_every_problem_and_loads_nothing(paths):
     assert not at.exception
     assert [e.value for e in at.error] == [
         "**Nothing has been loaded.** 4 problems in 2 files: fix them in the workbook and upload it again."]
-    assert table_with(at, "problem") == [
-        {"file": "march.xlsx", "sheet": "Cases", "row": 2, "column": "referral_date", "value": "31/02/2019",
-         "problem": "is not a date (use a date cell, YYYY-MM-DD or DD/MM/YYYY)"},
-        {"file": "march.xlsx", "sheet": "Cases", "row": 3, "column": "gender", "value": "F",
-         "problem": "is not one of: Female, Male, Other / not stated"},
-        {"file": "march.xlsx", "sheet": "Spend", "row": 2, "column": "amount_gbp", "value": "-5",
-         "problem": "is negative but detail does not say it is a refund"},
-        {"file": "notes.xlsx", "sheet": "", "row": None, "column": "", "value": "",
-         "problem": "is not an Excel workbook (.xlsx): " + SAVE_AS_XLSX},
+    # In an HTML table (a dataframe's cell cut the Problem short: issue 17 #7); a blank cell is a dash.
+    assert html_table_with(at, "Problem") == [
+        {"File": "march.xlsx", "Sheet": "Cases", "Row": "2", "Column": "referral_date", "Value": "31/02/2019",
+         "Problem": "is not a date (use a date cell, YYYY-MM-DD or DD/MM/YYYY)"},
+        {"File": "march.xlsx", "Sheet": "Cases", "Row": "3", "Column": "gender", "Value": "F",
+         "Problem": "is not one of: Female, Male, Other / not stated"},
+        {"File": "march.xlsx", "Sheet": "Spend", "Row": "2", "Column": "amount_gbp", "Value": "-5",
+         "Problem": "is negative but detail does not say it is a refund"},
+        {"File": "notes.xlsx", "Sheet": "", "Row": "—", "Column": "", "Value": "",
+         "Problem": "is not an Excel workbook (.xlsx): " + SAVE_AS_XLSX},
     ]
     assert not any(b.label.startswith("Confirm") for b in at.button)
     assert not paths[1].exists()  # still the demo: nothing was created or loaded
 
 
+MANAGER_PASSWORD = "violet tractor harbour"
+
+
 def signed_in_manager(real) -> AppTest:
-    """The app on a real database, signed in as its manager (as the sign-in form leaves the session)."""
+    """The app on a real database, signed in as its manager through the form (a live session on the server)."""
+    with setup.open_database(real) as con:
+        if not any(u["name"] == "mary.manager" for u in users.list_users(con)):
+            users.add_user(con, "mary.manager", "manager", MANAGER_PASSWORD, actor="test")
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    at.session_state["signed_in_role"] = "manager"
-    at.session_state["user_name"] = "mary.manager"
-    at.session_state["last_activity"] = dt.datetime.now()
+    at.run()
+    at.text_input[0].input("mary.manager")
+    at.text_input[1].input(MANAGER_PASSWORD)
+    at.button[0].click()
     return at.run()
 
 
@@ -146,7 +191,7 @@ def test_a_good_workbook_previewed_confirmed_and_the_summary_changes(paths):
     assert [s.value for s in at.success][0] == "Loaded 2019-03 from 2019\\-03\\.xlsx as upload 1."
     log = table_with(at, "upload_id")
     assert [(r["upload_id"], r["reporting_month"], r["state"], r["uploaded_by"], r["cases_rows"]) for r in log] == [
-        (1, "2019-03", "current", "mary.manager", 4)]
+        ("1", "2019-03", "current", "mary.manager", "4")]  # written as text: no grey "None" (issue 17 #7)
     at = open_page("pages/summary.py", at)
     assert not at.exception
     assert card_value(at, "Referrals received") == "3"
@@ -165,7 +210,7 @@ def test_rolling_back_a_month_restores_the_version_before(paths):
     assert [s.value for s in at.success] == ["Rolled back 2019-03: upload 2 withdrawn, upload 1 is current again."]
     log = table_with(at, "upload_id")
     assert [(r["upload_id"], r["state"], r["rolled_back_by"]) for r in log] == [
-        (2, "rolled back", "mary.manager"), (1, "current", None)]
+        ("2", "rolled back", "mary.manager"), ("1", "current", "—")]
 
 
 def kpi_targets_csv(demo) -> str:
@@ -182,19 +227,20 @@ def test_a_settings_edit_with_a_bad_value_is_refused_and_changes_nothing(paths):
     before = kpi_targets_csv(demo)
     at = open_page("pages/settings.py")
     # The first row is median_days_to_contact (rows are sorted): make its measure one that is not graded,
-    # and give the third (outcome_cope_rate) a negative amber band.
+    # and give the third (outcome_cope_rate) a negative amber band, typed in points as the page asks.
     at.session_state["edit-kpi_targets-0"] = {"edited_rows": {0: {"measure": "referrals_received"},
-                                                              2: {"amber_band": -0.1}},
+                                                              2: {"amber_band": -10}},
                                               "added_rows": [], "deleted_rows": []}
     at.run()
     at.button(key="save-kpi_targets").click().run()
     assert not at.exception
     assert [e.value for e in at.error] == [
         "**Not saved.** 2 problems in the KPI targets table: fix them and try again. Nothing has changed."]
-    assert [{k: r[k] for k in ("row", "column", "value", "problem")} for r in table_with(at, "problem")] == [
-        {"row": 1, "column": "measure", "value": "referrals_received",
-         "problem": "is not the name of a graded measure (such as timely_contact_rate or voice_captured_rate)"},
-        {"row": 3, "column": "amber_band", "value": "-0.1", "problem": "must not be negative"},
+    # Columns named as the editor heads them, the value as it was typed.
+    assert html_table_with(at, "Problem") == [
+        {"Row": "1", "Column": "Measure", "Value": "referrals_received",
+         "Problem": "is not the name of a graded measure (such as timely_contact_rate or voice_captured_rate)"},
+        {"Row": "3", "Column": "Amber band", "Value": "-10", "Problem": "must not be negative"},
     ]
     assert kpi_targets_csv(demo) == before
 
@@ -233,7 +279,7 @@ def test_the_commissioner_sees_data_quality_for_the_demo_year(paths):
         ("Spend lines without a grant", "0")]
     late = [row for row in table_with(at, "status") if row["status"] != "on time"]
     assert [(row["reporting_month"], row["status"], row["days_after_month_end"]) for row in late] == [
-        ("2019-01", "late", 27)]
+        ("2019-01", "late", "27")]
     assert not at.download_button  # the backup download is for the manager only
 
 
@@ -295,7 +341,7 @@ def test_any_file_type_is_taken_and_one_that_is_no_return_is_refused_saying_how_
     assert at.get("file_uploader")[0].proto.type == []  # any type: the checks, not the browser, refuse it
     at.file_uploader[0].set_value([("march.xls", b"\xd0\xcf\x11\xe0", "application/vnd.ms-excel"),
                                    ("Cases.csv", b"case_ref\nR-1\n", "text/csv")]).run()
-    assert [(r["file"], r["problem"]) for r in table_with(at, "problem")] == [
+    assert [(r["File"], r["Problem"]) for r in html_table_with(at, "Problem")] == [
         ("march.xls", "is not an Excel workbook (.xlsx): " + SAVE_AS_XLSX),
         ("Cases.csv", "is one CSV file, and a return has four sheets: put About.csv, Cases.csv, Activity.csv and "
                       "Spend.csv in one .zip and upload that, or " + SAVE_AS_XLSX)]

@@ -1,20 +1,22 @@
-"""Small rendering helpers shared by the pages: header, banners, RAG badges, cards."""
+"""Small rendering helpers shared by the pages: header, banners, RAG badges, cards and tables."""
 
 from __future__ import annotations
 
 import html
 
+import pandas as pd
 import streamlit as st
 
 from metrics import safe_text
-from metrics.measures import compute, publication
-from metrics.measures.grading import GRADE_BADGES, GRADE_COLOURS, GRADE_INK
+from metrics.measures import compute, formatting, publication
+from metrics.measures.grading import GRADE_BADGES, GRADE_COLOURS, GRADE_INK, GRADE_WORDS
 from ui import state
 
 TEXT = "#0b0c0c"  # as .streamlit/config.toml's theme.textColor
 # Captions: Streamlit 1.67 draws them at opacity 0.6, 3.8:1 on white and on the sidebar.
 SECONDARY_TEXT = "#505a5f"  # 7.1:1 on white, 6.7:1 on the sidebar's #f8f8f7
 FOCUS = "#ffdd00"
+NUM = ' class="num"'
 
 _BADGES = "\n".join(f".rag-{grade} {{background:{GRADE_COLOURS[grade]}; color:{GRADE_INK[grade]};}}"
                      for grade in GRADE_COLOURS)
@@ -25,11 +27,28 @@ _STYLE = f"""
 <style>
 .rag {{display:inline-block; padding:0.15rem 0.6rem; border-radius:0.4rem; font-weight:600;}}
 {_BADGES}
-.card-value {{font-size:2.4rem; font-weight:700; line-height:1.1;}}
+.card-value {{font-size:2.4rem; font-weight:700; line-height:1.1; margin:0.2rem 0;}}
+.figure-card {{padding-bottom:0.4em;}}
 .card-label {{font-size:1.05rem; font-weight:600;}}
-.card-meta {{font-size:0.95rem; color:#444;}}
-.reading {{font-size:0.95rem;}}
+.card-meta {{font-size:0.95rem; color:#444; margin-bottom:0.4rem;}}
+.reading {{font-size:0.95rem; margin-top:0.4rem;}}
+[data-testid="stHeading"] h2 {{font-size:1.75rem;}}
+table.figures {{border-collapse:collapse; width:100%; font-size:0.95rem; margin:0 0 0.5rem 0;}}
+table.figures caption {{caption-side:top; text-align:left; font-weight:600; padding:0 0 0.4rem 0; color:{TEXT};}}
+table.figures th, table.figures td {{border-bottom:1px solid #b1b4b6; padding:0.35rem 0.6rem; text-align:left;
+  vertical-align:top; color:{TEXT};}}
+table.figures thead th {{border-bottom:2px solid {TEXT}; font-weight:700;}}
+table.figures tbody th {{font-weight:600;}}
+table.figures .num {{text-align:right; white-space:nowrap; font-variant-numeric:tabular-nums;}}
+table.figures thead th {{white-space:normal;}}
+table.kpis th, table.kpis td {{padding:0.35rem 0.4rem;}}
+table.kpis tbody th {{min-width:13rem;}}
+.kpi-reading {{font-weight:400; font-size:0.9rem; margin-top:0.2rem;}}
 [data-testid="stCaptionContainer"] {{color:{SECONDARY_TEXT} !important; opacity:1 !important;}}
+.st-key-session_cookie_keep, .st-key-session_cookie_clear {{display:none !important;}}
+.visually-hidden {{position:absolute !important; width:1px !important; height:1px !important;
+  overflow:hidden !important; clip:rect(0 0 0 0) !important; white-space:nowrap !important; margin:0 !important;
+  padding:0 !important;}}
 a:focus-visible, button:focus-visible, summary:focus-visible, [role="tab"]:focus-visible,
 [role="button"]:focus-visible, input:not([role="combobox"]):focus-visible, textarea:focus-visible,
 label:has(input[type="radio"]:focus-visible), label:has(input[type="checkbox"]:focus-visible),
@@ -45,46 +64,66 @@ def apply_style() -> None:
     st.markdown(_STYLE, unsafe_allow_html=True)
 
 
-def rag_badge(grade: str | None) -> str:
-    """The grade as a colour and a word (never colour alone)."""
+def rag_badge(grade: str | None, short: bool = False) -> str:
+    """The grade as a colour and a word (never colour alone): 'Red: off target', or 'Red' where room is short."""
     if not grade:
         return ""
-    return f'<span class="rag rag-{grade}">{html.escape(GRADE_BADGES[grade])}</span>'  # the code's words, no data
+    words = GRADE_WORDS[grade] if short else GRADE_BADGES[grade]
+    return f'<span class="rag rag-{grade}">{html.escape(words)}</span>'  # the code's words, no data
 
 
-def page_header(title: str, needs_period: bool = True) -> bool:
-    """Title, period and as-at line; False (after saying why) when there is nothing to show yet."""
-    st.title(title)
+def where_line() -> str:
+    """'Service · Jun 2019 · figures as at 30 June 2019', and for the partnership what is suppressed."""
+    as_at = state.ask(compute.as_at, state.service())
+    return (f"{safe_text.markdown(state.service())} · {state.period().label} · figures as at {as_at:%d %B %Y}"
+            + (" · partnership view: the published figures, counts rounded to the nearest 5"
+               if state.audience() == "partnership" else ""))
+
+
+def page_header(title: str, needs_period: bool = True, compact: bool = False) -> bool:
+    """Title, period and as-at line; False (after saying why) when there is nothing to show yet.
+
+    Compact (presenting mode) keeps the title for screen readers only, and leaves the line to the page.
+    """
+    if compact:
+        st.markdown(f'<h1 class="visually-hidden">{html.escape(title)}</h1>', unsafe_allow_html=True)
+    else:
+        st.title(title)
     period = state.period()
     if needs_period and period is None:
         st.info("No monthly returns are loaded yet. The Connect Gwent manager uploads them on the "
                 "Upload returns page; until then there is nothing to show here.")
         return False
-    if needs_period:
-        as_at = state.ask(compute.as_at, state.service())
-        st.caption(f"{safe_text.markdown(state.service())} · {period.label} · figures as at {as_at:%d %B %Y}"
-                   + (" · partnership view: the published figures, counts rounded to the nearest 5"
-                      if state.audience() == "partnership" else ""))
+    if needs_period and not compact:
+        st.caption(where_line())
     return True
+
+
+def figure_card(label: str, value: str, meta: str = "", grade: str | None = None, reading: str = "") -> None:
+    """A bordered card: label, value, a line about it, and a grade with its reading; as tall as the tallest
+    card of its row, so that a row of cards lines up."""
+    parts = [f'<div class="card-label">{safe_text.html(label)}</div>',
+             f'<div class="card-value">{safe_text.html(value)}</div>']
+    if meta:
+        parts.append(f'<div class="card-meta">{safe_text.html(meta)}</div>')
+    if grade:
+        parts.append(rag_badge(grade))
+    if reading:
+        parts.append(f'<div class="reading">{safe_text.html(reading)}</div>')
+    with st.container(border=True, height="stretch"):
+        st.markdown(f'<div class="figure-card">{"".join(parts)}</div>', unsafe_allow_html=True)
 
 
 def card(row: dict) -> None:
     """One measure as a card: value, change on the previous period, target, grade and reading."""
-    with st.container(border=True):
-        st.markdown(f'<div class="card-label">{safe_text.html(row["label"])}</div>'
-                    f'<div class="card-value">{safe_text.html(row["shown"])}</div>', unsafe_allow_html=True)
-        meta = []
-        if row["change"]:
-            meta.append(f"{row['change']} on previous period ({row['previous_shown']})")
-        elif row["previous"] is not None:  # the partnership's: the previous period as published, no sum of its own
-            meta.append(f"previous period {row['previous_shown']}")
-        if row["target_shown"]:
-            meta.append(f"target {row['target_shown']}")
-        if meta:
-            st.markdown(f'<div class="card-meta">{safe_text.html(" · ".join(meta))}</div>', unsafe_allow_html=True)
-        if row["grade"]:
-            st.markdown(rag_badge(row["grade"]), unsafe_allow_html=True)
-            st.markdown(f'<div class="reading">{safe_text.html(row["reading"])}</div>', unsafe_allow_html=True)
+    meta = []
+    if row["change"]:
+        meta.append(f"{row['change']} on previous period ({row['previous_shown']})")
+    elif row["previous"] is not None:  # the partnership's: the previous period as published, no sum of its own
+        meta.append(f"previous period {row['previous_shown']}")
+    if row["target_shown"]:
+        meta.append(f"target {row['target_shown']}")
+    figure_card(row["label"], row["shown"], " · ".join(meta), row["grade"], row["reading"] if row["grade"] else "")
 
 
 def cards(rows: list[dict], per_row: int = 4) -> None:
@@ -93,6 +132,40 @@ def cards(rows: list[dict], per_row: int = 4) -> None:
         for column, row in zip(columns, rows[start:start + per_row]):
             with column:
                 card(row)
+
+
+def as_text(frame: pd.DataFrame, formats: dict, blank: str = "—") -> pd.DataFrame:
+    """The columns named written as people read them (a format of metrics.measures.formatting, '33%' not
+    33.33%, or a function), and every blank cell as `blank` (a canvas table otherwise draws a grey 'None')."""
+    out = frame.astype(object).where(frame.notna(), None)
+    for column, fmt in formats.items():
+        write = fmt if callable(fmt) else lambda v, fmt=fmt: formatting.text(fmt, v)
+        out[column] = [blank if v is None else write(v) for v in out[column]]
+    return out.where(out.notna(), blank)
+
+
+def _cell(value) -> str:
+    return "—" if value is None or (not isinstance(value, str) and pd.isna(value)) else safe_text.html(value)
+
+
+def table_html(frame: pd.DataFrame, caption: str = "", numeric: tuple[str, ...] = (), row_headers: bool = True) -> str:
+    """A frame of text as an HTML table: column headings, the first column as row headings, blanks as '—'."""
+    head = "".join(f'<th scope="col"{NUM if c in numeric else ""}>{html.escape(str(c))}</th>' for c in frame.columns)
+    body = []
+    for row in frame.itertuples(index=False):
+        cells = []
+        for i, (column, value) in enumerate(zip(frame.columns, row)):
+            tag, scope = ("th", ' scope="row"') if i == 0 and row_headers else ("td", "")
+            cells.append(f"<{tag}{scope}{NUM if column in numeric else ''}>{_cell(value)}</{tag}>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    title = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return f'<table class="figures">{title}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+def table(frame: pd.DataFrame, caption: str = "", numeric: tuple[str, ...] = (), row_headers: bool = True) -> None:
+    """A table of text that wraps long values and that a screen reader reads as a table, with its headings
+    (Streamlit's dataframe is drawn on a canvas, and cuts long text); `numeric` columns right-aligned."""
+    st.markdown(table_html(frame, caption, numeric, row_headers), unsafe_allow_html=True)
 
 
 def publication_download(service: str | None) -> None:

@@ -2,11 +2,14 @@
 
 The edited table is turned back into text cells, as a CSV or a workbook would give them, and checked
 by the same contract code (metrics.returns.reading.text_table and admin.reference.check_reference_table); nothing
-is saved unless every row passes. Rows are numbered as the editor numbers them, from 1.
+is saved unless every row passes. Rows are numbered as the editor numbers them, from 1. Columns are headed
+in words ('Amount (£)', not amount_gbp), and a percentage target is typed as a percentage (80 for 80%, as
+every page shows it), stored as the fraction the CSV file and the report hold (0.8).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 
@@ -16,16 +19,13 @@ import streamlit as st
 
 from metrics.admin import reference
 from metrics.contract import Problem, Rejected, Sheet
-from metrics.measures.registry import graded
+from metrics.measures.registry import MEASURES, graded
 from metrics.returns.reading import text_table
 from metrics.safe_text import markdown as md
 from metrics.store import settings
-from ui import state
+from ui import components, state
 
-PROBLEM_COLUMNS = {
-    "row": st.column_config.NumberColumn("Row", format="%d"), "column": "Column", "value": "Value",
-    "problem": st.column_config.TextColumn("Problem", width="large"),
-}
+PROBLEM_COLUMNS = {"row": "Row", "column": "Column", "value": "Value", "problem": "Problem"}
 
 
 def _text(value) -> str | None:
@@ -52,38 +52,91 @@ def check_edited(sheet: Sheet, frame: pd.DataFrame, title: str) -> tuple[pa.Tabl
     return (None, problems) if problems else (typed, [])
 
 
+PERCENT_COLUMNS = ("target", "amber_band")  # of kpi_targets: for a rate measure, typed as percentages
+UNIT_SHOWN = {"rate": "% (points for the band)", "days": "days", "gbp": "£", "count": "people"}
+
+
+def label(name: str) -> str:
+    """A column's name in words: amount_gbp -> 'Amount (£)', start_date -> 'Start date'."""
+    return name.replace("_gbp", " (£)").replace("_", " ").capitalize()
+
+
+def _percentages(sheet: Sheet, frame: pd.DataFrame, factor: float) -> pd.DataFrame:
+    """The KPI targets with a rate measure's target and amber band scaled by `factor` (100: to percentages)."""
+    if sheet.name != "kpi_targets" or frame.empty:
+        return frame
+    out = frame.copy()
+    rates = out["measure"].map(lambda name: name in MEASURES and MEASURES[name].unit == "rate").astype(bool)
+    for column in PERCENT_COLUMNS:
+        values = pd.to_numeric(out[column], errors="coerce")
+        out[column] = values.where(~rates, (values * factor).round(9))
+    if factor > 1:  # the unit beside the figures, so that 80 reads as 80% and 2 as 2 days
+        out.insert(2, "unit", out["measure"].map(lambda name: UNIT_SHOWN.get(MEASURES[name].unit, "")
+                                                 if name in MEASURES else ""))
+    return out
+
+
+def as_percentages(sheet: Sheet, frame: pd.DataFrame) -> pd.DataFrame:
+    return _percentages(sheet, frame, 100)
+
+
+def as_fractions(sheet: Sheet, frame: pd.DataFrame) -> pd.DataFrame:
+    return _percentages(sheet, frame, 0.01)
+
+
+def as_typed(sheet: Sheet, problems: list[Problem], edited: pd.DataFrame) -> list[Problem]:
+    """Problems naming a percentage as it was typed (-10, not the -0.1 it was checked as)."""
+    if sheet.name != "kpi_targets":
+        return problems
+    out = []
+    for p in problems:
+        if p.column in PERCENT_COLUMNS and p.row in edited.index:
+            p = dataclasses.replace(p, value=_text(edited.at[p.row, p.column]) or "")
+        out.append(p)
+    return out
+
+
 def _column_config(sheet: Sheet) -> dict:
-    config = {"_index": st.column_config.NumberColumn("Row", format="%d", disabled=True)}
+    config = {"_index": st.column_config.NumberColumn("Row", format="%d", disabled=True),
+              "unit": st.column_config.TextColumn("Unit", disabled=True, help="Worked out from the measure when saved")}
     for column in sheet.columns:
-        label, required = column.name, column.required  # as the CSV headers and the problems name them
+        heading, required = label(column.name), column.required
         if sheet.name == "kpi_targets" and column.name == "measure":
             options = [m.name for m in graded()]
-            config[column.name] = st.column_config.SelectboxColumn(label, options=options, required=required,
-                                                                   help=column.description, width="medium")
+            config[column.name] = st.column_config.SelectboxColumn(
+                heading, options=options, required=required, help=column.description, width="large",
+                format_func=lambda name: MEASURES[name].label if name in MEASURES else name)
+        elif sheet.name == "kpi_targets" and column.name in PERCENT_COLUMNS:
+            config[column.name] = st.column_config.NumberColumn(
+                heading, required=required, format="%g",
+                help=f"{column.description}: a percentage for a percentage measure (80 for 80%), else days")
         elif column.type == "code":
-            config[column.name] = st.column_config.SelectboxColumn(label, options=list(column.codes),
+            config[column.name] = st.column_config.SelectboxColumn(heading, options=list(column.codes),
                                                                    required=required, help=column.description)
         elif column.type == "date":
-            config[column.name] = st.column_config.DateColumn(label, format="YYYY-MM-DD", required=required,
+            config[column.name] = st.column_config.DateColumn(heading, format="YYYY-MM-DD", required=required,
                                                               help=column.description)
         elif column.type == "int":
-            config[column.name] = st.column_config.NumberColumn(label, format="%d", step=1, min_value=0,
+            config[column.name] = st.column_config.NumberColumn(heading, format="%d", step=1, min_value=0,
                                                                 required=required, help=column.description)
         elif column.type == "number":
             money = column.name.endswith("_gbp")
-            config[column.name] = st.column_config.NumberColumn(label, format="£%.2f" if money else None,
+            config[column.name] = st.column_config.NumberColumn(heading, format="£%,.2f" if money else None,
                                                                 required=required, help=column.description)
         else:
-            config[column.name] = st.column_config.TextColumn(label, required=required, help=column.description)
+            config[column.name] = st.column_config.TextColumn(heading, required=required, help=column.description)
     return config
 
 
-def show_problems(problems: list[Problem], what: str) -> None:
+def show_problems(problems: list[Problem], what: str, in_words: bool = False) -> None:
+    """Every problem in a table; `in_words` names columns as the editor heads them (a CSV's by its headers)."""
     st.error(f"**Not saved.** {len(problems)} problem{'s' * (len(problems) != 1)} in {what}: fix "
              f"{'them' if len(problems) != 1 else 'it'} and try again. Nothing has changed.")
-    frame = pd.DataFrame([p.as_dict() for p in problems])
-    st.dataframe(frame, column_order=list(PROBLEM_COLUMNS), column_config=PROBLEM_COLUMNS, hide_index=True,
-                 width="stretch")
+    frame = pd.DataFrame([p.as_dict() for p in problems])[list(PROBLEM_COLUMNS)]
+    if in_words:
+        frame["column"] = frame["column"].map(lambda name: label(name) if isinstance(name, str) else name)
+    components.table(components.as_text(frame, {"row": "number"}).set_axis(list(PROBLEM_COLUMNS.values()), axis=1),
+                     "Every problem found", numeric=("Row",), row_headers=False)
 
 
 def _round(sheet: Sheet) -> int:
@@ -103,14 +156,15 @@ def saved(sheet: Sheet, typed: pa.Table, source: str) -> None:
 
 def table_editor(sheet: Sheet, title: str, noun: str) -> None:
     """The table in an editor with a Save button, then CSV import and export."""
-    frame = state.ask(settings.table_frame, sheet)
+    frame = as_percentages(sheet, state.ask(settings.table_frame, sheet)).copy()  # the cached frame stays as it is
     frame.index = pd.RangeIndex(1, len(frame) + 1)
     edited = st.data_editor(frame, num_rows="dynamic", key=f"edit-{sheet.name}-{_round(sheet)}", width="stretch",
                             column_config=_column_config(sheet), hide_index=False)
     if st.button(f"Save {noun}", key=f"save-{sheet.name}", type="primary"):
-        typed, problems = check_edited(sheet, edited, title)
+        typed, problems = check_edited(sheet, as_fractions(sheet, edited), title)
         if problems:
-            show_problems(problems, f"the {noun} table")
+            problems = as_typed(sheet, problems, edited)
+            show_problems(problems, f"the {noun} table", in_words=True)
         else:
             saved(sheet, typed, "edited on the Settings page")
     left, right = st.columns(2)

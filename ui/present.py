@@ -1,9 +1,14 @@
 """The Summary page's scrutiny-pack downloads and its presenting mode for the meeting's screen.
 
-Presenting mode shows one section at a time in large type with Previous and Next, and hides the
-sidebar. The downloads build the pack only when clicked (Streamlit runs the callable off the
-script's thread), for the period on screen and always for the viewer's own audience: the
-partnership role can only ever get the partnership pack.
+Presenting mode shows one section at a time, sized for the room: it is laid out for a 1280×720
+projector and a 1920×1080 screen, each section fitting the screen without scrolling (the sidebar,
+Streamlit's top bar and the page's own header give way to one line of controls). Type scales with
+the screen: a base of min(1.6vw, 2.8vh) (20 px at 1280×720, 30 px at 1920×1080), values 3.4 times
+that, grades 1.3 times, key messages 1.6 times (32 px and 48 px). The cards come three or four to a section, in one row.
+
+The downloads build the pack only when clicked (Streamlit runs the callable off the script's
+thread), for the period on screen and always for the viewer's own audience: the partnership role
+can only ever get the partnership pack.
 """
 
 from __future__ import annotations
@@ -18,22 +23,42 @@ from metrics.pack.model import MARKINGS
 from metrics.periods import Period
 from ui import components, state
 
-SECTIONS = ("Referrals and caseload", "Outcomes and the NRM", "Spend against budget", "Key messages",
-            "Referral growth")
+# Each section's title and the Summary cards it shows, or what else it shows.
+SECTION_CARDS = {
+    "Referrals and first contact": ("referrals_received", "victims_supported", "timely_contact_rate",
+                                    "median_days_to_contact"),
+    "Caseload, closures and outcomes": ("caseload_end", "closures", "planned_closure_rate", "outcome_safer_rate"),
+    "Voice and the NRM": ("voice_captured_rate", "outside_nrm_rate", "nrm_referrals", "duty_to_notify_referrals"),
+    "Spend against budget": ("spend_actual", "spend_expected", "spend_variance_abs"),
+    "Forecast and value for money": ("spend_forecast_outturn", "cost_per_victim", "estimated_saving"),
+}
+SECTIONS = (*SECTION_CARDS, "Key messages", "Referral growth")
 MIME = {"pdf": "application/pdf", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 SECTION_KEY = "present_section"
+PRESENTING_KEY = "presenting"
 
 _PRESENTING_STYLE = """
 <style>
-section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stSidebarNav"]
-  {display: none !important;}
-.block-container {max-width: 100% !important; padding-top: 1.5rem !important;}
-.card-value {font-size: 3.6rem !important;}
-.card-label {font-size: 1.5rem !important;}
-.card-meta, .reading {font-size: 1.25rem !important;}
-.present-message {font-size: 2rem; line-height: 1.35; margin: 0 0 1.2rem 0;}
-.present-headline {font-size: 2.6rem; font-weight: 700; margin-bottom: 1rem;}
-h2 {font-size: 2.6rem !important;}
+:root {--present: min(1.6vw, 2.8vh);}
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stSidebarNav"],
+header[data-testid="stHeader"] {display: none !important;}
+[data-testid="stMainBlockContainer"], .block-container {max-width: 100% !important;
+  padding: calc(var(--present) * 0.5) calc(var(--present) * 1.2) !important;}
+[data-testid="stMain"] .card-label {font-size: calc(var(--present) * 1.4) !important; line-height: 1.25;}
+[data-testid="stMain"] .card-value {font-size: calc(var(--present) * 3.4) !important; margin: 0.1em 0;}
+[data-testid="stMain"] .card-meta, [data-testid="stMain"] .reading {font-size: calc(var(--present) * 1.1) !important;
+  line-height: 1.35;}
+[data-testid="stMain"] .rag {font-size: calc(var(--present) * 1.3) !important; padding: 0.15em 0.6em;}
+[data-testid="stMarkdownContainer"] p.present-message {font-size: calc(var(--present) * 1.6) !important;
+  line-height: 1.35 !important; margin: 0 0 calc(var(--present) * 0.6) 0 !important;}
+[data-testid="stMarkdownContainer"] p.present-headline {font-size: calc(var(--present) * 1.6) !important;
+  font-weight: 700; line-height: 1.3 !important; margin: 0 0 calc(var(--present) * 0.6) 0 !important;}
+[data-testid="stMain"] [data-testid="stHeading"] h2 {font-size: calc(var(--present) * 1.7) !important;
+  padding: 0 !important; line-height: 1.2;}
+[data-testid="stMain"] .present-where {font-size: calc(var(--present) * 0.8); color: #505a5f;}
+[data-testid="stMain"] table.figures {font-size: calc(var(--present) * 1.05) !important;}
+[data-testid="stMain"] .present-note {font-size: calc(var(--present) * 0.8); color: #505a5f;}
+[data-testid="stMain"] button p {font-size: calc(var(--present) * 0.9) !important;}
 </style>
 """
 
@@ -64,35 +89,39 @@ def downloads(period: Period, service: str | None, audience: str) -> None:
             )
 
 
+def is_on() -> bool:
+    """Whether presenting mode is on (read before the page draws its header, which then gives way)."""
+    return bool(st.session_state.get(PRESENTING_KEY))
+
+
 def _move(step: int) -> None:
     st.session_state[SECTION_KEY] = min(max(st.session_state.get(SECTION_KEY, 0) + step, 0), len(SECTIONS) - 1)
 
 
 def presenting() -> bool:
     """The presenting-mode toggle; True while it is on."""
-    return st.toggle("Presenting mode", key="presenting", help="One section at a time in large type, no sidebar")
+    return st.toggle("Presenting mode", key=PRESENTING_KEY, help="One section at a time in large type, no sidebar")
 
 
-def present(summary: dict, growth: dict) -> None:
-    """One section of the summary, full width in large type, with Previous and Next."""
+def present(summary: dict, growth: dict, where: str) -> None:
+    """One section of the summary, full width in type sized for the screen, with Previous and Next."""
     st.markdown(_PRESENTING_STYLE, unsafe_allow_html=True)
     index = min(st.session_state.get(SECTION_KEY, 0), len(SECTIONS) - 1)
-    previous, title, following = st.columns([1, 6, 1], vertical_alignment="center")
-    previous.button("◀ Previous", key="present_previous", on_click=_move, args=(-1,), disabled=index == 0,
-                    width="stretch")
-    following.button("Next ▶", key="present_next", on_click=_move, args=(1,), disabled=index == len(SECTIONS) - 1,
-                     width="stretch")
+    previous, title, following = st.columns([1, 5, 1], vertical_alignment="center")
+    previous.button("Previous", icon=":material/arrow_back:", key="present_previous", on_click=_move, args=(-1,),
+                    disabled=index == 0, width="stretch")
+    following.button("Next", icon=":material/arrow_forward:", key="present_next", on_click=_move, args=(1,),
+                     disabled=index == len(SECTIONS) - 1, width="stretch")
     with title:
         st.header(SECTIONS[index], anchor=False)
-        st.caption(f"Section {index + 1} of {len(SECTIONS)}")
-    half = len(summary["cards"]) // 2
-    if index == 0:
-        components.cards(summary["cards"][:half], per_row=3)
-    elif index == 1:
-        components.cards(summary["cards"][half:], per_row=3)
-    elif index == 2:
-        components.cards(summary["spend"], per_row=3)
-    elif index == 3:
+        st.markdown(f'<div class="present-where">Section {index + 1} of {len(SECTIONS)} · {safe_text.html(where)}'
+                    "</div>", unsafe_allow_html=True)
+    section = SECTIONS[index]
+    if section in SECTION_CARDS:
+        rows = {r["name"]: r for r in summary["cards"] + summary["spend"]}
+        names = SECTION_CARDS[section]
+        components.cards([rows[n] for n in names], per_row=len(names))
+    elif section == "Key messages":
         for message in summary["messages"]:
             st.markdown(f'<p class="present-message">{safe_text.html(message)}</p>', unsafe_allow_html=True)
     else:
@@ -102,9 +131,9 @@ def present(summary: dict, growth: dict) -> None:
 def growth_section(growth: dict) -> None:
     """The referral growth headline and its table (trends.growth_comparison for the period and the one before)."""
     st.markdown(f'<p class="present-headline">{safe_text.html(growth["headline"])}</p>', unsafe_allow_html=True)
-    table = growth["table"][["area", "base_shown", "compare_shown", "growth_shown"]]
-    st.dataframe(table.rename(columns={"area": "Area", "base_shown": "Previous period",
-                                       "compare_shown": "This period", "growth_shown": "Growth"}),
-                 hide_index=True, width="stretch")
-    for note in growth["notes"]:
-        st.caption(note)
+    table = growth["table"][["area", "base_shown", "compare_shown", "growth_shown"]].set_axis(
+        ["Area", "Previous period", "This period", "Growth"], axis=1)
+    components.table(table, numeric=("Previous period", "This period", "Growth"))
+    if growth["notes"]:
+        st.markdown("".join(f'<div class="present-note">{safe_text.html(n)}</div>' for n in growth["notes"]),
+                    unsafe_allow_html=True)

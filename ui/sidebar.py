@@ -33,10 +33,17 @@ def _kept_select(widget, label: str, options: list, name: str, default=None, **k
     return widget(label, options, key=f"pick_{name}", on_change=_keep, args=(name,), **kwargs)
 
 
-def demo_banner() -> None:
-    if state.database()[1]:
+def demo_banner(compact: bool = False) -> None:
+    """Every page says when it shows the demo; presenting mode in one short line, to leave the screen to the room."""
+    if not state.database()[1]:
+        return
+    if compact:
+        st.markdown('<div class="present-note"><strong>Demo mode</strong>: invented sample returns, not real data'
+                    "</div>", unsafe_allow_html=True)
+    else:
         st.warning("**Demo mode**: these are invented sample returns, not real data. The real database is "
-                   "created on the server (`python -m metrics init`); then the demo is no longer shown.", icon="🧪")
+                   "created on the server (`python -m metrics init`); then the demo is no longer shown.",
+                   icon=":material/science:")
 
 
 def role_picker(roles: tuple[str, ...]) -> str:

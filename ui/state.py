@@ -191,5 +191,5 @@ def writing():
     try:
         yield
     except connection.DatabaseBusy as exc:
-        st.warning(f"Nothing was changed: {exc}", icon="⏳")
+        st.warning(f"Nothing was changed: {exc}", icon=":material/hourglass_top:")
         st.stop()

@@ -10,6 +10,7 @@ are created only from the server's command line (`python -m metrics init`), neve
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 
 import pandas as pd
@@ -22,7 +23,7 @@ from metrics.returns import ingest, preview
 from metrics.returns.ingest import CheckedReturn
 from metrics.safe_text import markdown as md
 from metrics.store import loading
-from ui import state
+from ui import components, state
 
 _CHECKED = "checked_returns"  # session: (SHA-256, file name) -> CheckedReturn or its problems
 _ROUND = "upload_round"  # bumped after a load, so that the uploader starts empty again
@@ -36,10 +37,8 @@ DEMO_NOTICE = ("You are looking at the **demo**. Returns you upload here are che
                "against a blank database with the default budget, targets and reference data, but they are not "
                "loaded. " + DEMO_NEXT_STEP)
 
-PROBLEM_COLUMNS = {
-    "file": "File", "sheet": "Sheet", "row": st.column_config.NumberColumn("Row", format="%d"),
-    "column": "Column", "value": "Value", "problem": st.column_config.TextColumn("Problem", width="large"),
-}
+PROBLEM_COLUMNS = {"file": "File", "sheet": "Sheet", "row": "Row", "column": "Column", "value": "Value",
+                   "problem": "Problem"}
 
 
 @st.cache_resource(show_spinner=False)
@@ -97,8 +96,10 @@ def show_problems(problems: list[Problem], passed: int) -> None:
     st.error(f"**Nothing has been loaded.** {len(problems)} problem{'s' * (len(problems) != 1)} in "
              f"{files} file{'s' * (files != 1)}: fix {'them' if len(problems) != 1 else 'it'} in the workbook "
              "and upload it again." + (f" ({passed} other file(s) passed every check.)" if passed else ""))
-    st.dataframe(pd.DataFrame([p.as_dict() for p in problems]), column_config=PROBLEM_COLUMNS, hide_index=True,
-                 width="stretch")
+    frame = pd.DataFrame([p.as_dict() for p in problems])[list(PROBLEM_COLUMNS)]
+    # An HTML table: the problem is a sentence, which a dataframe's cell cut short.
+    components.table(components.as_text(frame, {"row": "number"}).set_axis(list(PROBLEM_COLUMNS.values()), axis=1),
+                     "Every problem found", numeric=("Row",), row_headers=False)
 
 
 def _findings(rows: list[dict], heading: str) -> None:
@@ -154,7 +155,7 @@ def finish(message: str) -> None:
 def show_done() -> None:
     message = st.session_state.pop(_DONE, None)
     if message:
-        st.success(message, icon="✅")
+        st.success(message, icon=":material/check_circle:")
 
 
 def upload_log(frame: pd.DataFrame) -> None:
@@ -163,19 +164,21 @@ def upload_log(frame: pd.DataFrame) -> None:
         st.caption("Nothing has been uploaded yet.")
         return
     several_services = frame["service"].nunique() > 1
+    when = lambda t: f"{t:%-d %b %Y, %H:%M}"  # noqa: E731
+    frame = components.as_text(frame, {"upload_id": "number", "replaced_upload_id": "number", "uploaded_at": when,
+                                       "rolled_back_at": when, "cases_rows": "number", "activity_rows": "number",
+                                       "spend_rows": "number"})
+    right = functools.partial(st.column_config.TextColumn, alignment="right")
     st.dataframe(
         frame,
         column_order=["upload_id", "reporting_month", *(["service"] if several_services else []), "state",
                       "file_name", "uploaded_at", "uploaded_by", "cases_rows", "activity_rows", "spend_rows",
                       "replaced_upload_id", "rolled_back_at", "rolled_back_by"],
         column_config={
-            "upload_id": st.column_config.NumberColumn("Upload", format="%d"),
-            "reporting_month": "Month", "state": "State", "file_name": "File",
-            "uploaded_at": st.column_config.DatetimeColumn("Uploaded", format="D MMM YYYY, HH:mm"),
-            "uploaded_by": "By", "cases_rows": "Case rows", "activity_rows": "Activity rows",
-            "spend_rows": "Spend rows",
-            "replaced_upload_id": st.column_config.NumberColumn("Replaced upload", format="%d"),
-            "rolled_back_at": st.column_config.DatetimeColumn("Rolled back", format="D MMM YYYY, HH:mm"),
+            "upload_id": right("Upload"), "reporting_month": "Month", "state": "State", "file_name": "File",
+            "uploaded_at": "Uploaded", "uploaded_by": "By", "cases_rows": right("Case rows"),
+            "activity_rows": right("Activity rows"), "spend_rows": right("Spend rows"),
+            "replaced_upload_id": right("Replaced upload"), "rolled_back_at": "Rolled back",
             "rolled_back_by": "Rolled back by", "service": "Service",
         },
         hide_index=True, width="stretch",
@@ -190,7 +193,7 @@ def show_preview(result: dict) -> None:
     """What confirming would change: per file, the headline counts, then the detail."""
     counts = result["counts"]
     st.success(f"Every check passed: {counts['files']} return{'s' * (counts['files'] != 1)} ready to load. "
-               "Nothing changes until you confirm.", icon="✅")
+               "Nothing changes until you confirm.", icon=":material/check_circle:")
     for item in result["files"]:
         text = (f"**{_month(item['reporting_month'])}** from {md(item['file'])}: prepared by "
                 f"{md(item['prepared_by'])}, "
@@ -241,7 +244,7 @@ def show_preview(result: dict) -> None:
         st.dataframe(result["spend"], hide_index=True, width="stretch", column_config={
             "file": "File", "reporting_month": "Month", "row": st.column_config.NumberColumn("Row", format="%d"),
             "budget_line": "Budget line", "detail": "Detail",
-            "amount_gbp": st.column_config.NumberColumn("Amount", format="£%.2f"), "grant": "Grant"})
+            "amount_gbp": st.column_config.NumberColumn("Amount", format="£%,.2f"), "grant": "Grant"})
     with st.expander("Activity counts"):
         st.dataframe(result["activity"], hide_index=True, width="stretch", column_config={
             "reporting_month": "Month", "measure": "Activity", "count": "This return",

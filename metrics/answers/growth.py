@@ -11,7 +11,7 @@ import pandas as pd
 from metrics.answers.series import slice_label
 from metrics.measures import disclosure, formatting
 from metrics.measures.compute import check_audience
-from metrics.measures.growth import growth
+from metrics.measures.growth import area_counts, growth
 from metrics.measures.publication import figures_for, is_offered
 from metrics.periods import Period, add_months
 from metrics.store.logs import months_loaded, resolve_service
@@ -41,9 +41,27 @@ def growth_choices(con, service: str | None = None) -> dict[str, tuple[Period, P
         base = Period(add_months(compare.first, -size), add_months(compare.first, -1))
         out[f"Latest {size} months loaded against the {size} before"] = (base, compare)
     for year in range(int(loaded[-1][:4]), int(loaded[0][:4]), -1):
-        out[f"Calendar year {year - 1} against {year}"] = (Period(f"{year - 1}-01", f"{year - 1}-12"),
-                                                           Period(f"{year}-01", f"{year}-12"))
-    return out
+        base, compare = Period(f"{year - 1}-01", f"{year - 1}-12"), Period(f"{year}-01", f"{year}-12")
+        out[f"Calendar year {year - 1} against {year}{_returns_note(base, compare, set(loaded))}"] = (base, compare)
+    # The default (the first) is a comparison some reference area covers: one none covers has nothing to
+    # compare with, and only says so twice.
+    covered = {label: _covered(con, *pair) for label, pair in out.items()}
+    return dict(sorted(out.items(), key=lambda item: not covered[item[0]]))
+
+
+def _months_of_returns(period: Period, loaded: set[str]) -> int:
+    return len(set(period.months) & loaded)
+
+
+def _returns_note(base: Period, compare: Period, loaded: set[str]) -> str:
+    """' (7 and 6 months of returns)' when the returns do not cover both periods, else ''."""
+    counts = (_months_of_returns(base, loaded), _months_of_returns(compare, loaded))
+    return "" if counts == (base.length, compare.length) else f" ({counts[0]} and {counts[1]} months of returns)"
+
+
+def _covered(con, base: Period, compare: Period) -> bool:
+    before, after = area_counts(con, base), area_counts(con, compare)
+    return any(before[area] is not None and after.get(area) is not None for area in before)
 
 
 def _extent(con, area: str) -> str:
@@ -89,7 +107,8 @@ def growth_comparison(
         rows.append(_growth_row(area, kind, counts["base"], counts["compare"], counts["growth"], available,
                                 area_note, "internal"))  # reference counts are published figures
     table = pd.DataFrame(rows).astype({"base": "Int64", "compare": "Int64", "change": "Int64", "growth": "float64"})
-    return {"table": table, "headline": _headline(table, audience), "notes": notes}
+    return {"table": table, "headline": _headline(table, audience, _returns_note(base, compare, loaded)),
+            "notes": notes}
 
 
 def _growth_row(area, kind, base, compare, growth_rate, available, note, audience) -> dict:
@@ -107,14 +126,16 @@ def _growth_row(area, kind, base, compare, growth_rate, available, note, audienc
     }
 
 
-def _headline(table: pd.DataFrame, audience: str = "internal") -> str:
+def _headline(table: pd.DataFrame, audience: str = "internal", returns_note: str = "") -> str:
+    """'+122% locally vs +63% nationally (UK)'; '-40% locally (7 and 6 months of returns) vs ...' when the
+    returns do not cover the periods, so that the headline is not read as two whole years."""
     own = table.iloc[0]
     if audience == "partnership":
         parts = ["Local growth is not shown: the partnership's counts are rounded"]
     elif pd.isna(own["growth"]):
         parts = ["Local growth cannot be worked out (no referrals, or too few to show, in the base period)"]
     else:
-        parts = [f"{own['growth_shown']} locally"]
+        parts = [f"{own['growth_shown']} locally{returns_note}"]
     areas = table.iloc[1:].sort_values("kind", key=lambda k: k != "national", kind="stable")  # national first
     for _, row in areas.iterrows():
         if row["available"] and not pd.isna(row["growth"]):

@@ -8,7 +8,9 @@ import pandas as pd
 from metrics.answers.series import slice_label
 from metrics.answers.summary import shown
 from metrics.contract import SPEND
+from metrics.measures import formatting
 from metrics.measures.compute import by_budget_line, check_audience, compute
+from metrics.measures.grading import grade, targets
 from metrics.measures.publication import figures_for
 from metrics.measures.registry import MEASURES
 from metrics.periods import Period, month_of
@@ -83,3 +85,19 @@ def value_for_money(con, period: Period, service: str | None = None, audience: s
     texts = {name: shown(figs[name]) for name in names}
     texts["ratio"] = f"£{ratio:,.2f} saved for every £1 spent"
     return out | {"ratio": ratio, "source": source, "shown": texts}
+
+
+def forecast_reading(con, period: Period, service: str | None = None, audience: str = "internal") -> dict:
+    """The forecast outturn against the budget, graded as spend on profile is (within its target of the budget:
+    green), so that a page colours it by what it means, not by its sign: {grade, over, text}."""
+    total = spend_table(con, period, service, audience).set_index("budget_line").loc[TOTAL]
+    budget, gap = float(total["budget"]), float(total["forecast_against_budget"])
+    share = abs(gap) / budget if budget else None
+    target = targets(con).get("spend_variance_abs")
+    graded = grade(share, target) if target else "grey"
+    side = "over" if round(gap) > 0 else "under" if round(gap) < 0 else "on"
+    words = {"green": "within the target", "amber": "near the target", "red": "beyond the target",
+             "grey": "not graded"}[graded]
+    amount = f"£{abs(gap):,.0f} {side} the £{budget:,.0f} budget" if side != "on" else f"on the £{budget:,.0f} budget"
+    share_text = "" if share is None else f" ({formatting.text('percent', share)})"
+    return {"grade": graded, "over": gap > 0, "text": f"{amount}{share_text}: {words}"}

@@ -3,6 +3,8 @@ reading and recent monthly values, and the key messages drawn from the readings.
 
 from __future__ import annotations
 
+import dataclasses
+
 from metrics.answers.series import partnership_slices, trend_period
 from metrics.measures import formatting
 from metrics.measures.compute import Figure
@@ -10,7 +12,7 @@ from metrics.measures.grading import grade, reading, targets
 from metrics.measures.publication import figures_for, is_offered
 from metrics.measures.registry import MEASURES, graded
 from metrics.periods import Period, add_months
-from metrics.store.logs import resolve_service
+from metrics.store.logs import months_loaded, resolve_service
 
 # The cards of the Summary page, in order: what the PCC's office asks about first.
 HEADLINE = (
@@ -58,10 +60,15 @@ def scorecard(con, period: Period, service: str | None = None, audience: str = "
     if "previous" not in computed:
         computed["previous"] = {name: Figure(name, None) for name in MEASURES}
     goals = targets(con)
+    loaded = set(months_loaded(con, service)) if service else set()
+    # A previous period (or a month) without a single return has no figures: not 0 with a "+107" beside it.
+    before_known = bool(loaded & set(period.previous().months))
     rows = []
     for name in names or tuple(MEASURES):
         m = MEASURES[name]
         fig, before = computed["current"][name], computed["previous"][name]
+        if not before_known:
+            before = dataclasses.replace(before, value=None, suppressed=False)
         target = goals.get(name)
         rows.append({
             "name": name,
@@ -82,8 +89,8 @@ def scorecard(con, period: Period, service: str | None = None, audience: str = "
             "grade": grade(fig.value, target) if m.better else None,
             "reading": reading(fig, target, computed["current"]) if m.better else "",
             "rounded_to": fig.extra.get("rounded"),
-            "spark": [computed[k][name].value if isinstance(computed[k][name].value, int | float) else None
-                      for k in periods if k not in ("current", "previous")],
+            "spark": [computed[k][name].value if k in loaded and isinstance(computed[k][name].value, int | float)
+                      else None for k in periods if k not in ("current", "previous")],
         })
     return rows
 

@@ -7,9 +7,14 @@ import pandas as pd
 
 from metrics.measures.disclosure import SMALL
 
-# Okabe & Ito (2008), "Color Universal Design": blue, orange, bluish green, vermillion, sky blue,
-# reddish purple, yellow, black; then grey for a ninth category (no dimension has more).
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000", "#999999")
+# Okabe & Ito's (2008) hues, darkened until each is at least 3:1 against white (WCAG 1.4.11: a bar or
+# a line is a graphical object): blue 5.2, vermillion 3.9, bluish green 5.3, reddish purple 4.7, olive
+# 4.1, black 21, orange 4.0, wine 8.7, grey 6.4. No dimension has more than nine categories. Colour is
+# never the only cue: stacked bars have white edges and a table, lines differ by dash and point shape.
+PALETTE = ("#0072B2", "#D55E00", "#007A5A", "#B5508A", "#8A7F00", "#000000", "#B86E00", "#882255", "#5F5F5F")
+DASHES = ([1, 0], [8, 4], [2, 3], [12, 3, 2, 3])  # solid, dashed, dotted, dash-dot: by series
+SHAPES = ("circle", "square", "triangle-up", "diamond")
+TEXT, MUTED = "#0b0c0c", "#505a5f"  # the app's text and caption colours: 19.6:1 and 7.1:1 on white
 WIDTH, HEIGHT = 900, 360  # the PDF's size; in the app Streamlit stretches charts to the page
 GBP_LABEL = "'£' + format(datum.value, ',.0f')"
 SUPPRESSED_NOTE = "{n} not shown: fewer than 5 people, or hidden so that a small number cannot be worked out"
@@ -27,15 +32,25 @@ def many(count: int, noun: str) -> str:
 AUTOSIZE = alt.AutoSizeParams(type="fit-x", contains="padding")
 
 
-def finish(chart, width: int = WIDTH, height: int = HEIGHT):
-    """Size, large type for a projector, legend below."""
+def configured(chart, axis_size: int = 13, title_size: int = 14):
+    """The shared look: dark text (the default grey is 3.7:1), large type for a projector, legend below."""
+    text = {"labelColor": TEXT, "titleColor": TEXT}
     return (
-        chart.properties(width=width, height=height, autosize=AUTOSIZE)
-        .configure_axis(labelFontSize=13, titleFontSize=14, labelLimit=420)
-        .configure_legend(labelFontSize=13, titleFontSize=14, orient="bottom", columns=4, labelLimit=360)
-        .configure_title(fontSize=20, subtitleFontSize=14, anchor="start", subtitleColor="#444444")
+        chart.configure_axis(labelFontSize=axis_size, titleFontSize=title_size, labelLimit=420, domainColor=MUTED,
+                             tickColor=MUTED, **text)
+        .configure_legend(labelFontSize=13, titleFontSize=14, orient="bottom", columns=4, labelLimit=360, **text)
+        .configure_header(labelFontSize=13, titleFontSize=14, labelLimit=400, **text)
+        .configure_title(fontSize=20, subtitleFontSize=14, anchor="start", color=TEXT, subtitleColor=MUTED)
         .configure_view(stroke=None)
     )
+
+
+def finish(chart, width: int = WIDTH, height: int = HEIGHT, description: str = ""):
+    """Size, the shared look, and a description: the chart's text alternative (the SVG's name)."""
+    chart = chart.properties(width=width, height=height, autosize=AUTOSIZE)
+    if description:
+        chart = chart.properties(description=description)
+    return configured(chart)
 
 
 def titled(text: str, notes: list[str] | tuple[str, ...] = ()) -> alt.TitleParams:
@@ -74,6 +89,30 @@ def colour_scale(field: str, domain: list[str], title: str) -> alt.Color:
     return alt.Color(f"{field}:N", title=title, sort=domain, scale=scale)
 
 
+def dash_scale(field: str, domain: list[str], title: str) -> alt.StrokeDash:
+    """A dash per series, so that lines differ without colour (in greyscale, for colour-blind readers)."""
+    dashes = [DASHES[i % len(DASHES)] for i in range(len(domain))]
+    return alt.StrokeDash(f"{field}:N", title=title, sort=domain, scale=alt.Scale(domain=domain, range=dashes))
+
+
+def shape_scale(field: str, domain: list[str], title: str) -> alt.Shape:
+    shapes = [SHAPES[i % len(SHAPES)] for i in range(len(domain))]
+    return alt.Shape(f"{field}:N", title=title, sort=domain, scale=alt.Scale(domain=domain, range=shapes))
+
+
+def zero_rule() -> alt.Chart:
+    """A line at zero, so that bars all on one side of it still show where zero is."""
+    return alt.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color=TEXT, strokeWidth=1.5, aria=False)
+
+
+def span(frame: pd.DataFrame) -> str:
+    """'Jul 2018 to Jun 2019': the first and last months (or quarters) of a frame, for a description."""
+    labels = list(dict.fromkeys(frame["label"]))
+    if not labels:
+        return "no months"
+    return labels[0] if len(labels) == 1 else f"{labels[0]} to {labels[-1]}"
+
+
 def x_slices(frame: pd.DataFrame, title: str = "Month") -> alt.X:
     """Months or quarters in order, every one on the axis even when nothing is plotted there."""
     labels = list(dict.fromkeys(frame["label"]))
@@ -91,12 +130,17 @@ def panel_notes(frame: pd.DataFrame, is_rate: bool) -> list[str]:
     return notes
 
 
-def bar_labels(base: alt.Chart, field: str, text: str) -> list[alt.Chart]:
-    """Labels at the outer end of horizontal bars: right of a positive bar, left of a negative one."""
-    return [
-        base.transform_filter(f"datum.{field} >= 0").mark_text(align="left", dx=6, fontSize=14).encode(text=text),
-        base.transform_filter(f"datum.{field} < 0").mark_text(align="right", dx=-6, fontSize=14).encode(text=text),
-    ]
+def bar_labels(base: alt.Chart, field: str, text: str, values: pd.Series) -> list[alt.Chart]:
+    """Labels at the outer end of horizontal bars: right of a positive bar, left of a negative one (a side
+    with no bars gets no layer: an empty layer is an unnamed graphic to a screen reader)."""
+    layers = []
+    if (values >= 0).any():
+        layers.append(base.transform_filter(f"datum.{field} >= 0")
+                      .mark_text(align="left", dx=6, fontSize=14, color=TEXT, aria=False).encode(text=text))
+    if (values < 0).any():
+        layers.append(base.transform_filter(f"datum.{field} < 0")
+                      .mark_text(align="right", dx=-6, fontSize=14, color=TEXT, aria=False).encode(text=text))
+    return layers
 
 
 def room_for_labels(values: pd.Series, share: float = 0.6) -> list[float]:

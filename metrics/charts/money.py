@@ -9,71 +9,98 @@ from metrics.charts.base import (
     GBP_LABEL,
     PALETTE,
     SUPPRESSED_NOTE,
+    TEXT,
     bar_labels,
     colour_scale,
+    dash_scale,
     finish,
     many,
     plottable,
     room_for_labels,
+    shape_scale,
+    span,
     titled,
     x_slices,
+    zero_rule,
 )
+from metrics.measures import formatting
+
+TABLE_BELOW = "Every figure is in the table with the chart."
+
+
+def _pounds(value: float) -> str:
+    return f"£{value:,.0f}" if value >= 0 else f"{formatting.MINUS}£{-value:,.0f}"
 
 
 def cumulative_spend(profile: pd.DataFrame, budget_line: str = "Total", budget: float | None = None) -> alt.LayerChart:
-    """Cumulative actual spend against the expected profile by month for one budget line (answers: spend_profile)."""
+    """Cumulative actual spend against the expected profile by month for one budget line (answers: spend_profile).
+
+    Where the two lines run together, the actual one is solid with round points and the expected one dashed
+    with square points, so that either can be followed without colour.
+    """
     rows = profile[profile["budget_line"] == budget_line]
     actual, expected = "Actual (cumulative)", "Expected profile (cumulative)"
-    long = pd.concat([
-        rows.assign(series=actual, amount=rows["cumulative_actual"]),
+    series = [actual, expected]
+    long = pd.concat([  # the expected profile first, so that the actual line and its points are drawn over it
         rows.assign(series=expected, amount=rows["cumulative_expected"]),
+        rows.assign(series=actual, amount=rows["cumulative_actual"]),
     ])
-    scale = colour_scale("series", [actual, expected], "Spend")
-    lines = alt.Chart(long).mark_line(point=True, strokeWidth=3).encode(
+    base = alt.Chart(long).encode(
         x=x_slices(rows),
         y=alt.Y("amount:Q", title="Spend to date (£)", axis=alt.Axis(labelExpr=GBP_LABEL)),
-        color=scale,
-        strokeDash=alt.StrokeDash("series:N", sort=[actual, expected], title="Spend",
-                                  scale=alt.Scale(domain=[actual, expected], range=[[1, 0], [8, 4]])),
+        color=colour_scale("series", series, "Spend"),
+    )
+    lines = base.mark_line(strokeWidth=3, aria=False).encode(strokeDash=dash_scale("series", series, "Spend"))
+    points = base.mark_point(size=70, filled=True, opacity=1).encode(
+        shape=shape_scale("series", series, "Spend"),
         tooltip=[alt.Tooltip("label:O", title="Month"), alt.Tooltip("series:N", title="Series"),
                  alt.Tooltip("amount:Q", title="To date (£)", format=",.2f"),
                  alt.Tooltip("actual:Q", title="Actual in the month (£)", format=",.2f"),
                  alt.Tooltip("expected:Q", title="Expected in the month (£)", format=",.2f"),
-                 alt.Tooltip("cumulative_variance:Q", title="Variance to date (£)", format="+,.2f")],
-    )
-    layers = [lines]
+                 alt.Tooltip("cumulative_variance:Q", title="Variance to date (£)", format="+,.2f")])
+    layers = [lines, points]
     notes = []
     if budget is not None:
-        rule = alt.Chart(pd.DataFrame({"budget": [budget]})).mark_rule(color="#555555", strokeDash=[2, 2]).encode(
+        rule = alt.Chart(pd.DataFrame({"budget": [budget]})).mark_rule(color=TEXT, strokeDash=[2, 2]).encode(
             y="budget:Q", tooltip=[alt.Tooltip("budget:Q", title="Budget (£)", format=",.2f")])
         layers.append(rule)
         notes.append(f"Dotted line: the budget of £{budget:,.0f}")
     title = "Spend to date against the expected profile" + ("" if budget_line == "Total" else f": {budget_line}")
-    return finish(alt.layer(*layers).properties(title=titled(title, notes)))
+    last = rows.iloc[-1] if len(rows) else None
+    where = "" if last is None else (
+        f" By {last['label']}: {_pounds(last['cumulative_actual'])} spent against "
+        f"{_pounds(last['cumulative_expected'])} expected.")
+    description = (f"Line chart of {budget_line.lower()} spend to date against the expected profile, {span(rows)}."
+                   f"{where} {TABLE_BELOW}")
+    return finish(alt.layer(*layers).properties(title=titled(title, notes)), description=description)
 
 
-def spend_variance(profile: pd.DataFrame, budget_line: str = "Total") -> alt.Chart:
+def spend_variance(profile: pd.DataFrame, budget_line: str = "Total") -> alt.LayerChart:
     """Bars of spend to date minus expected to date by month: above zero is ahead of profile (spend_profile)."""
     rows = profile[profile["budget_line"] == budget_line].assign(
         side=lambda f: f["cumulative_variance"].map(lambda v: "Ahead of profile" if v > 0 else "On or behind profile"))
     sides = ["Ahead of profile", "On or behind profile"]
-    chart = alt.Chart(rows).mark_bar().encode(
+    bars = alt.Chart(rows).mark_bar().encode(
         x=x_slices(rows),
         y=alt.Y("cumulative_variance:Q", title="Actual minus expected, to date (£)",
                 axis=alt.Axis(labelExpr=GBP_LABEL)),
         color=alt.Color("side:N", title="Variance", sort=sides,
-                        scale=alt.Scale(domain=sides, range=[PALETTE[3], PALETTE[0]])),
+                        scale=alt.Scale(domain=sides, range=[PALETTE[1], PALETTE[0]])),
         tooltip=[alt.Tooltip("label:O", title="Month"),
                  alt.Tooltip("cumulative_variance:Q", title="Variance to date (£)", format="+,.2f"),
                  alt.Tooltip("cumulative_actual:Q", title="Actual to date (£)", format=",.2f"),
                  alt.Tooltip("cumulative_expected:Q", title="Expected to date (£)", format=",.2f")],
     )
     title = "Variance to date" + ("" if budget_line == "Total" else f": {budget_line}")
-    return finish(chart.properties(title=titled(title, ["Spend to date minus the expected profile to date"])),
-                   height=220)
+    ahead = int((rows["cumulative_variance"] > 0).sum())
+    description = (f"Bar chart of {budget_line.lower()} spend to date minus the expected profile to date, "
+                   f"{span(rows)}: ahead of profile in {many(ahead, 'month')} of {len(rows)}. {TABLE_BELOW}")
+    chart = alt.layer(bars, zero_rule().encode(y="zero:Q"))
+    return finish(chart.properties(title=titled(title, ["Actual minus expected, to date"])),
+                  height=220, description=description)
 
 
-def growth(table: pd.DataFrame, base_label: str, compare_label: str) -> alt.Chart:
+def growth(table: pd.DataFrame, base_label: str, compare_label: str) -> alt.LayerChart:
     """Referral growth of the service and each reference area, as bars (answers: growth_comparison's table)."""
     kept = table[table["available"] & table["growth"].notna()].copy()
     kept["text"] = kept["growth_shown"] + " (" + kept["base_shown"] + " to " + kept["compare_shown"] + ")"
@@ -84,19 +111,21 @@ def growth(table: pd.DataFrame, base_label: str, compare_label: str) -> alt.Char
                alt.Tooltip("compare_shown:N", title=f"Referrals, {compare_label}"),
                alt.Tooltip("growth_shown:N", title="Growth")]
     domain = room_for_labels(kept["growth"]) if len(kept) else [0.0, 1.0]
-    base = alt.Chart(kept).encode(
-        y=alt.Y("area:N", title=None, sort=list(kept["area"])),
-        x=alt.X("growth:Q", title=f"Change in referrals from {base_label} to {compare_label} (%)",
-                scale=alt.Scale(domain=domain), axis=alt.Axis(format="%")),
-        tooltip=tooltip,
-    )
+    x = alt.X("growth:Q", title=f"Change in referrals from {base_label} to {compare_label} (%)",
+              scale=alt.Scale(domain=domain), axis=alt.Axis(format="%"))
+    base = alt.Chart(kept).encode(y=alt.Y("area:N", title=None, sort=list(kept["area"])), x=x, tooltip=tooltip)
     bars = base.mark_bar().encode(color=colour_scale("kind_label", list(kinds.values()), "Figures"))
+    # A line at zero: bars that are all negative (or all positive) otherwise float with no baseline.
+    layers = [bars, zero_rule().encode(x="zero:Q"), *bar_labels(base, "growth", "text:N", kept["growth"])]
     notes = [f"Not shown: {', '.join(left_out)} (no figures for both periods: see the table)"] if left_out else []
-    chart = alt.layer(bars, *bar_labels(base, "growth", "text:N"))
-    return finish(chart.properties(title=titled("Growth in referrals", notes)), height=70 * max(len(kept), 1))
+    readings = "; ".join(f"{r.area} {r.text}" for r in kept.itertuples())
+    description = (f"Bar chart of the change in referrals from {base_label} to {compare_label}: "
+                   f"{readings or 'no area has figures for both periods'}. {TABLE_BELOW}")
+    return finish(alt.layer(*layers).properties(title=titled("Growth in referrals", notes)),
+                  height=70 * max(len(kept), 1), description=description)
 
 
-def support_mix(mix: pd.DataFrame) -> alt.Chart:
+def support_mix(mix: pd.DataFrame) -> alt.LayerChart:
     """People in contact with the advocate by support level (answers: support_mix)."""
     kept, left_out = plottable(mix, "people")
     levels = list(mix["support_level"])
@@ -107,13 +136,15 @@ def support_mix(mix: pd.DataFrame) -> alt.Chart:
                  alt.Tooltip("share_shown:N", title="Share of everyone in contact")],
     )
     bars = base.mark_bar().encode(color=colour_scale("support_level", levels, "Support level").legend(None))
-    labels = base.mark_text(align="left", dx=6, fontSize=14).encode(text="shown:N")
+    labels = base.mark_text(align="left", dx=6, fontSize=14, color=TEXT, aria=False).encode(text="shown:N")
     notes = [SUPPRESSED_NOTE.format(n=many(left_out, "support level"))] if left_out else []
+    readings = "; ".join(f"{r.support_level} {r.shown}" for r in mix.itertuples())
+    description = f"Bar chart of the people in contact in the period by support level: {readings}. {TABLE_BELOW}"
     return finish(alt.layer(bars, labels).properties(title=titled("Support given, by level", notes)),
-                   height=60 * max(len(levels), 1))
+                  height=60 * max(len(levels), 1), description=description)
 
 
-def demand_mix(comparison: pd.DataFrame, source_label: str = "Crime Survey (April 2019)") -> alt.Chart:
+def demand_mix(comparison: pd.DataFrame, source_label: str = "Crime Survey (April 2019)") -> alt.LayerChart:
     """The service's short-term and specialist shares beside the demand funnel's (answers: demand_comparison)."""
     ours, theirs = "This service", f"Victims who want support: {source_label}"
     long = pd.concat([
@@ -131,7 +162,12 @@ def demand_mix(comparison: pd.DataFrame, source_label: str = "Crime Survey (Apri
         tooltip=[alt.Tooltip("label:N", title="Support"), alt.Tooltip("source:N", title="Figures"),
                  alt.Tooltip("shown:N", title="Share"), alt.Tooltip("basis:N", title="People behind it")],
     )
-    bars = base.mark_bar().encode(color=colour_scale("source", [ours, theirs], "Figures"))
-    labels = base.mark_text(align="left", dx=6, fontSize=14).encode(text="shown:N")
-    title = titled("Short-term and specialist support, here and nationally", notes)
-    return finish(alt.layer(bars, labels).properties(title=title), height=240)
+    colour = colour_scale("source", [ours, theirs], "Figures").legend(columns=1, labelLimit=500)
+    bars = base.mark_bar().encode(color=colour)
+    labels = base.mark_text(align="left", dx=6, fontSize=14, color=TEXT, aria=False).encode(text="shown:N")
+    readings = "; ".join(f"{r.label}: {r.service_shown} here, about {r.seed_share:.0%} nationally"
+                         for r in comparison.itertuples())
+    description = (f"Bar chart of the shares of short-term and specialist support, here and in the {source_label}: "
+                   f"{readings}. {TABLE_BELOW}")
+    title = titled("Short-term and specialist: here and nationally", notes)
+    return finish(alt.layer(bars, labels).properties(title=title), height=240, description=description)

@@ -115,7 +115,8 @@ def by_budget_line(con, periods: dict[str, Period], service: str | None = None) 
     service = resolve_service(con, service)
     measures = needed([m.name for m in MEASURES.values() if m.by_budget_line])
     out: dict[str, dict[str, dict[str, object]]] = {key: {} for key in periods}
-    for row in _rows(con, figures_sql(measures, by="budget_line"), _params(periods, service)):
+    params = _params(periods, service) | {"as_at": as_at(con, service)}
+    for row in _rows(con, figures_sql(measures, by="budget_line"), params):
         out[row["period_key"]][row["budget_line"]] = {m.name: row[m.name] for m in measures}
     return out
 

@@ -76,9 +76,12 @@ _SPEND_FACTS = """grant_lines AS (
     FROM budget
 ),
 overlapping AS (
+    -- The forecast projects the spend known so far: to the period's end, or to the as-at date where that is
+    -- earlier (a period running past the latest return), and never to before the grant began.
     SELECT p.*, g.*,
            least(p.p_end, g.end_date) - greatest(p.p_start, g.start_date) + 1 AS days_in_period,
-           least(p.p_end - g.start_date + 1, g.grant_days) AS days_to_date
+           least(greatest(least(p.p_end, coalesce($as_at, p.p_end)), g.start_date) - g.start_date + 1,
+                 g.grant_days) AS days_to_date
     FROM periods p JOIN grant_lines g ON g.start_date <= p.p_end AND g.end_date >= p.p_start
 ),
 spent AS (

@@ -237,7 +237,8 @@ _MEASURES: list[Measure] = [
             formula="{spend_variance} / nullif({spend_expected}, 0)", report_key="spend.variance_pct",
             by_budget_line=True),
     Measure("spend_forecast_outturn", "Forecast outturn", "gbp",
-            "Spend from the grant's start to the period's end, scaled to the grant's full length.", "spend",
+            "Spend from the grant's start to the period's end (or to the as-at date, where that is earlier), "
+            "scaled to the grant's full length.", "spend",
             sql="sum(forecast_outturn)", report_key="spend.forecast_outturn", by_budget_line=True),
     Measure("spend_variance_abs", "Spend on profile", "rate",
             "How far actual spend is from the expected profile, either way, as a share of expected.", "formula",

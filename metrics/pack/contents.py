@@ -132,7 +132,10 @@ def charts_for(con, period: Period, trend: Period, service: str, audience: str, 
     out.append(_lines(frame, "Timely first contact (within 2 working days)", caption))
     out.append(_lines(series.measure_series(con, trend, series.MYTHS, service, audience),
                       "Myths busted: UK nationals and trafficking"))
-    out.append(Chart("trends", charts.activity(series.measure_series(con, trend, series.ACTIVITY, service, audience))))
+    # Two panels a row, each wide enough for its title, the page's height to itself (issue 17 #6: at three a
+    # row the panels were tiny and their titles cut short).
+    activity = series.measure_series(con, trend, series.ACTIVITY, service, audience)
+    out.append(Chart("trends", charts.activity(activity, columns=2, width=330, height=130), max_height=225))
     table = growth_found["table"]
     if (table["available"] & table["growth"].notna()).any():
         out.append(Chart("growth", charts.growth(table, period.previous().label, period.label)))

@@ -52,6 +52,7 @@ class Chart:
     section: str  # trends | growth | spend
     chart: object  # an Altair chart from metrics.charts, titled; None when there is nothing to plot
     caption: str = ""
+    max_height: float | None = None  # mm on the page, where the section's own is not right for this chart
 
 
 @dataclass

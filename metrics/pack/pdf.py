@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from metrics.measures.publication import PUBLICATION_METHOD
 from metrics.pack.model import Pack
-from metrics.pack.pdf_layout import INK, MUTED, PackPDF
+from metrics.pack.pdf_layout import BODY_PT, INK, MUTED, PackPDF
 
 
 def _cover(pdf: PackPDF, pack: Pack) -> None:
     pdf.add_page()
+    pdf.start_section("Performance scrutiny pack")
     pdf.ln(28)
     pdf.font(11)
     pdf.set_text_color(*MUTED)
@@ -47,13 +48,13 @@ def _cover(pdf: PackPDF, pack: Pack) -> None:
         pdf.para(
             "Prepared for circulation to the Gwent Anti-Slavery partnership group. It holds aggregates only, "
             "every one a figure of the partnership's publication (figures.csv). " + PUBLICATION_METHOD,
-            size=9,
+            size=BODY_PT,
         )
     else:
         pdf.para(
             "Prepared for the Police and Crime Commissioner's office ahead of the scrutiny meeting. Not for "
             "circulation beyond the PCC's office and Connect Gwent: the partnership group has its own version.",
-            size=9,
+            size=BODY_PT,
         )
     pdf.ln(4)
     pdf.para("Contents", size=10.5, bold=True)
@@ -64,7 +65,7 @@ def _cover(pdf: PackPDF, pack: Pack) -> None:
         if pack.has_data
         else ["No data for this period"]
     )
-    pdf.bullets(sections + ["Data quality", "Appendix: definitions"], size=9.5)
+    pdf.bullets(sections + ["Data quality", "Appendix: definitions"], size=BODY_PT)
 
 
 def _no_data(pdf: PackPDF, pack: Pack) -> None:
@@ -82,14 +83,14 @@ def _summary(pdf: PackPDF, pack: Pack) -> None:
     pdf.heading(f"Summary: {pack.period.label}")
     if pack.messages:
         pdf.para("Key messages (the measures furthest from target first)", size=10.5, bold=True)
-        pdf.bullets(pack.messages, size=9)
+        pdf.bullets(pack.messages, size=BODY_PT)
         pdf.ln(2)
     pdf.para("Every graded measure", size=10.5, bold=True)
-    pdf.table(pack.summary, (36, 17, 17, 15, 18, 71), size=7.8, grades="grade")
+    pdf.table(pack.summary, (36, 19, 23, 17, 19, 60), grades="grade")
     pdf.para(
         "Grades: Green, the target is met; Amber, within the amber band of the target; Red, beyond it; "
         "Not graded, when there is nothing to measure or the figure is not shown.",
-        size=7.5,
+        size=BODY_PT,
         muted=True,
     )
 
@@ -99,15 +100,15 @@ def _figures(pdf: PackPDF, pack: Pack) -> None:
     pdf.heading("Figures for the period")
     pdf.para(f"{pack.period.label} beside the previous period of the same length, {pack.period.previous().label}.",
              muted=True)
-    pdf.table(pack.headline, (86, 30, 30, 28), size=8.5)
+    pdf.table(pack.headline, (86, 30, 30, 28))
 
 
 def _charts(pdf: PackPDF, pack: Pack, section: str, max_height: float = 105) -> None:
     for chart in pack.charts:
         if chart.section == section and chart.chart is None:
-            pdf.para(chart.caption, size=9, muted=True)
+            pdf.para(chart.caption, size=BODY_PT, muted=True)
         elif chart.section == section:
-            pdf.chart(chart.chart, chart.caption, max_height)
+            pdf.chart(chart.chart, chart.caption, chart.max_height or max_height)
 
 
 def _growth(pdf: PackPDF, pack: Pack) -> None:
@@ -115,9 +116,9 @@ def _growth(pdf: PackPDF, pack: Pack) -> None:
     pdf.heading("Referral growth against the reference areas")
     if pack.growth_headline:
         pdf.para(pack.growth_headline, size=11, bold=True)
-    pdf.table(pack.growth, (74, 34, 34, 32), size=9)
+    pdf.table(pack.growth, (74, 34, 34, 32))
     if pack.growth_notes:
-        pdf.bullets(pack.growth_notes, size=8.5)
+        pdf.bullets(pack.growth_notes, size=BODY_PT)
         pdf.ln(2)
     _charts(pdf, pack, "growth", max_height=80)
 
@@ -125,8 +126,8 @@ def _growth(pdf: PackPDF, pack: Pack) -> None:
 def _spend(pdf: PackPDF, pack: Pack) -> None:
     pdf.add_page()
     pdf.heading("Spend against budget")
-    pdf.table(pack.spend, (24, 21, 21, 21, 21, 20, 23, 23), size=8)
-    pdf.bullets(pack.spend_notes, size=9)
+    pdf.table(pack.spend, (24, 21, 21, 21, 21, 20, 23, 23))
+    pdf.bullets(pack.spend_notes, size=BODY_PT)
     pdf.ln(3)
     _charts(pdf, pack, "spend", max_height=95)
 
@@ -138,27 +139,27 @@ def _trends(pdf: PackPDF, pack: Pack) -> None:
 
 
 def _monthly(pdf: PackPDF, pack: Pack) -> None:
-    pdf.add_page()
+    pdf.add_page(orientation="L")  # ten columns of figures at 10 pt
     heading, _, window = pack.monthly.title.partition(", ")
     pdf.heading(heading)
     pdf.para(window[:1].upper() + window[1:] + ".", muted=True)
     count = len(pack.monthly.columns)
-    first = 24 if pack.monthly.columns[0].key == "slice" else 17  # 'Apr-Jun 2019' on one line, or 'Jun 2019'
-    pdf.table(pack.monthly, (first, *[(pdf.epw - first) / (count - 1)] * (count - 1)), size=7.2, padding=(1.2, 0.8))
+    first = 32 if pack.monthly.columns[0].key == "slice" else 26  # 'Apr-Jun 2019' on one line, or 'Jun 2019'
+    pdf.table(pack.monthly, (first, *[(pdf.epw - first) / (count - 1)] * (count - 1)), padding=(1.2, 0.8))
 
 
 def _quality(pdf: PackPDF, pack: Pack) -> None:
-    pdf.add_page()
+    pdf.add_page(orientation="P")
     pdf.heading("Data quality")
-    pdf.bullets(pack.quality_notes, size=9.5)
+    pdf.bullets(pack.quality_notes, size=BODY_PT)
     pdf.ln(2)
-    pdf.table(pack.returns, (28, 28, 32, 32, 24, 30), size=8.5)
+    pdf.table(pack.returns, (28, 28, 32, 32, 24, 30))
 
 
 def _definitions(pdf: PackPDF, pack: Pack) -> None:
     pdf.add_page()
     pdf.heading("Appendix: definitions")
-    pdf.table(pack.definitions, (40, 20, 92, 22), size=7.5)
+    pdf.table(pack.definitions, (40, 22, 88, 24))
 
 
 def render(pack: Pack) -> bytes:

@@ -19,6 +19,8 @@ from metrics.pack.model import Pack, Table
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT = "DejaVu"
+BODY_PT = 10  # the smallest type anywhere in the pack (issue 17 #6: body text was 7.2-9.5 pt)
+LANGUAGE = "en-GB"
 HEADINGS = FontFace(emphasis="BOLD", fill_color=(225, 225, 225))
 INK = (27, 27, 27)
 MUTED = (90, 90, 90)
@@ -47,6 +49,7 @@ class PackPDF(FPDF):
             self.family_name = FONT
         else:
             self.family_name = "helvetica"
+        self.set_lang(LANGUAGE)  # a screen reader's voice; with the images' alt text, a tagged structure tree
         self.set_title(f"Scrutiny pack: {pack.service}, {pack.period.label}")
         self.set_author("Connect Gwent MSHT advocate performance dashboard")
         self.set_subject(pack.marking)
@@ -64,24 +67,24 @@ class PackPDF(FPDF):
 
     def header(self):
         self.set_y(8)
-        self.font(9, bold=True)
+        self.font(BODY_PT, bold=True)
         self.cell(0, 5, self.text_of(self.pack.marking), align="C", new_x="LMARGIN", new_y="NEXT")
-        self.font(7.5)
+        self.font(BODY_PT)
         self.set_text_color(*MUTED)
-        self.cell(0, 4, self.text_of(f"{self.pack.service} · {self.pack.period.label}"), align="C")
+        self.cell(0, 5, self.text_of(f"{self.pack.service} · {self.pack.period.label}"), align="C")
         self.set_text_color(*INK)
         self.set_y(self.t_margin)
 
     def footer(self):
         self.set_y(-14)
-        self.font(7.5)
+        self.font(BODY_PT)
         self.set_text_color(*MUTED)
         as_at = f"Figures as at {self.pack.as_at:%d %B %Y}" if self.pack.as_at else "No returns loaded"
         self.cell(60, 5, self.text_of(as_at))
-        self.font(9, bold=True)
+        self.font(BODY_PT, bold=True)
         self.set_text_color(*INK)
         self.cell(self.epw - 120, 5, self.text_of(self.pack.marking), align="C")
-        self.font(7.5)
+        self.font(BODY_PT)
         self.set_text_color(*MUTED)
         self.cell(60, 5, f"Page {self.page_no()} of {{nb}}", align="R")
         self.set_text_color(*INK)
@@ -89,11 +92,13 @@ class PackPDF(FPDF):
     # --- building blocks -------------------------------------------------------------------
 
     def heading(self, text: str, size: float = 15) -> None:
+        """A page's heading, and its bookmark in the outline."""
+        self.start_section(text)
         self.font(size, bold=True)
         self.multi_cell(0, size * 0.5, self.text_of(text), new_x="LMARGIN", new_y="NEXT", align="L")
         self.ln(2)
 
-    def para(self, text: str, size: float = 9.5, bold: bool = False, muted: bool = False) -> None:
+    def para(self, text: str, size: float = BODY_PT, bold: bool = False, muted: bool = False) -> None:
         self.font(size, bold)
         if muted:
             self.set_text_color(*MUTED)
@@ -101,7 +106,7 @@ class PackPDF(FPDF):
         self.set_text_color(*INK)
         self.ln(1.5)
 
-    def bullets(self, items: list[str], size: float = 9.5) -> None:
+    def bullets(self, items: list[str], size: float = BODY_PT) -> None:
         self.font(size)
         for item in items:
             self.cell(5, size * 0.5, "•" if self.unicode else "-")
@@ -109,7 +114,7 @@ class PackPDF(FPDF):
             self.ln(1)
 
     def table(
-        self, table: Table, widths: tuple[float, ...], size: float = 8.5, grades: str | None = None,
+        self, table: Table, widths: tuple[float, ...], size: float = BODY_PT, grades: str | None = None,
         padding: tuple[float, float] = (1.2, 1.5),
     ) -> None:
         """A Table with numbers right-aligned; the `grades` column as a word on its colour."""
@@ -147,7 +152,7 @@ class PackPDF(FPDF):
                         line.cell(self.text_of(formatting.text(table.format(column, row), value)))
         if table.note:
             self.ln(1.5)
-            self.para(table.note, size=7.5, muted=True)
+            self.para(table.note, muted=True)
         self.ln(3)
 
     def chart(self, chart, caption: str = "", max_height: float = 105) -> None:
@@ -158,10 +163,20 @@ class PackPDF(FPDF):
         height = width * height_px / width_px
         if self.will_page_break(height + 8):
             self.add_page()
-        self.image(io.BytesIO(png), x=self.l_margin + (self.epw - width) / 2, w=width)
+        self.image(io.BytesIO(png), x=self.l_margin + (self.epw - width) / 2, w=width, alt_text=alt_text(chart))
         if caption:
-            self.para(caption, size=7.5, muted=True)
+            self.para(caption, muted=True)
         self.ln(4)
+
+
+def alt_text(chart) -> str:
+    """A chart's text alternative: the description metrics.charts gives it, else its title."""
+    description = getattr(chart, "description", None)
+    if isinstance(description, str) and description:
+        return description
+    title = getattr(chart, "title", None)
+    text = getattr(title, "text", title)
+    return f"Chart: {text}" if isinstance(text, str) and text else "Chart"
 
 
 def chart_png(chart) -> bytes:

@@ -85,7 +85,8 @@ def spend_by_line_table(con, period: Period, service: str, audience: str) -> Tab
     note = (
         "Budget of the lines whose grant overlaps the period. Expected is each line's budget times the share of "
         "its grant's days in the period; variance is actual minus expected (positive is overspend); the forecast "
-        "outturn scales spend from the grant's start to the period's end up to the grant's full length."
+        "outturn scales spend from the grant's start to the period's end (or to the as-at date, where that is "
+        "earlier) up to the grant's full length."
     )
     return Table("Spend", "Spend against budget", columns, rows, note)
 

@@ -1,0 +1,21 @@
+// Keeps or clears the dashboard's session cookie, as the server asks (ui/session_cookie.py).
+// A file, not an inline script, so that the deployment's Content-Security-Policy (script-src 'self') allows it.
+// The frame is on the app's own origin, so a cookie set here with Path=/ is sent with the app's next connection.
+(function () {
+  function send(type, data) {
+    window.parent.postMessage(Object.assign({ isStreamlitMessage: true, type: type }, data), "*");
+  }
+  var TOKEN = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+  window.addEventListener("message", function (event) {
+    if (event.source !== window.parent || !event.data || event.data.type !== "streamlit:render") return;
+    var args = event.data.args || {};
+    if (!/^[a-z_]+$/.test(args.name || "")) return;
+    var secure = window.location.protocol === "https:" ? "; Secure" : "";
+    var keep = TOKEN.test(args.token || "") && args.max_age > 0;
+    document.cookie = args.name + "=" + (keep ? args.token : "") + "; Max-Age=" + (keep ? Math.floor(args.max_age) : 0)
+      + "; Path=/; SameSite=Strict" + secure;
+    send("streamlit:setComponentValue", { value: keep ? "kept" : "cleared", dataType: "json" });
+  });
+  send("streamlit:componentReady", { apiVersion: 1 });
+  send("streamlit:setFrameHeight", { height: 0 });
+})();
