@@ -4,12 +4,13 @@ In Chromium, a partnership account signs in to a real database holding the sampl
 Summary, Trends and Demand and value for every period it is offered, every expander open. Every number
 the pages' text shows (cards, readings, notes, tables, the charts' mark labels) must be a value of the
 publication as the app writes it; only labels (periods, dates), targets, the cost-benefit ratio and
-the method's own words carry other numbers, and those are taken out first, by pattern. The tables
-st.dataframe draws on a canvas are read from the same pages run in AppTest.
+the method's own words carry other numbers, and those are taken out first, by pattern. Every table
+(HTML, and those st.dataframe draws on a canvas) is read again from the same pages run in AppTest.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -132,7 +133,7 @@ def test_every_number_a_partnership_user_sees_is_a_published_figure(server, page
 
 
 
-def test_every_number_in_the_partnership_s_data_tables_is_a_published_figure(sample_db, tmp_path, monkeypatch):
+def test_every_number_in_the_partnership_s_tables_is_a_published_figure(sample_db, tmp_path, monkeypatch):
     monkeypatch.setenv("DASHBOARD_DB", str(tmp_path / "none.duckdb"))  # the demo, on a copy of the sample
     monkeypatch.setattr("metrics.store.connection.SAMPLE_DB", sample_db)
     con = setup.open_database(sample_db)
@@ -148,6 +149,8 @@ def test_every_number_in_the_partnership_s_data_tables_is_a_published_figure(sam
             at.switch_page(PAGE_FILES[title]).run()
             assert not at.exception, (label, title)
             cells = [str(v) for frame in at.dataframe for v in frame.value.to_numpy().ravel()]
+            cells += [html.unescape(cell) for m in at.markdown if "<table" in m.value  # the HTML tables' cells
+                      for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", m.value)]
             found = [n.lstrip("+-") for n in NUMBER.findall(" ".join(re.sub("|".join(NOT_FIGURES), " ", c)
                                                                        for c in cells))]
             seen += len(found)

@@ -101,7 +101,8 @@ def test_the_lying_workbook_from_an_anonymous_demo_visitor_leaves_the_server_ans
 
 
 def _grid_text(page, wanted: str = "", seconds: float = 30) -> str:
-    """The text of Streamlit's data grids (drawn on a canvas; its cells are in an accessible table).
+    """The text of the page's tables: HTML tables, and Streamlit's data grids (drawn on a canvas; its cells
+    are in an accessible table).
 
     A grid fills its table only once drawn, so each grid is scrolled into view, until `wanted` shows."""
     deadline = time.monotonic() + seconds
@@ -110,6 +111,7 @@ def _grid_text(page, wanted: str = "", seconds: float = 30) -> str:
         for index in range(grids.count()):
             grids.nth(index).scroll_into_view_if_needed()
         text = " ".join(page.locator('[data-testid="stDataFrame"] [role="gridcell"]').all_inner_texts())
+        text += " " + " ".join(page.locator('[data-testid="stMain"] table').all_inner_texts())  # HTML tables
         if wanted in text or time.monotonic() > deadline:
             return text
         page.wait_for_timeout(500)

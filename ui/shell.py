@@ -26,7 +26,10 @@ from ui.navigation import PAGE_FILES
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_TITLE = "MSHT advocate performance"
-APP_ICON = ":material/monitoring:"  # a Material icon: an emoji is an empty box without an emoji font
+# Streamlit's own favicon, served by the app: a Material icon as the page icon is fetched from
+# fonts.gstatic.com, which the deployment's CSP (img-src 'self') refuses, and an emoji is an empty box
+# without an emoji font.
+APP_ICON = None
 _routing = threading.local()
 _log = logging.getLogger(__name__)
 
