@@ -16,7 +16,7 @@ from metrics.store.logs import resolve_service
 
 def main(runs: int = 3) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        con = setup.build_sample_database(Path(folder) / "sample.duckdb")
+        con = setup.open_database(setup.build_sample_database(Path(folder) / "sample.duckdb"))
         try:
             service = resolve_service(con, None)
             for _ in range(runs):
