@@ -93,7 +93,8 @@ def read_sheets(content: bytes, file: str) -> tuple[dict[str, pa.Table], list[Pr
                 problems.append(Problem.whole(file, sheet.name, "is more than one file: "
                                               + ", ".join(repr(m.filename) for m in members)))
             elif not members:
-                problems.append(Problem.whole(file, sheet.name, f"sheet is missing: add {sheet.name}.csv"))
+                if not sheet.optional:
+                        problems.append(Problem.whole(file, sheet.name, f"sheet is missing: add {sheet.name}.csv"))
             elif members[0].file_size > MAX_CSV_BYTES:
                 problems.append(Problem.whole(file, sheet.name, f"is over {MAX_CSV_BYTES // 2**20} MB of text: is "
                                               "this the right file?"))
