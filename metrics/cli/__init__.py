@@ -81,7 +81,6 @@ def _dispatch(args, con) -> int:
         return 0
     if args.command == "ingest":
         from metrics.returns import isolated
-
         from metrics.returns.ingest import VoicesToCheck
 
         try:
