@@ -19,6 +19,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from metrics.contract import ACTIVITY_MEASURES, CASES, COMMENTARY, OUTCOME_AREAS, SPEND, VOICES  # noqa: E402
 from metrics.periods import month_end, months_between  # noqa: E402
+from sample_data import narrative  # noqa: E402
 
 SERVICE = "Connect Gwent MSHT Advocate"
 GRANT = "Pilot 2018-19"
@@ -308,7 +309,7 @@ def returns(
     prefix: str = "CG",
     per_month: tuple[int, int] = (5, 15),
 ) -> dict[str, dict]:
-    """Every month's return as plain Python data: {month: {about, cases, activity, spend}}."""
+    """Every month's return as plain Python data: {month: {about, cases, activity, spend, commentary[, voices]}}."""
     rng = random.Random(seed)
     cases = make_cases(rng, first, last, prefix, per_month)
     out = {}
@@ -327,6 +328,10 @@ def returns(
             "activity": make_activity(rng, index),
             "spend": make_spend(rng, month),
         }
+        # The commentary and voices are written, not drawn: no random number is used, so no figure moved.
+        out[month]["commentary"] = narrative.commentary(month, out[month])
+        if said := narrative.voices(month, out[month]):
+            out[month]["voices"] = said
     return out
 
 
