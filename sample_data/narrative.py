@@ -71,18 +71,26 @@ MEASURES = {
 
 VOICES_TOPIC = {
     "2018-10": "Victims told us what helped: being believed, and having one person to call.",
-    "2019-04": "Feedback this quarter centred on housing and on contact with the Home Office.",
+    "2019-04": "Feedback this quarter centred on feeling safe at home and on contact with the Home Office.",
 }
 
-# Voices: (month, theme, text, consent, case index in the month's return or None). The April one names
-# "the Job Centre", which the identity check lists as possibly a name: the manager read it and confirmed it.
+# Voices: (month, theme, text, consent, case index in the month's return or None). June's first names
+# "the Job Centre", which the identity check lists as possibly a name: the manager read it and confirmed it
+# (the last month is the one the browser test uploads, ticking that confirm).
 VOICES = (
     ("2018-10", "Being believed", "For the first time someone believed me and did not judge me.", "Yes", None),
     ("2019-01", "Having one person", "I always knew who to call, even at night.", "Yes", 0),
     ("2019-02", "Housing", "Please do not share what I said about the house.", "No", None),
-    ("2019-04", "Work and money", "The Job Centre finally listened when my advocate came with me.", "Yes", 1),
-    ("2019-06", "Feeling safe", "I sleep now. I am not afraid when someone knocks.", "Yes", None),
+    ("2019-04", "Feeling safe", "I sleep now. I am not afraid when someone knocks.", "Yes", None),
+    ("2019-06", "Work and money", "The Job Centre finally listened when my advocate came with me.", "Yes", 1),
 )
+
+
+# How a referral source reads in a sentence ("3 came from the police").
+SOURCES = {"Police": "the police", "Self-referral": "self-referral", "Local authority": "local authorities",
+           "Health": "health services", "Voluntary sector": "the voluntary sector",
+           "Salvation Army": "the Salvation Army", "Home Office": "the Home Office",
+           "Third-party report": "third-party reports", "Other": "other sources"}
 
 
 def _plural(n: int) -> str:
@@ -95,7 +103,7 @@ def _referrals(month: str, data: dict) -> str:
     if not new:
         return "No new referrals this month."
     source, count = Counter(row["referral_source"] for row in new).most_common(1)[0]
-    return (f"{len(new)} new referral{_plural(len(new))} this month; {count} came from {source.lower()}, as many "
+    return (f"{len(new)} new referral{_plural(len(new))} this month; {count} came from {SOURCES[source]}, as many "
             "as from any other source.")
 
 
