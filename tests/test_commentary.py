@@ -131,3 +131,22 @@ def test_the_partnership_is_refused_both(con):
     for ask in (answers.commentary, answers.voices):
         with pytest.raises(PermissionError):
             ask(con, Period("2019-03", "2019-03"), audience="partnership")
+
+
+def test_the_command_line_loads_voices_to_check_only_with_voices_checked(empty_db, tmp_path, capsys):
+    from metrics.cli import run
+
+    path = tmp_path / "march.xlsx"
+    path.write_bytes(workbooks.xlsx(with_sheets(voices=VOICES)))
+    assert run(["ingest", str(path), "--db", str(empty_db), "--user", "manager"]) == 1
+    printed = capsys.readouterr()
+    assert printed.out == ""
+    assert printed.err == (
+        "Not loaded: the voices below may identify someone. Read them, edit the workbook if they do, and run ingest "
+        "again with --voices-checked once they do not.\n"
+        f"  Check: march.xlsx: Voices row 4, column quote_or_summary: 'Job Centre' looks like a name (two capitalised "
+        "words that are not a known term): check that it identifies no one, or edit the workbook and upload it again\n")
+    assert run(["ingest", str(path), "--db", str(empty_db), "--user", "manager", "--voices-checked"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "Loaded march.xlsx: Connect Gwent MSHT Advocate 2019-03, 3 cases, 2 spend lines (upload 1)",
+        "  Note: march.xlsx: Voices: 1 voice without consent to share is not loaded"]

@@ -112,7 +112,7 @@ def zip_folder(folder: Path, file: str) -> bytes:
     """A folder's CSV files as one zip, the same bytes for the same files (so its SHA-256 names its content)."""
     files = [path for path in sorted(folder.iterdir()) if path.is_file() and sheet_of(path.name)]
     if not files:
-        names = ", ".join(f"{s.name}.csv" for s in RETURN_SHEETS)
+        names = ", ".join(f"{s.name}.csv" for s in RETURN_SHEETS if not s.optional)
         raise Rejected([Problem.whole(file, "", f"is a folder holding no CSV file of the return's sheets ({names})")])
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
