@@ -74,19 +74,24 @@ def test_sign_in_visit_every_page_and_upload(server, page):
     # ticks that the voices identify no one (issue 18).
     page.get_by_text("Check these voices before you confirm").wait_for(timeout=30_000)
     assert confirm.first.is_disabled()
-    shoot(page, "upload-preview")
+    shoot(page, "upload-preview")  # looked at: the voice listed with its row, column and what it looks like
     page.get_by_text("I have checked the voices above: they identify no one").click()
     wait_idle(page)
-    assert confirm.first.is_enabled()
-    confirm.first.click()
+    confirm = page.get_by_role("button", name="Confirm: load 1 return")
+    assert confirm.is_enabled()
+    confirm.click()
+    page.get_by_text("Loaded 2019-06 from 2019-06.xlsx").wait_for(timeout=60_000)
     wait_idle(page)
     shoot(page, "upload-done")
     # The server holds the database, so check through the app: the latest month is now June 2019, with its voice.
     open_page(page, "Summary")
     page.get_by_text("Jun 2019 · figures as at 30 June 2019").first.wait_for(timeout=60_000)
-    page.get_by_text("The Job Centre finally listened when my advocate came with me.").wait_for(timeout=30_000)
+    voice = page.get_by_text("The Job Centre finally listened when my advocate came with me.")
+    voice.wait_for(timeout=30_000)
     wait_idle(page)
     shoot(page, "summary-after-upload")
+    voice.scroll_into_view_if_needed()
+    shoot(page, "summary-commentary-and-voices")
 
 
 @pytest.fixture(autouse=True, scope="module")

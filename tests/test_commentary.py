@@ -144,7 +144,7 @@ def test_the_command_line_loads_voices_to_check_only_with_voices_checked(empty_d
     assert printed.err == (
         "Not loaded: the voices below may identify someone. Read them, edit the workbook if they do, and run ingest "
         "again with --voices-checked once they do not.\n"
-        f"  Check: march.xlsx: Voices row 4, column quote_or_summary: 'Job Centre' looks like a name (two capitalised "
+        "  Check: march.xlsx: Voices row 4, column quote_or_summary: 'Job Centre' looks like a name (two capitalised "
         "words that are not a known term): check that it identifies no one, or edit the workbook and upload it again\n")
     assert run(["ingest", str(path), "--db", str(empty_db), "--user", "manager", "--voices-checked"]) == 0
     assert capsys.readouterr().out.splitlines() == [
