@@ -87,7 +87,7 @@ def return_rows(data: dict) -> dict[str, list[list]]:
         if sheet.kind == "keyvalue":
             values = data["about" if sheet.name == "About" else "activity"]
             rows[sheet.name] = [[sheet.key_header, sheet.value_header], *([k, v] for k, v in values.items())]
-        else:
+        elif sheet.name.lower() in data or not sheet.optional:  # an optional sheet only when the return has it
             records = data[sheet.name.lower()]
             rows[sheet.name] = [sheet.names, *([record.get(n) for n in sheet.names] for record in records)]
     return rows

@@ -129,7 +129,9 @@ def libreoffice_csv_sheets(files: list[Path], folder: Path, charset: str = "utf-
         target = folder / Path(file).stem
         target.mkdir(exist_ok=True)
         for sheet in RETURN_SHEETS:
-            shutil.move(exported / f"{Path(file).stem}-{sheet.name}.csv", target / f"{sheet.name}.csv")
+            exported_sheet = exported / f"{Path(file).stem}-{sheet.name}.csv"
+            if exported_sheet.exists() or not sheet.optional:  # an optional sheet only where the return has it
+                shutil.move(exported_sheet, target / f"{sheet.name}.csv")
         folders.append(target)
     return folders
 
@@ -208,6 +210,8 @@ def read_return(path: Path) -> dict[str, object]:
     try:
         found: dict[str, object] = {}
         for sheet in RETURN_SHEETS:
+            if sheet.optional and sheet.name not in workbook.sheetnames:
+                continue
             rows = list(enumerate(workbook[sheet.name].iter_rows(values_only=True), start=1))
             filled = [(number, row) for number, row in rows[1:] if any(v not in (None, "") for v in row)]
             if sheet.kind == "keyvalue":
@@ -234,6 +238,8 @@ def placed_values(original: Path, template: Path) -> list[tuple[str, str, object
     values, layout = read_return(original), read_return(template)
     placed = []
     for sheet in RETURN_SHEETS:
+        if sheet.name not in values or sheet.name not in layout:  # an optional sheet the return leaves out
+            continue
         if sheet.kind == "keyvalue":
             places = {header_key(field): place for field, place in layout[sheet.name].items()}
             for field, (_, value) in values[sheet.name].items():

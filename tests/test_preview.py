@@ -99,7 +99,8 @@ def test_a_new_month_shows_new_and_updated_cases_and_closures(con):
     [file] = result["files"]
     assert file == {"file": "2019-04.xlsx", "service": SERVICE, "reporting_month": "2019-04",
                     "submitted_on": D(2019, 5, 8), "prepared_by": "Test", "cases_rows": 3, "spend_lines": 2,
-                    "spend_total": 2080.0, "replaces": None, "same_file": False}
+                    "spend_total": 2080.0, "replaces": None, "same_file": False, "commentary_rows": 0,
+                    "voices_rows": 0}
     assert result["spend"].to_dict("records") == [
         {"file": "2019-04.xlsx", "reporting_month": "2019-04", "row": 2, "budget_line": "Salary",
          "detail": "Advocate salary", "amount_gbp": 2100.0, "grant": None},
