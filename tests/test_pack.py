@@ -150,7 +150,7 @@ def test_the_pdf_is_tagged_with_its_language_bookmarks_and_chart_alt_text(year):
     assert _outline_titles(reader.outline) == [
         "Performance scrutiny pack", "Summary: Jun 2018 to Jun 2019", "Figures for the period",
         "Referral growth against the reference areas", "Spend against budget", "Trends", "Month by month",
-        "Data quality", "Appendix: definitions"]
+        "Actions", "Data quality", "Appendix: definitions"]
     alts = _figures_alt(root["/StructTreeRoot"])
     assert len(alts) == 6 and all(len(a) > 40 for a in alts), alts
     assert alts[0] == ("Line chart of total spend to date against the expected profile, Jun 2018 to Jun 2019. By "

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from metrics.cli.accounts import init_command, plain_table, users_command
+from metrics.cli.meetings import actions_command, meeting_command
 from metrics.cli.parser import build_parser, user_of
 from metrics.contract import Rejected
 
@@ -180,6 +181,10 @@ def _dispatch(args, con) -> int:
         return 0
     if args.command == "users":
         return users_command(args, con)
+    if args.command == "actions":
+        return actions_command(args, con)
+    if args.command == "meeting":
+        return meeting_command(args, con)
     if args.command == "backup":
         from metrics.store import backup
 
