@@ -4,7 +4,7 @@ import streamlit as st
 
 from metrics.answers import growth, summary
 from metrics.safe_text import markdown as md
-from ui import components, present, shell, state
+from ui import action_log, components, present, shell, state
 
 if shell.page("Summary"):
     period, service, audience = state.period(), state.service(), state.audience()
@@ -14,6 +14,9 @@ if shell.page("Summary"):
         present.present(summary, growth, components.where_line())
     else:
         present.downloads(period, service, audience)
+        if audience == "internal":
+            present.meeting_record(period, service)
+            action_log.overdue_line()
         components.publication_download(service)
         components.cards(summary["cards"])
         st.header("Spend against budget")

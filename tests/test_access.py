@@ -20,6 +20,7 @@ EVERY_PAGE = (
     "Trends",
     "Demand and value",
     "Data quality",
+    "Actions",
     "Upload returns",
     "Settings",
 )
@@ -61,6 +62,7 @@ def test_the_role_table_is_exactly_as_agreed():
             "Trends",
             "Demand and value",
             "Data quality",
+            "Actions",
         ),
         "partnership": ("Summary", "Trends", "Demand and value"),
     }

@@ -185,7 +185,8 @@ def test_pdf_has_the_data_quality_notes_and_every_definition(year):
 
 def test_workbook_has_real_numbers_formats_and_frozen_headers(year):
     book = load_workbook(io.BytesIO(year["xlsx"]))
-    assert book.sheetnames == ["About", "Summary", "Figures", "Growth", "Spend", "Monthly", "Returns", "Definitions"]
+    assert book.sheetnames == ["About", "Summary", "Figures", "Growth", "Spend", "Monthly", "Actions before",
+                               "Actions raised", "Returns", "Definitions"]
     for ws in book:
         assert ws.freeze_panes in ("A2", "B2"), ws.title
         assert ws.oddHeader.center.text == "OFFICIAL-SENSITIVE"
@@ -336,8 +337,9 @@ def test_a_period_with_no_data_says_so(sample_db_file):
         con.close()
     pages = _pdf_pages(pdf)
     firsts = [p.splitlines()[2] for p in pages[1:]]
-    assert firsts[:3] == ["No data for this period", "Data quality", "Appendix: definitions"]
-    assert set(firsts[3:]) == {"Measure Unit Definition Target"}  # the definitions go on, at 10 pt
+    # The actions still open carry on into a pack with no figures.
+    assert firsts[:4] == ["No data for this period", "Actions", "Data quality", "Appendix: definitions"]
+    assert set(firsts[4:]) == {"Measure Unit Definition Target"}  # the definitions go on, at 10 pt
     assert "No monthly return is loaded for Jan 2020 to Mar 2020, so this pack has no figures to report." in \
         " ".join(pages[1].splitlines())
     assert ("• Missing months: no return is loaded for Jan 2020, Feb 2020 and Mar 2020; the figures leave those "

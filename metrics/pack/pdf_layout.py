@@ -55,7 +55,7 @@ class PackPDF(FPDF):
         self.set_author("Connect Gwent MSHT advocate performance dashboard")
         self.set_subject(pack.marking)
         # The day it was prepared, not the moment: the same figures give the same bytes (a meeting's pack rebuilt).
-        self.set_creation_date(dt.datetime.combine(pack.generated_on, dt.time(), tzinfo=dt.timezone.utc))
+        self.set_creation_date(dt.datetime.combine(pack.generated_on, dt.time(), tzinfo=dt.UTC))
         self.set_text_color(*INK)
 
     def text_of(self, text: str) -> str:
