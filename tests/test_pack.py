@@ -346,7 +346,8 @@ def test_a_period_with_no_data_says_so(sample_db_file):
             "months out.") in " ".join(_page(pages, "Data quality"))
     about = {row[0]: row[1] for row in _values(xlsx)["About"][1:]}
     assert about["Data"] == "No monthly return is loaded for Jan 2020 to Mar 2020: there are no figures to report."
-    assert load_workbook(io.BytesIO(xlsx)).sheetnames == ["About", "Returns", "Definitions"]
+    assert load_workbook(io.BytesIO(xlsx)).sheetnames == ["About", "Actions before", "Actions raised",
+                                                           "Returns", "Definitions"]
 
 
 def test_an_empty_database_gives_a_pack_that_says_so(empty_db):

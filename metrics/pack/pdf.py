@@ -155,8 +155,8 @@ def _actions(pdf: PackPDF, pack: Pack) -> None:
         return
     pdf.add_page(orientation="L")  # eight columns, the latest update the widest
     pdf.heading("Actions")
-    for table, widths in ((pack.actions_previous, (10, 55, 34, 26, 32, 24, 22, 58)),
-                          (pack.actions_this, (10, 70, 40, 32, 25, 24, 60))):
+    for table, widths in ((pack.actions_previous, (10, 52, 30, 26, 32, 26, 26, 59)),
+                          (pack.actions_this, (10, 68, 38, 32, 26, 26, 61))):
         pdf.para(table.title, size=11, bold=True)
         if table.rows:
             pdf.table(table, widths)

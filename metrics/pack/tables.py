@@ -173,7 +173,7 @@ def definitions_table(con) -> Table:
 
 def _action_row(r: dict) -> dict:
     latest = f"{r['latest_update_date']:%d %b %Y}: {r['latest_update']}" if r["latest_update"] else "No update yet"
-    status = r["status"].capitalize() + (" (overdue)" if r["overdue"] else "")
+    status = "Overdue" if r["overdue"] else r["status"].capitalize()
     return {"number": r["action_id"], "title": r["title"], "about": r["about_label"], "raised": r["raised_period"],
             "owner": r["owner"], "due": r["due_date"], "status": status, "latest": latest}
 
@@ -186,7 +186,8 @@ def actions_tables(con, period: Period, as_of=None) -> tuple[Table, Table]:
                Column("status", "Status"), Column("latest", "Latest update")]
     previous = Table("Actions before", "Actions from previous meetings", columns, [_action_row(r) for r in earlier],
                      f"Actions raised on periods before {period.label} that are still open, or were done or dropped "
-                     f"on or after {period.start:%d %B %Y}. Overdue: open past its due date at the period's end.")
+                     f"on or after {period.start:%-d %B %Y}. Overdue: still open after its due date, at the period's "
+                     "end.")
     now = Table("Actions raised", "Actions raised at this meeting", [c for c in columns if c.key != "raised"],
                 [_action_row(r) for r in this], f"Actions raised on a period ending {period.end:%B %Y}.")
     return previous, now
