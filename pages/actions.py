@@ -8,9 +8,7 @@ from metrics.admin import actions
 from ui import action_log, shell, state
 
 if shell.page("Actions"):
-    done = st.session_state.pop(action_log.DONE_KEY, None)
-    if done:
-        st.success(done, icon=":material/check_circle:")
+    action_log.last_change()
     if state.database()[1]:
         st.warning("Demo mode: actions raised here change the demo only.", icon=":material/science:")
     which = st.radio("Show", ("open", "all"), format_func={"open": "Open actions", "all": "All actions"}.get,

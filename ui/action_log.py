@@ -36,13 +36,43 @@ def log_table(rows: list[dict], which: str) -> None:
     components.table(_frame(rows), caption="Actions by due date", numeric=("No.",))
 
 
-def _saved(message: str) -> None:
-    st.session_state[DONE_KEY] = message
-    st.rerun()
+def _outcome(kind: str, message: str) -> None:
+    # Kept with the data version it left: shown until the data changes again. A message popped on the next run
+    # was sometimes gone before anyone read it (a signed-in browser can bring another run straight after).
+    st.session_state[DONE_KEY] = (kind, message, state.data_version())
 
 
-def _problems(exc: actions.ActionProblem) -> None:
-    st.error("**Nothing was saved.** " + " ".join(f"{p}." for p in exc.problems))
+def last_change() -> None:
+    """What this user's last change did (or why it was refused), while the data is still as it left it."""
+    kind, message, made = st.session_state.get(DONE_KEY) or (None, None, None)
+    if message and made == state.data_version():
+        if kind == "done":
+            st.success(message, icon=":material/check_circle:")
+        else:
+            st.error(message)
+
+
+def _save(change) -> None:
+    """Run a change of the log when its form is submitted: a callback, so it runs before the page is drawn and
+    the page shows the log as changed."""
+    try:
+        with state.writing():
+            _outcome("done", change(state.con(), st.session_state))
+    except actions.ActionProblem as exc:
+        _outcome("error", "**Nothing was saved.** " + " ".join(f"{p}." for p in exc.problems))
+
+
+def _raise(con, form, period: Period) -> str:
+    number = actions.raise_action(con, title=form["raise_title"], about=form["raise_about"], period=period,
+                                  owner=form["raise_owner"], due_date=form["raise_due"], who=state.user_name())
+    return f"Raised action {number}."
+
+
+def _update(con, form) -> str:
+    number, status = form["update_which"], form["update_status"]
+    actions.add_update(con, number, form["update_text"], state.user_name(),
+                       status=None if status == NO_CHANGE else status, update_date=form["update_date"])
+    return f"Saved the update of action {number}" + ("" if status == NO_CHANGE else f": now {status}") + "."
 
 
 def raise_form(period: Period) -> None:
@@ -50,21 +80,12 @@ def raise_form(period: Period) -> None:
     choices = actions.about_choices()
     with st.form("raise_action", clear_on_submit=True):
         st.markdown(f"Raised on **{period.label}** (the period chosen in the sidebar).")
-        title = st.text_input("Action", max_chars=actions.TITLE_MAX, key="raise_title")
-        about = st.selectbox("About", list(choices), format_func=choices.get, key="raise_about")
-        owner = st.text_input("Owner", max_chars=actions.OWNER_MAX, key="raise_owner")
-        due = st.date_input("Due by", value=dt.date.today() + dt.timedelta(days=28), format="DD/MM/YYYY",
-                            key="raise_due")
-        submitted = st.form_submit_button("Raise the action", type="primary", key="raise_submit")
-    if submitted:
-        try:
-            with state.writing():
-                number = actions.raise_action(state.con(), title=title, about=about, period=period, owner=owner,
-                                              due_date=due, who=state.user_name())
-        except actions.ActionProblem as exc:
-            _problems(exc)
-        else:
-            _saved(f"Raised action {number}.")
+        st.text_input("Action", max_chars=actions.TITLE_MAX, key="raise_title")
+        st.selectbox("About", list(choices), format_func=choices.get, key="raise_about")
+        st.text_input("Owner", max_chars=actions.OWNER_MAX, key="raise_owner")
+        st.date_input("Due by", value=dt.date.today() + dt.timedelta(days=28), format="DD/MM/YYYY", key="raise_due")
+        st.form_submit_button("Raise the action", type="primary", key="raise_submit", on_click=_save,
+                              args=(lambda con, form: _raise(con, form, period),))
 
 
 def update_form(rows: list[dict]) -> None:
@@ -73,21 +94,13 @@ def update_form(rows: list[dict]) -> None:
         return
     labels = {r["action_id"]: f"{r['action_id']}. {r['title']} ({r['status']})" for r in rows}
     with st.form("update_action", clear_on_submit=True):
-        number = st.selectbox("Action", list(labels), format_func=labels.get, key="update_which")
-        text = st.text_area("Update", max_chars=actions.TEXT_MAX, key="update_text",
-                            help="What was done. May be left empty when only the status changes.")
-        status = st.selectbox("Status", (NO_CHANGE, *actions.STATUSES), key="update_status")
-        day = st.date_input("Date of the update", value=dt.date.today(), format="DD/MM/YYYY", key="update_date")
-        submitted = st.form_submit_button("Save the update", type="primary", key="update_submit")
-    if submitted:
-        try:
-            with state.writing():
-                actions.add_update(state.con(), number, text, state.user_name(),
-                                   status=None if status == NO_CHANGE else status, update_date=day)
-        except actions.ActionProblem as exc:
-            _problems(exc)
-        else:
-            _saved(f"Saved the update of action {number}" + ("" if status == NO_CHANGE else f": now {status}") + ".")
+        st.selectbox("Action", list(labels), format_func=labels.get, key="update_which")
+        st.text_area("Update", max_chars=actions.TEXT_MAX, key="update_text",
+                     help="What was done. May be left empty when only the status changes.")
+        st.selectbox("Status", (NO_CHANGE, *actions.STATUSES), key="update_status")
+        st.date_input("Date of the update", value=dt.date.today(), format="DD/MM/YYYY", key="update_date")
+        st.form_submit_button("Save the update", type="primary", key="update_submit", on_click=_save,
+                              args=(_update,))
 
 
 def overdue_line() -> None:
