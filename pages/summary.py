@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from metrics.answers import growth, summary
+from metrics.answers import commentary, growth, summary
 from metrics.safe_text import markdown as md
 from ui import action_log, components, present, shell, state
+from ui import commentary as commentary_ui
 
 if shell.page("Summary"):
     period, service, audience = state.period(), state.service(), state.audience()
@@ -13,14 +14,20 @@ if shell.page("Summary"):
         growth = state.ask(growth.growth_comparison, period.previous(), period, service, audience)
         present.present(summary, growth, components.where_line())
     else:
+        internal = audience == "internal"  # the commentary and the voices are never the partnership's
+        said = state.ask(commentary.by_topic, period, service) if internal else {}
+        beside = commentary_ui.beside_measures(said)
         present.downloads(period, service, audience)
         if audience == "internal":
             present.meeting_record(period, service)
             action_log.overdue_line()
         components.publication_download(service)
-        components.cards(summary["cards"])
+        components.cards(summary["cards"], beside=beside)
         st.header("Spend against budget")
-        components.cards(summary["spend"], per_row=3)
+        components.cards(summary["spend"], per_row=3, beside=beside)
         st.header("Key messages")
         for message in summary["messages"]:
             st.markdown(f"- {md(message)}")
+        if internal:
+            commentary_ui.section(said, commentary.SUMMARY_TOPICS)
+            commentary_ui.voices(state.ask(commentary.voices, period, service), said.get("Victims' voices", []))

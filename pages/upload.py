@@ -20,8 +20,8 @@ if shell.page("Upload returns", needs_period=False):
     st.download_button("Download the blank template (.xlsx)", data=state.audited("the blank template", build_template),
                        file_name="monthly-return.xlsx", mime=XLSX, on_click="ignore", icon=":material/download:")
 
-    st.caption("The template has the four sheets (About, Cases, Activity, Spend), their headers, a drop-down list "
-               "for every coded column and a Notes sheet explaining each one.")
+    st.caption("The template has the four sheets (About, Cases, Activity, Spend), the optional Commentary and Voices, "
+               "their headers, a drop-down list for every short list of codes and a Notes sheet explaining each one.")
     months = state.ask(prefill.prefill_month, state.service()) if state.service() else None
     if months:
         latest, following = months
@@ -53,9 +53,14 @@ if shell.page("Upload returns", needs_period=False):
                 # A date that may be the wrong way round loads only once the manager says it is right.
                 dates_checked = not any(c.to_confirm for c in checked) or st.checkbox(
                     "I have checked the dates above: they are right", key="dates-" + uploads.confirm_key(checked))
+                # So does a voice that may identify someone (metrics.returns.identifying).
+                voices_checked = not any(c.identifying for c in checked) or st.checkbox(
+                    "I have checked the voices above: they identify no one",
+                    key="voices-" + uploads.confirm_key(checked))
                 if st.button(f"Confirm: load {len(checked)} return{'s' * (len(checked) != 1)}", type="primary",
-                             key=uploads.confirm_key(checked), icon=":material/upload:", disabled=not dates_checked):
-                    uploads.load(checked)
+                             key=uploads.confirm_key(checked), icon=":material/upload:",
+                             disabled=not (dates_checked and voices_checked)):
+                    uploads.load(checked, voices_checked=voices_checked)
 
     st.header("Upload log")
     uploads.upload_log(state.ask(logs.upload_log))

@@ -17,8 +17,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from metrics.contract import ACTIVITY_MEASURES, CASES, OUTCOME_AREAS, SPEND  # noqa: E402
+from metrics.contract import ACTIVITY_MEASURES, CASES, COMMENTARY, OUTCOME_AREAS, SPEND, VOICES  # noqa: E402
 from metrics.periods import month_end, months_between  # noqa: E402
+from sample_data import narrative  # noqa: E402
 
 SERVICE = "Connect Gwent MSHT Advocate"
 GRANT = "Pilot 2018-19"
@@ -308,7 +309,7 @@ def returns(
     prefix: str = "CG",
     per_month: tuple[int, int] = (5, 15),
 ) -> dict[str, dict]:
-    """Every month's return as plain Python data: {month: {about, cases, activity, spend}}."""
+    """Every month's return as plain Python data: {month: {about, cases, activity, spend, commentary[, voices]}}."""
     rng = random.Random(seed)
     cases = make_cases(rng, first, last, prefix, per_month)
     out = {}
@@ -327,6 +328,10 @@ def returns(
             "activity": make_activity(rng, index),
             "spend": make_spend(rng, month),
         }
+        # The commentary and voices are written, not drawn: no random number is used, so no figure moved.
+        out[month]["commentary"] = narrative.commentary(month, out[month])
+        if said := narrative.voices(month, out[month]):
+            out[month]["voices"] = said
     return out
 
 
@@ -334,7 +339,8 @@ def workbook_bytes(data: dict) -> bytes:
     """One return as .xlsx bytes in the template's layout (openpyxl, write-only for speed).
 
     `data` is {about: {field: value}, cases: [row dicts], activity: {measure: count},
-    spend: [row dicts]}; a key missing from a row dict is written blank.
+    spend: [row dicts]} and optionally commentary and voices: [row dicts]; a key missing from a row dict is
+    written blank.
     """
     import io
 
@@ -360,6 +366,12 @@ def workbook_bytes(data: dict) -> bytes:
     ws.append(SPEND.names)
     for row in data["spend"]:
         ws.append([row.get(name) for name in SPEND.names])
+    for sheet, key in ((COMMENTARY, "commentary"), (VOICES, "voices")):  # optional sheets, when given
+        if key in data:
+            ws = wb.create_sheet(sheet.name)
+            ws.append(sheet.names)
+            for row in data[key]:
+                ws.append([row.get(name) for name in sheet.names])
     buffer = io.BytesIO()
     wb.save(buffer)
     return _fixed_zip(buffer.getvalue())

@@ -31,7 +31,9 @@ EXPORT = [
     "nrm_referrals.parquet",
     "raw_activity.parquet",
     "raw_cases.parquet",
+    "raw_commentary.parquet",
     "raw_spend.parquet",
+    "raw_voices.parquet",
     "schema_version.parquet",
     "settings.parquet",
     "uploads.parquet",
@@ -199,7 +201,7 @@ BAD = {
     "table left out": (lambda f: _edit_manifest(f, lambda m: m["tables"].pop("audit_log")),
                        "{source} cannot be restored: backup.json should list the tables schema_version, settings, "
                        "budget, kpi_targets, nrm_referrals, bank_holidays, uploads, raw_cases, raw_activity, "
-                       "raw_spend, audit_log, users"),
+                       "raw_spend, raw_commentary, raw_voices, audit_log, users"),
     "file changed": (lambda f: _damage(f, "raw_spend.parquet"),
                      "{source} cannot be restored: raw_spend.parquet is not the file that was backed up (its SHA-256 "
                      "differs from the manifest's)"),

@@ -3,6 +3,7 @@ formula injection, an empty period, the command and the Summary page's buttons a
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import time
@@ -82,7 +83,7 @@ def small(tmp_path_factory):
         for month, data in generate.returns().items():
             data["cases"] = [c for c in data["cases"] if c["case_ref"] not in ("CG-1905-001", "CG-1905-002",
                                                                               "CG-1905-003")]
-            ingest.ingest_bytes(con, generate.workbook_bytes(data), f"{month}.xlsx", "test")
+            ingest.ingest_bytes(con, generate.workbook_bytes(data), f"{month}.xlsx", "test", voices_checked=True)
         out = {"case_refs": {r[0] for r in con.execute("SELECT DISTINCT case_ref FROM raw_cases").fetchall()}}
         for audience in ("internal", "partnership"):
             out[audience] = pack_contents.contents(con, QUARTER, None, audience)
@@ -148,7 +149,8 @@ def test_the_pdf_is_tagged_with_its_language_bookmarks_and_chart_alt_text(year):
     assert root["/Lang"] == "en-GB"
     assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
     assert _outline_titles(reader.outline) == [
-        "Performance scrutiny pack", "Summary: Jun 2018 to Jun 2019", "Figures for the period",
+        "Performance scrutiny pack", "Summary: Jun 2018 to Jun 2019", "The provider's commentary",
+        "Victims' voices", "Figures for the period",
         "Referral growth against the reference areas", "Spend against budget", "Trends", "Month by month",
         "Actions", "Data quality", "Appendix: definitions"]
     alts = _figures_alt(root["/StructTreeRoot"])
@@ -185,8 +187,8 @@ def test_pdf_has_the_data_quality_notes_and_every_definition(year):
 
 def test_workbook_has_real_numbers_formats_and_frozen_headers(year):
     book = load_workbook(io.BytesIO(year["xlsx"]))
-    assert book.sheetnames == ["About", "Summary", "Figures", "Growth", "Spend", "Monthly", "Actions before",
-                               "Actions raised", "Returns", "Definitions"]
+    assert book.sheetnames == ["About", "Summary", "Commentary", "Voices", "Figures", "Growth", "Spend", "Monthly",
+                               "Actions before", "Actions raised", "Returns", "Definitions"]
     for ws in book:
         assert ws.freeze_panes in ("A2", "B2"), ws.title
         assert ws.oddHeader.center.text == "OFFICIAL-SENSITIVE"
@@ -300,6 +302,39 @@ def test_partnership_charts_plot_no_small_count(small):
     assert [v for v in partnership if 1 <= v <= 4] == [] and 15 in partnership  # Apr-Jun's referrals, as published
 
 
+def test_the_internal_pack_carries_the_providers_commentary_and_the_voices(year):
+    """Issue 18: topic by topic, each topic's months latest first, in the PDF and as sheets."""
+    pages = _pdf_pages(year["pdf"])
+    commentary = " ".join(" ".join(p.splitlines()[2:-1]) for p in pages)  # the lines of every page's body
+    assert commentary.count("The provider's commentary") == 2  # its heading, and in the contents
+    assert ("Victims' voices Shared with the victim's consent, for the PCC's office and Connect Gwent only: never in "
+            "the partnership's pack.") in commentary
+    assert ("Overall Jun 2019: The pilot year closes with every case reviewed. The end-of-grant evaluation will go to "
+            "the PCC's office in July. May 2019: We supported victims") in commentary
+    assert "Outcome: feels safer Jun 2019: Over the pilot year four in five victims" in commentary
+    sheets = _values(year["xlsx"])
+    assert sheets["Commentary"][:3] == [
+        ["Topic", "Month", "Commentary"],
+        ["Overall", dt.datetime(2019, 6, 1), "The pilot year closes with every case reviewed. The end-of-grant "
+                                             "evaluation will go to the PCC's office in July."],
+        ["Overall", dt.datetime(2019, 5, 1), "We supported victims through two court hearings this month, which took "
+                                             "much of the advocate's time."]]
+    assert [row[0] for row in sheets["Commentary"][1:]].count("Risks and issues") == 7
+    assert sheets["Voices"][:2] == [["Month", "Theme", "Voice"], [dt.datetime(2019, 6, 1), "Work and money",
+                                    "The Job Centre finally listened when my advocate came with me."]]
+    assert [row[1] for row in sheets["Voices"][1:]] == ["Work and money", "Feeling safe", "Having one person",
+                                                         "Being believed", None, None]  # consented, latest first
+    assert sheets["Voices"][-1][0].startswith("Shared with the victim's consent")
+
+
+def test_the_partnership_pack_has_no_commentary_and_no_voice(small):
+    text = "\n".join(_pdf_pages(small["partnership_pdf"]))
+    assert "The provider's commentary" not in text and "Job Centre" not in text and "knocks" not in text
+    assert "Job Centre" in "\n".join(_pdf_pages(small["internal_pdf"]))  # the internal one does hold it
+    assert load_workbook(io.BytesIO(small["partnership_xlsx"])).sheetnames == [
+        "About", "Summary", "Figures", "Growth", "Spend", "Monthly", "Returns", "Definitions"]
+
+
 def test_partnership_pack_holds_no_case_reference(small):
     text = "\n".join(_pdf_pages(small["partnership_pdf"]))
     cells = "\n".join(str(v) for rows in _values(small["partnership_xlsx"]).values() for row in rows for v in row)
@@ -311,8 +346,11 @@ def test_injection_payloads_read_back_as_plain_text(sample_db):
     """NRM reference areas named with formula payloads: each reads back as the same text, never a formula."""
     con = setup.open_database(sample_db)
     try:
-        for payload in PAYLOADS:
+        for i, payload in enumerate(PAYLOADS):
             con.execute("INSERT INTO nrm_referrals VALUES (?, DATE '2019-01-01', DATE '2019-12-31', 40)", [payload])
+            # ... and the provider's commentary, free text from the return (issue 18)
+            con.execute("INSERT INTO raw_commentary SELECT upload_id, 100 + ?, 'Overall', ? FROM current_uploads "
+                        "WHERE reporting_month = '2019-06'", [i, payload])
         contents = pack_contents.contents(con, QUARTER)
         contents.charts = []  # the areas' names are in the tables; rendering charts would only take time
         xlsx, pdf = pack_xlsx.render(contents), pack_pdf.render(contents)
@@ -325,6 +363,9 @@ def test_injection_payloads_read_back_as_plain_text(sample_db):
     areas = [row[0] for row in cells["Growth"][1:] if row[0].value in PAYLOADS]
     assert sorted(c.value for c in areas) == sorted(PAYLOADS)  # tab and carriage return kept
     assert all(c.data_type == "s" and c.quotePrefix for c in areas)
+    said = [row[2] for row in cells["Commentary"][1:] if row[2].value in PAYLOADS]
+    assert sorted(c.value for c in said) == sorted(PAYLOADS)
+    assert all(c.data_type == "s" and c.quotePrefix for c in said)
     text = "\n".join(_pdf_pages(pdf))
     assert "=1+1" in text and "+SUM(A1)" in text and "@cmd" in text
 
@@ -449,7 +490,8 @@ def test_presenting_mode_moves_between_sections(summary_page):
     assert at.header[0].value == "Key messages"
     at.toggle(key="presenting").set_value(False).run()
     assert len(at.get("download_button")) == 3
-    assert [h.value for h in at.header] == ["Spend against budget", "Key messages"]  # H2 under the H1 (#5)
+    assert [h.value for h in at.header] == ["Spend against budget", "Key messages", "The provider's commentary",
+                                            "Victims' voices"]  # H2 under the H1 (#5)
 
 
 def test_pdf_falls_back_to_a_core_font_without_dejavu(sample_db_file, tmp_path, monkeypatch):

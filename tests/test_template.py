@@ -43,7 +43,7 @@ def test_the_command_says_where_it_wrote(tmp_path, capsys):
 
 
 def test_sheets_headers_and_frozen_header_row(template):
-    assert template.sheetnames == ["About", "Cases", "Activity", "Spend", "Notes"]
+    assert template.sheetnames == ["About", "Cases", "Activity", "Spend", "Commentary", "Voices", "Notes"]
     # (the cell right of a table's header is empty: the column beside the table holds only row 2,000's marker)
     headers = {ws.title: [c.value for c in ws[1] if c.value is not None] for ws in template}
     assert headers == {
@@ -51,6 +51,8 @@ def test_sheets_headers_and_frozen_header_row(template):
         "Cases": CASES.names,
         "Activity": ["measure", "count", "what it means"],
         "Spend": ["budget_line", "detail", "amount_gbp", "grant"],
+        "Commentary": ["topic", "text"],
+        "Voices": ["theme", "quote_or_summary", "consent_to_share", "case_ref"],
         "Notes": ["sheet", "column or field", "type", "required", "allowed values", "what it means"],
     }
     for ws in template:
@@ -126,6 +128,21 @@ def test_notes_explain_every_column_and_code(template):
     by_name = {row[1]: row for row in rows if row[0] == "Cases"}
     assert by_name["gender"] == ["Cases", "gender", "code", "yes", "Female · Male · Other / not stated"]
     assert by_name["closed_date"] == ["Cases", "closed_date", "date", "optional", None]
+
+
+def test_the_optional_sheets_topics_are_the_registrys_and_consent_has_a_dropdown(template):
+    from metrics.measures.registry import MEASURES
+
+    rows = [[c.value for c in row] for row in template["Notes"].iter_rows(min_row=2, max_col=5)]
+    by_name = {(row[0], row[1]): row for row in rows if row[0] in ("Commentary", "Voices")}
+    assert list(by_name) == [("Commentary", "topic"), ("Commentary", "text"), ("Voices", "theme"),
+                             ("Voices", "quote_or_summary"), ("Voices", "consent_to_share"), ("Voices", "case_ref")]
+    topics = by_name[("Commentary", "topic")][4].split(" · ")
+    assert topics[:5] == ["Overall", "Risks and issues", "Partnership work", "Victims' voices", "referrals_received"]
+    assert topics[4:] == list(MEASURES) and len(topics) == 4 + len(MEASURES)
+    # Too many topics for an inline list (255 characters): no drop-down, the Notes list them.
+    assert _validations(template["Commentary"]) == {}
+    assert _validations(template["Voices"]) == {"C2:C2000": ("list", None, '"Yes,No"', False)}
 
 
 def test_a_template_filled_in_with_openpyxl_loads(template_path, empty_db):

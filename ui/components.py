@@ -44,6 +44,12 @@ table.figures thead th {{white-space:normal;}}
 table.kpis th, table.kpis td {{padding:0.35rem 0.4rem;}}
 table.kpis tbody th {{min-width:13rem;}}
 .kpi-reading {{font-weight:400; font-size:0.9rem; margin-top:0.2rem;}}
+.provider-commentary {{font-size:0.9rem; font-weight:400; margin-top:0.4rem; border-left:3px solid {SECONDARY_TEXT};
+  padding-left:0.5rem;}}
+.provider-commentary p, p.commentary {{margin:0.2rem 0;}}
+.commentary-month {{font-weight:600;}}
+blockquote.voice {{border-left:4px solid #1d70b8; margin:0.5rem 0; padding:0.2rem 0.8rem;}}
+blockquote.voice footer {{font-size:0.9rem; color:{SECONDARY_TEXT};}}
 [data-testid="stCaptionContainer"] {{color:{SECONDARY_TEXT} !important; opacity:1 !important;}}
 .st-key-session_cookie_keep, .st-key-session_cookie_clear {{display:none !important;}}
 .visually-hidden {{position:absolute !important; width:1px !important; height:1px !important;
@@ -99,7 +105,8 @@ def page_header(title: str, needs_period: bool = True, compact: bool = False) ->
     return True
 
 
-def figure_card(label: str, value: str, meta: str = "", grade: str | None = None, reading: str = "") -> None:
+def figure_card(label: str, value: str, meta: str = "", grade: str | None = None, reading: str = "",
+                beside: str = "") -> None:
     """A bordered card: label, value, a line about it, and a grade with its reading; as tall as the tallest
     card of its row, so that a row of cards lines up."""
     parts = [f'<div class="card-label">{safe_text.html(label)}</div>',
@@ -110,12 +117,14 @@ def figure_card(label: str, value: str, meta: str = "", grade: str | None = None
         parts.append(rag_badge(grade))
     if reading:
         parts.append(f'<div class="reading">{safe_text.html(reading)}</div>')
+    parts.append(beside)  # HTML made safe by its maker (ui.commentary)
     with st.container(border=True, height="stretch"):
         st.markdown(f'<div class="figure-card">{"".join(parts)}</div>', unsafe_allow_html=True)
 
 
-def card(row: dict) -> None:
-    """One measure as a card: value, change on the previous period, target, grade and reading."""
+def card(row: dict, beside: str = "") -> None:
+    """One measure as a card: value, change on the previous period, target, grade and reading, and `beside`
+    (the provider's commentary, as safe HTML)."""
     meta = []
     if row["change"]:
         meta.append(f"{row['change']} on previous period ({row['previous_shown']})")
@@ -123,15 +132,16 @@ def card(row: dict) -> None:
         meta.append(f"previous period {row['previous_shown']}")
     if row["target_shown"]:
         meta.append(f"target {row['target_shown']}")
-    figure_card(row["label"], row["shown"], " · ".join(meta), row["grade"], row["reading"] if row["grade"] else "")
+    figure_card(row["label"], row["shown"], " · ".join(meta), row["grade"], row["reading"] if row["grade"] else "",
+                beside)
 
 
-def cards(rows: list[dict], per_row: int = 4) -> None:
+def cards(rows: list[dict], per_row: int = 4, beside: dict[str, str] | None = None) -> None:
     for start in range(0, len(rows), per_row):
         columns = st.columns(per_row)
         for column, row in zip(columns, rows[start:start + per_row]):
             with column:
-                card(row)
+                card(row, (beside or {}).get(row["name"], ""))
 
 
 def as_text(frame: pd.DataFrame, formats: dict, blank: str = "—") -> pd.DataFrame:

@@ -56,14 +56,15 @@ def sparkline(name: str, values: list, months: list[str]) -> str:
             f'viewBox="0 0 {WIDTH} {HEIGHT}">{baseline}{"".join(shapes)}</svg>')
 
 
-def kpi_table(rows: list[dict], months: list[str], caption: str) -> None:
+def kpi_table(rows: list[dict], months: list[str], caption: str, beside: dict[str, str] | None = None) -> None:
     """Every measure a row; the grade as a badge (a word on its colour), the reading in full under the measure's
-    name (a column of its own was too narrow to read at 1,280 px)."""
+    name (a column of its own was too narrow to read at 1,280 px), and under it `beside`, the provider's commentary
+    on the measure as safe HTML (ui.commentary)."""
     head = "".join(f'<th scope="col"{NUM if c in COLUMNS[1:5] else ""}>{c}</th>' for c in COLUMNS)
     body = []
     for r in rows:
         reading = f'<div class="kpi-reading">{html.escape(r["reading"])}</div>' if r["reading"] else ""
-        cells = [f'<th scope="row">{html.escape(r["label"])}{reading}</th>']
+        cells = [f'<th scope="row">{html.escape(r["label"])}{reading}{(beside or {}).get(r["name"], "")}</th>']
         cells += [f"<td{NUM}>{html.escape(r[k] or '—')}</td>" for k in ("shown", "previous_shown", "change")]
         cells.append(f"<td{NUM}>{html.escape(r['target_shown'] or '—')}</td>")
         cells.append(f"<td>{rag_badge(r['grade'], short=True) if r['grade'] else '—'}</td>")

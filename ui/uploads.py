@@ -123,14 +123,15 @@ def confirm_key(checked: list[CheckedReturn]) -> str:
     return "confirm-" + hashlib.sha256(version.encode()).hexdigest()[:16]
 
 
-def load(checked: list[CheckedReturn]) -> None:
-    """Load the checked returns into the real database, in month order (never in demo mode)."""
+def load(checked: list[CheckedReturn], voices_checked: bool = False) -> None:
+    """Load the checked returns into the real database, in month order (never in demo mode); voices the identity
+    check listed load only when the manager has ticked that they identify no one."""
     if state.database()[1]:
         st.error("Nothing was loaded: the demo loads nothing. " + DEMO_NEXT_STEP)
         st.stop()
     ordered = sorted(checked, key=lambda c: (c.about["service"], c.about["reporting_month"]))
     with state.writing():
-        results = [ingest.load_checked(state.con(), item, state.user_name()) for item in ordered]
+        results = [ingest.load_checked(state.con(), item, state.user_name(), voices_checked) for item in ordered]
     lines = [f"{r['reporting_month']} from {md(r['file'])} as upload {r['upload_id']}"
              + (f", replacing upload {r['replaced_upload_id']}" if r["replaced_upload_id"] else "") for r in results]
     finish("Loaded " + "; ".join(lines) + ".")
@@ -207,10 +208,17 @@ def show_preview(result: dict) -> None:
                      + (": this is the very same file." if item["same_file"] else "."))
         else:
             text += "A month not loaded before."
+        if item["commentary_rows"] or item["voices_rows"]:
+            text += (f" With {item['commentary_rows']} commentary topic{'s' * (item['commentary_rows'] != 1)} and "
+                     f"{item['voices_rows']} voice{'s' * (item['voices_rows'] != 1)} with consent to share.")
         st.markdown(text)
     if result["notes"]:
         st.info("**Read as noted below**: nothing to do unless a note is wrong.", icon="📝")
         _findings(result["notes"], "Note")
+    if result["identifying"]:
+        st.warning("**Check these voices before you confirm**: they may identify someone. If one does, edit it in "
+                   "the workbook and upload it again.", icon="🔒")
+        _findings(result["identifying"], "Check")
     if result["to_confirm"]:
         st.warning("**Check these dates before you confirm**: they may have been read the wrong way round.",
                    icon="📅")
@@ -240,6 +248,16 @@ def show_preview(result: dict) -> None:
                          "changed": "Fields changed",
                          "detail": st.column_config.TextColumn("From → to", width="large"),
                      })
+    if not result["commentary"].empty:
+        with st.expander("The provider's commentary"):
+            st.dataframe(result["commentary"], hide_index=True, width="stretch", column_config={
+                "reporting_month": "Month", "row": st.column_config.NumberColumn("Row", format="%d"),
+                "topic": "Topic", "text": st.column_config.TextColumn("Commentary", width="large")})
+    if not result["voices"].empty:
+        with st.expander("Victims' voices (seen by the manager and the PCC's office only)"):
+            st.dataframe(result["voices"], hide_index=True, width="stretch", column_config={
+                "reporting_month": "Month", "row": st.column_config.NumberColumn("Row", format="%d"),
+                "theme": "Theme", "quote_or_summary": st.column_config.TextColumn("Voice", width="large")})
     with st.expander("Spend lines"):
         st.dataframe(result["spend"], hide_index=True, width="stretch", column_config={
             "file": "File", "reporting_month": "Month", "row": st.column_config.NumberColumn("Row", format="%d"),

@@ -82,8 +82,17 @@ def _dispatch(args, con) -> int:
         return 0
     if args.command == "ingest":
         from metrics.returns import isolated
+        from metrics.returns.ingest import VoicesToCheck
 
-        for loaded in isolated.ingest_paths(con, args.paths, user_of(args)):
+        try:
+            done = isolated.ingest_paths(con, args.paths, user_of(args), voices_checked=args.voices_checked)
+        except VoicesToCheck as exc:
+            print("Not loaded: the voices below may identify someone. Read them, edit the workbook if they do, "
+                  "and run ingest again with --voices-checked once they do not.", file=sys.stderr)
+            for problem in exc.problems:
+                print(f"  Check: {problem}", file=sys.stderr)
+            return 1
+        for loaded in done:
             replaced = f", replacing upload {loaded['replaced_upload_id']}" if loaded["replaced_upload_id"] else ""
             print(
                 f"Loaded {loaded['file']}: {loaded['service']} {loaded['reporting_month']}, "

@@ -61,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", parents=[common], help="check and load monthly returns")
     p.add_argument("paths", nargs="+")
     p.add_argument("--user", default=None, help="who is uploading (default: the login name)")
+    p.add_argument("--voices-checked", action="store_true",
+                   help="load voices whose text the check listed as possibly identifying, once you have read them")
 
     p = sub.add_parser("rollback", parents=[common], help="bring back the previous version of a month")
     p.add_argument("month", type=_month)

@@ -26,6 +26,8 @@ class Column:
     pattern: str | None = None  # a regular expression the whole value must match
     pattern_hint: str = ""
     sql_type: str = ""
+    max_length: int = 500  # a text column's longest value, in characters
+    codes_hint: str = ""  # a code column's problem text when its codes are too many to list in it
 
     @property
     def duckdb_type(self) -> str:
@@ -60,6 +62,7 @@ class Sheet:
     # A table sheet whose last row may total this column (a total row under the Spend lines): left out when
     # it equals the rows above, refused when it does not.
     total_of: str = ""
+    optional: bool = False  # a return may leave the sheet out (its rows are then none)
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)

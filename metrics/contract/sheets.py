@@ -179,7 +179,48 @@ SPEND = Sheet(
     total_of="amount_gbp",
 )
 
-RETURN_SHEETS = (ABOUT, CASES, ACTIVITY, SPEND)
+# The commentary's own topics; a measure's name from the registry is a topic too (metrics.returns.topics
+# adds them, since the registry sits above the contract).
+COMMENTARY_TOPICS = ("Overall", "Risks and issues", "Partnership work", "Victims' voices")
+MAX_COMMENTARY_CHARACTERS = 2000
+
+COMMENTARY = Sheet(
+    "Commentary",
+    "table",
+    (
+        Column("topic", "code", "Overall, Risks and issues, Partnership work, Victims' voices, or the name of a "
+               "measure (listed in the allowed values)", codes=COMMENTARY_TOPICS,
+               codes_hint="is not a topic: use Overall, Risks and issues, Partnership work, Victims' voices or the "
+               "name of a measure (the Notes sheet lists them)"),
+        Column("text", "text", f"The provider's commentary on the topic for the month, up to "
+               f"{MAX_COMMENTARY_CHARACTERS:,} characters; no names", max_length=MAX_COMMENTARY_CHARACTERS),
+    ),
+    "Optional: the provider's commentary for the month, one row per topic, shown beside its measure and in "
+    "the scrutiny pack.",
+    table="raw_commentary",
+    optional=True,
+)
+
+VOICES = Sheet(
+    "Voices",
+    "table",
+    (
+        Column("theme", "text", "What the voice speaks to, e.g. Housing, Being believed, Police contact"),
+        Column("quote_or_summary", "text", "The victim's words or a summary of them, up to "
+               f"{MAX_COMMENTARY_CHARACTERS:,} characters; nothing that identifies anyone",
+               max_length=MAX_COMMENTARY_CHARACTERS),
+        _code("consent_to_share", YES_NO, "Yes only when the victim agreed to it being shared with the PCC's "
+              "office; a No row is not loaded"),
+        Column("case_ref", "text", "Optional: the case it comes from, a case_ref of this return's Cases sheet",
+               required=False, pattern=CASE_REF_PATTERN, pattern_hint=CASES.column("case_ref").pattern_hint),
+    ),
+    "Optional: victims' voices for the manager and the PCC's office only, never the partnership. Text that "
+    "looks identifying is listed for the manager to check before anything loads.",
+    table="raw_voices",
+    optional=True,
+)
+
+RETURN_SHEETS = (ABOUT, CASES, ACTIVITY, SPEND, COMMENTARY, VOICES)
 
 # Reference data and settings the manager keeps, each importable and exportable as CSV.
 BUDGET = Sheet(

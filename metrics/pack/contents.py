@@ -19,7 +19,7 @@ from metrics.measures import formatting
 from metrics.measures.compute import as_at, check_audience
 from metrics.measures.grading import targets
 from metrics.measures.publication import PUBLICATION_METHOD, figures_for
-from metrics.pack import tables
+from metrics.pack import commentary, tables
 from metrics.pack.model import Chart, Pack
 from metrics.periods import Period
 from metrics.store.logs import months_loaded, record, resolve_service, services
@@ -87,6 +87,9 @@ def contents(
     graded = [rows[n] for n in graded_names()]
     pack.summary = tables.summary_table(graded)
     pack.messages = key_messages(graded)
+    if audience == "internal":  # free text, never disclosure-controlled: never the partnership's
+        pack.commentary = commentary.commentary_table(con, period, service)
+        pack.voices = commentary.voices_table(con, period, service)
     pack.headline = tables.headline_table([rows[n] for n in HEADLINE + HEADLINE_EXTRA])
     pack.growth, found = tables.growth_table(con, period, service, audience)
     pack.growth_headline, pack.growth_notes = found["headline"], found["notes"]

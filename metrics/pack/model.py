@@ -66,6 +66,8 @@ class Pack:
     months_loaded: list[str]
     summary: Table | None = None
     messages: list[str] = field(default_factory=list)
+    commentary: Table | None = None  # the provider's commentary and the voices: internal packs only
+    voices: Table | None = None
     headline: Table | None = None
     growth: Table | None = None
     growth_headline: str = ""
@@ -90,6 +92,6 @@ class Pack:
 
     def tables(self) -> list[Table]:
         """Every table of the pack, in the order of the pack."""
-        found = [self.summary, self.headline, self.growth, self.spend, self.monthly, self.actions_previous,
-                 self.actions_this, self.returns, self.definitions]
+        found = [self.summary, self.commentary, self.voices, self.headline, self.growth, self.spend, self.monthly,
+                 self.actions_previous, self.actions_this, self.returns, self.definitions]
         return [t for t in found if t is not None]

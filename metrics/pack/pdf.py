@@ -7,6 +7,7 @@ rendered to PNG by vl-convert, with no browser and no network.
 
 from __future__ import annotations
 
+from metrics.measures import formatting
 from metrics.measures.publication import PUBLICATION_METHOD
 from metrics.pack.model import Pack
 from metrics.pack.pdf_layout import BODY_PT, INK, MUTED, PackPDF
@@ -59,7 +60,9 @@ def _cover(pdf: PackPDF, pack: Pack) -> None:
     pdf.ln(4)
     pdf.para("Contents", size=10.5, bold=True)
     sections = (
-        ["Summary: every graded measure", "Figures for the period", "Referral growth against the reference areas",
+        ["Summary: every graded measure"]
+        + [t.title for t in (pack.commentary, pack.voices) if t is not None]
+        + ["Figures for the period", "Referral growth against the reference areas",
          "Spend against budget", "Trends",
          "Quarter by quarter" if pack.audience == "partnership" else "Month by month"]
         if pack.has_data
@@ -94,6 +97,36 @@ def _summary(pdf: PackPDF, pack: Pack) -> None:
         size=BODY_PT,
         muted=True,
     )
+
+
+def _commentary(pdf: PackPDF, pack: Pack) -> None:
+    """The provider's commentary, topic by topic, then the voices (each only when the pack has it), on a new page
+    and one after the other (a page of its own left two voices alone on a page)."""
+    tables = [t for t in (pack.commentary, pack.voices) if t is not None]
+    if tables:
+        pdf.add_page()
+    for i, table in enumerate(tables):
+        if i and pdf.will_page_break(40):  # a heading is never left alone at the foot of a page
+            pdf.add_page()
+        elif i:
+            pdf.ln(6)
+        pdf.heading(table.title)
+        pdf.para(table.note, muted=True)
+        last = None
+        for row in table.rows:
+            if table is pack.commentary and row["topic"] != last:
+                pdf.ln(1)
+                pdf.para(row["topic"], size=11, bold=True)
+                last = row["topic"]
+            when = formatting.text("month", row["month"])
+            if table is pack.commentary:
+                pdf.para(f"{when}: {row['text']}")
+            else:
+                if pdf.will_page_break(16):  # a voice stays on one page with its theme
+                    pdf.add_page()
+                pdf.para(f"\u201c{row['quote_or_summary']}\u201d", size=11)
+                pdf.para(f"{row['theme']}, {when}", muted=True)
+                pdf.ln(1)
 
 
 def _figures(pdf: PackPDF, pack: Pack) -> None:
@@ -184,7 +217,7 @@ def render(pack: Pack) -> bytes:
     pdf = PackPDF(pack)
     _cover(pdf, pack)
     if pack.has_data:
-        for page in (_summary, _figures, _growth, _spend, _trends, _monthly):
+        for page in (_summary, _commentary, _figures, _growth, _spend, _trends, _monthly):
             page(pdf, pack)
     else:
         _no_data(pdf, pack)

@@ -39,7 +39,7 @@ NUMBER_FORMATS = {  # by the formats of metrics.measures.formatting
 }
 HEADER_FILL = PatternFill("solid", fgColor="E1E1E1")
 BOLD = Font(bold=True)
-WRAPPED = {"reading", "definition", "area", "label"}
+WRAPPED = {"reading", "definition", "area", "label", "text", "quote_or_summary"}
 
 
 def put(cell, fmt: str, value) -> None:

@@ -68,7 +68,7 @@ def typed_sql(col: Column, raw: str) -> str:
         # A reference is one identity whatever its case (the duplicate check ignores case too), so it
         # is stored upper-case: 'cg-1903-001' next month is the same case as 'CG-1903-001' this month.
         return f"CASE WHEN regexp_full_match({raw}, ${col.name}__pattern) THEN upper({raw}) END"
-    return f"CASE WHEN length({raw}) <= 500 THEN {raw} END"
+    return f"CASE WHEN length({raw}) <= {int(col.max_length)} THEN {raw} END"
 
 
 def numbered_codes(col: Column) -> dict[float, str]:
@@ -88,14 +88,14 @@ def _type_error(col: Column) -> str:
     if col.type == "month":
         return "is not a month (use YYYY-MM)"
     if col.type == "code":
-        return "is not one of: " + ", ".join(col.codes)
+        return col.codes_hint or "is not one of: " + ", ".join(col.codes)
     if col.type == "int":
         return "is not a whole number of 0 or more"
     if col.type == "number":
         return "is not an amount in pounds"
     if col.pattern:
         return "is not a valid reference: " + col.pattern_hint
-    return "is longer than 500 characters"
+    return f"is longer than {col.max_length:,} characters"
 
 
 def error_sql(col: Column, raw: str, typed: str) -> str:

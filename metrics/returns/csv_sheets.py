@@ -93,7 +93,8 @@ def read_sheets(content: bytes, file: str) -> tuple[dict[str, pa.Table], list[Pr
                 problems.append(Problem.whole(file, sheet.name, "is more than one file: "
                                               + ", ".join(repr(m.filename) for m in members)))
             elif not members:
-                problems.append(Problem.whole(file, sheet.name, f"sheet is missing: add {sheet.name}.csv"))
+                if not sheet.optional:
+                        problems.append(Problem.whole(file, sheet.name, f"sheet is missing: add {sheet.name}.csv"))
             elif members[0].file_size > MAX_CSV_BYTES:
                 problems.append(Problem.whole(file, sheet.name, f"is over {MAX_CSV_BYTES // 2**20} MB of text: is "
                                               "this the right file?"))
@@ -111,7 +112,7 @@ def zip_folder(folder: Path, file: str) -> bytes:
     """A folder's CSV files as one zip, the same bytes for the same files (so its SHA-256 names its content)."""
     files = [path for path in sorted(folder.iterdir()) if path.is_file() and sheet_of(path.name)]
     if not files:
-        names = ", ".join(f"{s.name}.csv" for s in RETURN_SHEETS)
+        names = ", ".join(f"{s.name}.csv" for s in RETURN_SHEETS if not s.optional)
         raise Rejected([Problem.whole(file, "", f"is a folder holding no CSV file of the return's sheets ({names})")])
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -22,6 +22,7 @@ from metrics.contract import (
     MAX_UPLOAD_BYTES,
     RETURN_SHEETS,
     SPEND,
+    VOICES,
     Problem,
     Rejected,
     Sheet,
@@ -34,7 +35,9 @@ from metrics.returns.fields import check_fields
 from metrics.returns.file_checks import too_large
 from metrics.returns.reading import keyvalue_fields, table_rows
 from metrics.returns.sources import read_return
+from metrics.returns.topics import COMMENTARY
 from metrics.returns.totals import judge_total, split_total
+from metrics.returns.voices import judge
 from metrics.store.loading import load_return
 from metrics.store.logs import record
 from metrics.store.settings import grants_covering
@@ -55,6 +58,11 @@ class CheckedReturn:
     notes: list[Problem] = field(default_factory=list)
     # Dates that may have been read the wrong way round (dates.py): the manager confirms them on loading.
     to_confirm: list[Problem] = field(default_factory=list)
+    # The optional sheets (None when left out): the commentary, and the voices with consent to share.
+    commentary: pa.Table | None = None
+    voices: pa.Table | None = None
+    # Text in the voices that may identify someone (identifying.py): nothing loads until the manager confirms.
+    identifying: list[Problem] = field(default_factory=list)
 
 
 # What an unreadable cell (error cell, formula with no saved result) is checked as: text that no column
@@ -134,6 +142,18 @@ def check_return(content: bytes, file: str, con=None, max_bytes: int = MAX_UPLOA
         spend = _checked_table(SPEND, sheets[SPEND.name], file, None, unreadable[SPEND.name], found)
         if con is not None and spend is not None and last_day is not None:
             found.problems += _check_grants(con, spend, last_day, file)
+    commentary = voices = None
+    if COMMENTARY.name in sheets:
+        commentary = _checked_table(COMMENTARY, sheets[COMMENTARY.name], file, None, unreadable[COMMENTARY.name],
+                                    found)
+    identifying = []
+    if VOICES.name in sheets:
+        typed = _checked_table(VOICES, sheets[VOICES.name], file, None, unreadable[VOICES.name], found)
+        if typed is not None:
+            judged = judge(typed, cases, file)
+            voices, identifying = judged.consented, judged.identifying
+            found.problems += judged.problems
+            found.notes += judged.notes
     # An unreadable cell is reported as itself, once.
     flagged = {(p.sheet, p.row, p.column) for p in read.unreadable}
     problems = read.unreadable + [p for p in found.problems if (p.sheet, p.row, p.column) not in flagged]
@@ -142,7 +162,7 @@ def check_return(content: bytes, file: str, con=None, max_bytes: int = MAX_UPLOA
         problems.sort(key=lambda p: (order.get(p.sheet, -1), p.row if p.row is not None else float("inf")))
         raise Rejected(problems)
     return CheckedReturn(file, hashlib.sha256(content).hexdigest(), about, cases, activity, spend,
-                         found.notes, found.to_confirm)
+                         found.notes, found.to_confirm, commentary, voices, identifying)
 
 
 def _check_grants(con, spend: pa.Table, last_day: dt.date, file: str) -> list[Problem]:
@@ -168,29 +188,40 @@ def _check_grants(con, spend: pa.Table, last_day: dt.date, file: str) -> list[Pr
     return problems
 
 
-def load_checked(con, checked: CheckedReturn, user: str | None = None) -> dict:
-    """Load a checked return: what was loaded, with its notes and dates to confirm as text."""
+class VoicesToCheck(Rejected):
+    """A return whose voices hold text that may identify someone, not confirmed by the manager: nothing loaded."""
+
+
+def load_checked(con, checked: CheckedReturn, user: str | None = None, voices_checked: bool = False) -> dict:
+    """Load a checked return: what was loaded, with its notes and dates to confirm as text.
+
+    A return with voices to check loads only when the manager has checked them (`voices_checked`)."""
+    if checked.identifying and not voices_checked:
+        raise VoicesToCheck(checked.identifying)
     loaded = load_return(con, about=checked.about, cases=checked.cases, activity=checked.activity,
-                         spend=checked.spend, file_name=checked.file_name, sha256=checked.sha256, user=user)
+                         spend=checked.spend, file_name=checked.file_name, sha256=checked.sha256, user=user,
+                         commentary=checked.commentary, voices=checked.voices)
     return loaded | {"file": checked.file_name, "cases_rows": checked.cases.num_rows,
                      "spend_rows": checked.spend.num_rows,
                      "notes": [str(note) for note in checked.notes],
                      "to_confirm": [str(warning) for warning in checked.to_confirm]}
 
 
-def ingest_bytes(con, content: bytes, file: str, user: str | None = None) -> dict:
+def ingest_bytes(con, content: bytes, file: str, user: str | None = None, voices_checked: bool = False) -> dict:
     """Check and load one workbook; a rejection is recorded in the audit log and re-raised."""
     try:
         checked = check_return(content, file, con)
     except Rejected as exc:
         audit_rejection(con, user, exc.problems)
         raise
-    return load_checked(con, checked, user)
+    return load_checked(con, checked, user, voices_checked)
 
 
-def ingest_paths(con, paths: list[str | Path], user: str | None = None, check=None) -> list[dict]:
+def ingest_paths(con, paths: list[str | Path], user: str | None = None, check=None,
+                 voices_checked: bool = False) -> list[dict]:
     """Check every file (or folder of one CSV per sheet) first, with `check` (default check_return); load them
-    only when all pass, so that a bad batch changes nothing."""
+    only when all pass (and their voices are checked, or have nothing to check), so that a bad batch changes
+    nothing."""
     check = check or check_return
     checked, problems = [], []
     for path in map(Path, paths):
@@ -206,7 +237,10 @@ def ingest_paths(con, paths: list[str | Path], user: str | None = None, check=No
     if problems:
         audit_rejection(con, user, problems)
         raise Rejected(problems)
-    return [load_checked(con, item, user) for item in checked]
+    unchecked = [] if voices_checked else [p for item in checked for p in item.identifying]
+    if unchecked:
+        raise VoicesToCheck(unchecked)
+    return [load_checked(con, item, user, voices_checked) for item in checked]
 
 
 def audit_rejection(con, user, problems: list[Problem]) -> None:

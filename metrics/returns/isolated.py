@@ -47,6 +47,6 @@ def _check(content: bytes, file: str, budget, max_bytes: int) -> ingest.CheckedR
         con.close()
 
 
-def ingest_paths(con, paths, user: str | None = None) -> list[dict]:
+def ingest_paths(con, paths, user: str | None = None, voices_checked: bool = False) -> list[dict]:
     """ingest.ingest_paths with each file checked in a worker (the command line's ingest)."""
-    return ingest.ingest_paths(con, paths, user, check=check_return)
+    return ingest.ingest_paths(con, paths, user, check=check_return, voices_checked=voices_checked)

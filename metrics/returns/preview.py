@@ -155,13 +155,17 @@ def _replaced(con, service: str, month: str) -> dict | None:
     return replaced
 
 
+def _rows(table) -> int:
+    return 0 if table is None else table.num_rows
+
+
 def _money(values) -> float:
     return float(sum((Decimal(v) for v in values if v is not None), Decimal(0)))
 
 
 def preview(con, checked: list[CheckedReturn]) -> dict:
     """What loading the checked returns would change: files, cases, spend, activity; notes, dates to confirm."""
-    files, spend, activity, left_out = [], [], [], []
+    files, spend, activity, left_out, commentary, voices = [], [], [], [], [], []
     batch = {(c.about["service"], c.about["reporting_month"]): c for c in checked}
     for item in sorted(checked, key=lambda c: (c.about["service"], c.about["reporting_month"])):
         service, month = item.about["service"], item.about["reporting_month"]
@@ -174,7 +178,13 @@ def preview(con, checked: list[CheckedReturn]) -> dict:
             "cases_rows": item.cases.num_rows, "spend_lines": len(lines),
             "spend_total": _money(line["amount_gbp"] for line in lines),
             "replaces": replaced, "same_file": bool(replaced and replaced["sha256"] == item.sha256),
+            "commentary_rows": _rows(item.commentary), "voices_rows": _rows(item.voices),
         })
+        commentary += [{"reporting_month": month, "row": r["_row"], "topic": r["topic"], "text": r["text"]}
+                       for r in (item.commentary.to_pylist() if item.commentary is not None else [])]
+        voices += [{"reporting_month": month, "row": r["_row"], "theme": r["theme"],
+                    "quote_or_summary": r["quote_or_summary"]}
+                   for r in (item.voices.to_pylist() if item.voices is not None else [])]
         spend += [{"file": item.file_name, "reporting_month": month, "row": line["_row"],
                    "budget_line": line["budget_line"], "detail": line["detail"],
                    "amount_gbp": float(line["amount_gbp"]), "grant": line["grant"]} for line in lines]
@@ -201,6 +211,10 @@ def preview(con, checked: list[CheckedReturn]) -> dict:
         # dates the manager confirms before loading (a month/day order that may be the wrong way round).
         "notes": [note.as_dict() for item in checked for note in item.notes],
         "to_confirm": [warning.as_dict() for item in checked for warning in item.to_confirm],
+        # Text in the voices that may identify someone: nothing loads until the manager confirms it does not.
+        "identifying": [found.as_dict() for item in checked for found in item.identifying],
+        "commentary": pd.DataFrame(commentary, columns=["reporting_month", "row", "topic", "text"]),
+        "voices": pd.DataFrame(voices, columns=["reporting_month", "row", "theme", "quote_or_summary"]),
         "cases": cases,
         "left_out": pd.DataFrame(left_out, columns=["file", "reporting_month", "case_ref", "referral_date",
                                                     "last_listed"]),

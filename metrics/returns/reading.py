@@ -47,8 +47,8 @@ def read_sheet(
     """A sheet of the return as an all-text table (row i = row i+1), or the problem that it is missing
     or cannot be read. `measure`: look at the .xlsx sheet's extent first (an .ods is measured whole, by ods.py)."""
     twins = [name for name in reader.sheet_names if header_key(name) == header_key(sheet.name)]
-    if not twins:
-        return None, Problem.whole(file, sheet.name, "sheet is missing")
+    if not twins:  # an optional sheet left out is no sheet, and no problem
+        return None, None if sheet.optional else Problem.whole(file, sheet.name, "sheet is missing")
     if len(twins) > 1:  # which one is the return? Reading either could load the wrong rows
         return None, Problem.whole(file, sheet.name, "is more than one sheet: " + ", ".join(map(repr, twins)))
     too_far = extent_problem(content, file, sheet.name) if measure else None  # before fastexcel allocates its grid

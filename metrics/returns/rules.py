@@ -47,6 +47,9 @@ CROSS_RULES: dict[str, tuple[tuple[str, str | Duplicate, str], ...]] = {
             "is negative but detail does not say it is a refund",
         ),
     ),
+    "Commentary": (
+        ("topic", Duplicate(("topic",)), "appears more than once: write the month's commentary on a topic in one row"),
+    ),
     "budget": (
         ("end_date", "end_date < start_date", "is before start_date"),
         ("budget_line", Duplicate(('lower("grant")', "budget_line")), "appears more than once for this grant"),

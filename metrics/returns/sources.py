@@ -78,8 +78,8 @@ def _read_sheets(reader, content: bytes, file: str, measure: bool = True) -> tup
     tables, problems = {}, []
     for sheet in RETURN_SHEETS:
         table, problem = read_sheet(reader, content, file, sheet, measure)
-        if problem is None:
-            tables[sheet.name] = table
-        else:
+        if problem is not None:
             problems.append(problem)
+        elif table is not None:
+            tables[sheet.name] = table
     return tables, problems

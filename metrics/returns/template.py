@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from metrics.contract import ABOUT, ACTIVITY, CASES, EARLIEST_DATE, RETURN_SHEETS, SPEND, Column, Sheet
+from metrics.contract import ABOUT, ACTIVITY, CASES, EARLIEST_DATE, SPEND, VOICES, Column, Sheet
+from metrics.returns.topics import COMMENTARY, SHEETS
 from metrics.safe_text import put_text
 
 MAX_TEMPLATE_ROWS = 2000
 _HEADER_FILL = "1F4E79"
 _DATE_FORMAT = "yyyy-mm-dd"
+_INLINE_LIST_LIMIT = 255
 _TEXT_FORMAT = "@"  # Text: LibreOffice and Excel keep a typed 65+, 1/2 or 0012 as typed, not as a number or date
 
 
@@ -44,7 +46,10 @@ def _validation_for(col: Column):
     from openpyxl.worksheet.datavalidation import DataValidation
 
     if col.type == "code":
-        # Excel limits an inline list to 255 characters; every list in the contract fits.
+        # Excel limits an inline list to 255 characters: a longer one (the Commentary's topics, which hold
+        # every measure's name) has no drop-down, and the Notes sheet lists its values.
+        if len(",".join(col.codes)) > _INLINE_LIST_LIMIT:
+            return None
         dv = DataValidation(type="list", formula1='"' + ",".join(col.codes) + '"', allow_blank=not col.required)
         dv.error = "Choose one of: " + ", ".join(col.codes)
     elif col.type == "date":
@@ -122,7 +127,7 @@ def _notes_sheet(wb) -> None:
     ws = wb.create_sheet("Notes")
     _append(ws, ["sheet", "column or field", "type", "required", "allowed values", "what it means"])
     _style_header(ws, [12, 26, 10, 10, 60, 80])
-    for sheet in RETURN_SHEETS:
+    for sheet in SHEETS:
         for col in sheet.columns:
             _append(ws,
                 [
@@ -144,11 +149,12 @@ def _notes_sheet(wb) -> None:
         "Columns you add (notes, say) are ignored and never stored: keep names out of the return all the same. "
         "A total row under the Spend lines is left out when it equals them.",
         f"{ABOUT.name}: {ABOUT.description} {ACTIVITY.name}: {ACTIVITY.description} {SPEND.name}: {SPEND.description}",
+        f"{COMMENTARY.name}: {COMMENTARY.description} {VOICES.name}: {VOICES.description} Both may be left out.",
         "Header names ignore case, spaces and underscores. Every problem is reported at once, with "
         "the sheet, row and column, and a rejected workbook changes nothing.",
     ):
         _append(ws, [line])
-    ws.cell(row=ws.max_row - 5, column=1).font = Font(bold=True)
+    ws.cell(row=ws.max_row - 6, column=1).font = Font(bold=True)
 
 
 def build_template(month: str | None = None, about: dict | None = None, cases: list[dict] = ()) -> bytes:
@@ -159,7 +165,7 @@ def build_template(month: str | None = None, about: dict | None = None, cases: l
     values = {**(about or {}), **({"reporting_month": month} if month else {})}
     wb = Workbook()
     wb.remove(wb.active)
-    for sheet in RETURN_SHEETS:
+    for sheet in SHEETS:
         if sheet.kind == "keyvalue":
             _keyvalue_sheet(wb, sheet, values if sheet is ABOUT else {})
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
-from metrics.contract import ACTIVITY, CASES, SPEND
+from metrics.contract import ACTIVITY, CASES, COMMENTARY, SPEND, VOICES
 from metrics.store import marts
 from metrics.store.connection import write
 from metrics.store.logs import audit, only_service
@@ -25,6 +25,8 @@ def load_return(
     file_name: str,
     sha256: str,
     user: str | None,
+    commentary: pa.Table | None = None,
+    voices: pa.Table | None = None,
 ) -> dict:
     """Load one checked return in one transaction; a month already loaded is replaced."""
     service, month = about["service"], about["reporting_month"]
@@ -50,7 +52,8 @@ def load_return(
                 "spend_rows": spend.num_rows,
             },
         ).fetchall()[0]
-        for table, sheet, rows in ((CASES.table, CASES, cases), (SPEND.table, SPEND, spend)):
+        sheets = ((CASES, cases), (SPEND, spend), (COMMENTARY, commentary), (VOICES, voices))
+        for table, sheet, rows in ((sheet.table, sheet, rows) for sheet, rows in sheets if rows is not None):
             columns = ", ".join(f'"{n}"' for n in sheet.names)
             con.register("incoming", rows)
             try:

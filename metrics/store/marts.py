@@ -50,10 +50,22 @@ STAGING = {
     "stg_cases": f"SELECT upload_id, row_number, {_CASE_COLUMNS} FROM raw_cases",
     "stg_activity": "SELECT upload_id, measure, count FROM raw_activity",
     "stg_spend": 'SELECT upload_id, row_number, budget_line, detail, amount_gbp, "grant" AS grant_named FROM raw_spend',
+    "stg_commentary": "SELECT upload_id, row_number, topic, text FROM raw_commentary",
+    "stg_voices": "SELECT upload_id, row_number, theme, quote_or_summary, case_ref FROM raw_voices",
 }
 
 # Views of the rules; they read staging, the mart tables and each other, in this order.
 MART_VIEWS = {
+    # The provider's commentary and the consented voices of the current returns (a re-upload replaces a
+    # month's, a rollback brings the earlier upload's back).
+    "provider_commentary": """
+        SELECT u.service, u.reporting_month, u.month_start, c.row_number, c.topic, c.text
+        FROM stg_commentary c JOIN current_uploads u USING (upload_id)
+    """,
+    "victims_voices": """
+        SELECT u.service, u.reporting_month, u.month_start, v.row_number, v.theme, v.quote_or_summary, v.case_ref
+        FROM stg_voices v JOIN current_uploads u USING (upload_id)
+    """,
     "activity_counts": """
         SELECT u.service, u.reporting_month, a.measure, a.count
         FROM stg_activity a JOIN current_uploads u USING (upload_id)

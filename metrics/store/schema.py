@@ -12,15 +12,15 @@ import json
 
 import duckdb
 
-from metrics.contract import ACTIVITY, CASES, REFERENCE_SHEETS, SPEND, Sheet
+from metrics.contract import ACTIVITY, CASES, COMMENTARY, REFERENCE_SHEETS, SPEND, VOICES, Sheet
 from metrics.store import marts
 from metrics.store.connection import write
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 # What a backup holds, in the order a restore loads it: every table a migration creates. The marts
 # are not among them: they come from the code and are rebuilt from these.
 BACKED_UP = ("schema_version", "settings", *(s.table for s in REFERENCE_SHEETS), "uploads", CASES.table,
-             ACTIVITY.table, SPEND.table, "audit_log", "users",
+             ACTIVITY.table, SPEND.table, COMMENTARY.table, VOICES.table, "audit_log", "users",
              "actions", "action_updates", "meetings")
 # Failed sign-ins are counted only to slow guessing: a restored database starts with none.
 NOT_BACKED_UP = ("sign_in_failures",)
@@ -87,6 +87,13 @@ def _migrations() -> list[list[str]]:
             "ALTER TABLE users DROP COLUMN locked_until",
             "CREATE TABLE sign_in_failures (key VARCHAR PRIMARY KEY, failures INTEGER NOT NULL, "
             "last_failure TIMESTAMP NOT NULL)",
+        ],
+        [
+            # The optional sheets of the return (issue 18), per upload like the others; only voices with
+            # consent to share are stored.
+            f"CREATE TABLE {COMMENTARY.table} (upload_id BIGINT NOT NULL, row_number INTEGER, "
+            f"{_columns_ddl(COMMENTARY)})",
+            f"CREATE TABLE {VOICES.table} (upload_id BIGINT NOT NULL, row_number INTEGER, {_columns_ddl(VOICES)})",
         ],
         [
             # The action log (admin.actions): an action's status is that of its latest update that set one,

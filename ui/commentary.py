@@ -1,0 +1,56 @@
+"""The provider's commentary and the victims' voices on the internal pages: beside a measure, and as sections.
+
+Every text is the return's, untrusted: it goes into the HTML through safe_text.html, never as Markdown.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from metrics import safe_text
+from metrics.answers import commentary as answers
+from metrics.measures.registry import MEASURES
+
+
+def entries_html(rows: list[dict]) -> str:
+    """The months' texts of one topic, latest first, each headed by its month."""
+    return "".join(f'<p class="commentary"><span class="commentary-month">{row["month"]:%B %Y}:</span> '
+                   f'{safe_text.html(row["text"])}</p>' for row in rows)
+
+
+def beside_html(rows: list[dict]) -> str:
+    """A measure's commentary as a block to put beside it (empty when it has none)."""
+    if not rows:
+        return ""
+    return f'<div class="provider-commentary"><strong>Provider\'s commentary</strong>{entries_html(rows)}</div>'
+
+
+def section(grouped: dict[str, list[dict]], topics: tuple[str, ...]) -> None:
+    """The provider's commentary on `topics`, each under its heading; a line saying so when there is none."""
+    st.header("The provider's commentary")
+    shown = [topic for topic in topics if grouped.get(topic)]
+    if not shown:
+        st.caption("The returns of this period hold no commentary on "
+                   + ", ".join(answers.topic_label(t) for t in topics) + ".")
+    for topic in shown:
+        st.subheader(answers.topic_label(topic))
+        st.markdown(entries_html(grouped[topic]), unsafe_allow_html=True)
+
+
+def voices(rows: list[dict], commentary: list[dict]) -> None:
+    """The consented voices of the period, with the provider's commentary on them (internal pages only)."""
+    st.header("Victims' voices")
+    st.caption("Shared with consent, for the manager and the PCC's office only: never shown to the partnership.")
+    if commentary:
+        st.markdown(beside_html(commentary), unsafe_allow_html=True)
+    if not rows:
+        st.caption("The returns of this period hold no voices shared with consent.")
+    for row in rows:
+        st.markdown(f'<blockquote class="voice"><p>{safe_text.html(row["quote_or_summary"])}</p>'
+                    f'<footer>{safe_text.html(row["theme"])} · {row["month"]:%B %Y}</footer></blockquote>',
+                    unsafe_allow_html=True)
+
+
+def beside_measures(grouped: dict[str, list[dict]]) -> dict[str, str]:
+    """Each measure's commentary as the block beside it, by measure name."""
+    return {topic: beside_html(rows) for topic, rows in grouped.items() if topic in MEASURES}
