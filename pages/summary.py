@@ -19,6 +19,7 @@ if shell.page("Summary"):
         beside = commentary_ui.beside_measures(said)
         present.downloads(period, service, audience)
         if audience == "internal":
+            present.evaluation_downloads(period, service)
             present.meeting_record(period, service)
             action_log.overdue_line()
         components.publication_download(service)

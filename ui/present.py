@@ -89,6 +89,20 @@ def downloads(period: Period, service: str | None, audience: str) -> None:
             )
 
 
+def evaluation_downloads(period: Period, service: str | None) -> None:
+    """The end-of-grant evaluation of each grant the period falls in (internal audiences only: it holds the
+    victims' voices and the action log); built when clicked."""
+    from metrics.pack import evaluation
+
+    for grant in state.ask(evaluation.grants_for, period):
+        st.download_button(
+            f"End-of-grant evaluation: {grant} (PDF)",
+            data=state.audited(f"end-of-grant evaluation of {grant}", state.later(evaluation.build, grant, service)),
+            file_name=evaluation.file_name(grant), mime=MIME["pdf"], on_click="ignore", icon=":material/download:",
+            key=f"evaluation_{grant}", help="The decision paper on the whole grant: the five purposes of the post "
+            "with their evidence, spend and value for money, outcomes, data quality and the actions' history.")
+
+
 def meeting_record(period: Period, service: str | None) -> None:
     """Record the internal PDF pack of the period for a meeting: its SHA-256 and data version, so that it can
     be rebuilt identically later (`python -m metrics meeting rebuild`); then offer exactly the bytes recorded."""

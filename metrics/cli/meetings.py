@@ -1,4 +1,5 @@
-"""The `actions` and `meeting` commands: the action log, and meetings' packs recorded and rebuilt."""
+"""The `actions` and `meeting` commands (the action log, meetings' packs recorded and rebuilt) and the
+end-of-grant evaluation (`pack --evaluation`)."""
 
 from __future__ import annotations
 
@@ -87,3 +88,19 @@ def meeting_command(args, con) -> int:
           f"recorded {done['sha256']}){where}.{moved or ' The data version is the same: please report this.'} "
           "A return uploaded again or a setting changed after the meeting changes the figures.", file=sys.stderr)
     return 1
+
+
+def evaluation_command(args, con) -> int:
+    from metrics.pack import evaluation
+    from metrics.store.logs import record
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".pdf":
+        print(f"Error: the evaluation is a PDF: its file must end in .pdf, not {out.name!r}", file=sys.stderr)
+        return 1
+    data = evaluation.build(con, args.grant, args.service)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    record(con, user_of(args), "pack exported", f"end-of-grant evaluation of {args.grant} (pdf)")
+    print(f"Wrote the end-of-grant evaluation of {args.grant} to {out}")
+    return 0

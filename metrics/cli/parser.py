@@ -101,9 +101,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--service")
     p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("pack", parents=[common], help="the scrutiny pack for a period, as a PDF or an Excel workbook")
-    p.add_argument("--from", dest="first", type=_month, required=True)
-    p.add_argument("--to", dest="last", type=_month, required=True)
+    p = sub.add_parser("pack", parents=[common], help="the scrutiny pack for a period, as a PDF or an Excel workbook; "
+                       "or the end-of-grant evaluation (--evaluation --grant NAME)")
+    p.add_argument("--from", dest="first", type=_month, help="the period's first month (not with --evaluation)")
+    p.add_argument("--to", dest="last", type=_month, help="the period's last month (not with --evaluation)")
+    p.add_argument("--evaluation", action="store_true", help="the end-of-grant evaluation of --grant, as a PDF")
+    p.add_argument("--grant", help="the grant to evaluate, as named in the budget")
     p.add_argument("--out", required=True, help="FILE.pdf or FILE.xlsx")
     p.add_argument("--service")
     p.add_argument("--audience", choices=("internal", "partnership"), default="internal")

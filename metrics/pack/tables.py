@@ -171,7 +171,7 @@ def definitions_table(con) -> Table:
     return Table("Definitions", "Definitions", columns, rows, note)
 
 
-def _action_row(r: dict) -> dict:
+def action_row(r: dict) -> dict:
     latest = f"{r['latest_update_date']:%d %b %Y}: {r['latest_update']}" if r["latest_update"] else "No update yet"
     status = "Overdue" if r["overdue"] else r["status"].capitalize()
     return {"number": r["action_id"], "title": r["title"], "about": r["about_label"], "raised": r["raised_period"],
@@ -184,10 +184,10 @@ def actions_tables(con, period: Period, as_of=None) -> tuple[Table, Table]:
     columns = [Column("number", "No.", "number"), Column("title", "Action"), Column("about", "About"),
                Column("raised", "Raised on"), Column("owner", "Owner"), Column("due", "Due", "date"),
                Column("status", "Status"), Column("latest", "Latest update")]
-    previous = Table("Actions before", "Actions from previous meetings", columns, [_action_row(r) for r in earlier],
+    previous = Table("Actions before", "Actions from previous meetings", columns, [action_row(r) for r in earlier],
                      f"Actions raised on periods before {period.label} that are still open, or were done or dropped "
                      f"on or after {period.start:%-d %B %Y}. Overdue: still open after its due date, at the period's "
                      "end.")
     now = Table("Actions raised", "Actions raised at this meeting", [c for c in columns if c.key != "raised"],
-                [_action_row(r) for r in this], f"Actions raised on a period ending {period.end:%B %Y}.")
+                [action_row(r) for r in this], f"Actions raised on a period ending {period.end:%B %Y}.")
     return previous, now
