@@ -87,7 +87,9 @@ def grants_for(con, period: Period) -> list[str]:
 
 
 def _figures(rows: dict, names: tuple[str, ...]) -> Table:
-    return Table("Figures", "", FIGURE_COLUMNS, [
+    """The measures over the grant; with target, grade and reading only where one of them has a target."""
+    graded = any(rows[n]["better"] for n in names)
+    return Table("Figures", "", FIGURE_COLUMNS if graded else FIGURE_COLUMNS[:2], [
         {"label": rows[n]["label"], "format": rows[n]["format"], "value": rows[n]["value_shown"],
          "target": rows[n]["target"], "grade": rows[n]["grade"], "reading": rows[n]["reading"]} for n in names])
 
@@ -148,7 +150,7 @@ def evaluation(con, grant: str, service: str | None = None, today: dt.date | Non
         f"{rows['referrals_received']['shown']} referrals and supported {rows['victims_supported']['shown']} "
         f"victims; {rows['outside_nrm_rate']['shown']} of those supported were outside the NRM, the gap the post "
         "was created to fill.",
-        f"{rows['timely_contact_rate']['reading'] or 'Timely first contact: not graded.'}",
+        f"Timely first contact: {rows['timely_contact_rate']['reading'] or 'not graded'}.",
         f"Spend was {shown['spend_actual']} against a budget of £{total['budget']:,.0f}; the estimated "
         f"public-money saving is {shown['estimated_saving']} (actual spend × {ratio:g}; source: {source.rstrip('.')}).",
         f"Outcomes at closure: {sum(rows[n]['grade'] == 'green' for n in OUTCOMES)} of the six cope-and-recover "

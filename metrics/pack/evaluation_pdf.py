@@ -5,7 +5,8 @@ from __future__ import annotations
 from metrics.pack.evaluation import Evaluation
 from metrics.pack.pdf_layout import BODY_PT, INK, MUTED, PackPDF
 
-FIGURE_WIDTHS = (44, 22, 18, 25, 65)  # "Not graded" on one line
+FIGURE_WIDTHS = (44, 22, 18, 27, 63)  # "Not graded" on one line
+COUNT_WIDTHS = (100, 30)  # a table of counts with no target
 
 
 def _cover(pdf: PackPDF, paper: Evaluation) -> None:
@@ -17,8 +18,8 @@ def _cover(pdf: PackPDF, paper: Evaluation) -> None:
     pdf.cell(0, 6, pdf.text_of("Modern Slavery and Human Trafficking advocate service"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(*INK)
     pdf.ln(2)
-    pdf.font(24, bold=True)
-    pdf.multi_cell(0, 11, pdf.text_of(f"End-of-grant evaluation: {paper.grant}"), new_x="LMARGIN", new_y="NEXT",
+    pdf.font(21, bold=True)  # the grant's name on the title's line, so that the cover is one page
+    pdf.multi_cell(0, 10, pdf.text_of(f"End-of-grant evaluation: {paper.grant}"), new_x="LMARGIN", new_y="NEXT",
                    align="L")
     pdf.ln(3)
     pdf.font(14, bold=True)
@@ -55,7 +56,8 @@ def _purpose(pdf: PackPDF, number: int, purpose) -> None:
     if number == 1 or pdf.get_y() > 170:  # a purpose starts on a page with room for its table
         pdf.add_page()
     pdf.heading(f"Purpose {number}: {purpose.title}", size=13)
-    pdf.table(purpose.figures, FIGURE_WIDTHS, grades="grade")
+    graded = len(purpose.figures.columns) == len(FIGURE_WIDTHS)
+    pdf.table(purpose.figures, FIGURE_WIDTHS if graded else COUNT_WIDTHS, grades="grade" if graded else None)
     for title, lines, empty in (
         ("The provider's commentary", purpose.commentary, "No commentary on this purpose in the grant's returns."),
         ("Victims' voices (shared with consent)", purpose.voices, None),
