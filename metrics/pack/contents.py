@@ -30,7 +30,8 @@ FORMATS = ("pdf", "xlsx")
 HEADLINE_EXTRA = ("uk_national_rate", "trafficking_indicated_rate", *series.ACTIVITY)
 
 
-def _service_or_none(con, service: str | None) -> str | None:
+def service_or_none(con, service: str | None) -> str | None:
+    """The service named, else the only one loaded, else None before any upload (several unnamed: LookupError)."""
     if service:
         return service
     names = services(con)
@@ -71,7 +72,7 @@ def contents(
 ) -> Pack:
     """Everything in the pack for the period, for one audience (the action log as it stood at `as_of`)."""
     check_audience(audience)
-    service = _service_or_none(con, service)
+    service = service_or_none(con, service)
     loaded = months_loaded(con, service) if service else []
     in_period = [m for m in loaded if period.first <= m <= period.last]
     pack = Pack(service=service or "No service loaded yet", period=period, audience=audience,

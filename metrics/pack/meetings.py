@@ -33,7 +33,7 @@ def record(con, meeting_date: dt.date, period: Period, service: str | None, who:
         raise ValueError(f"a meeting on {meeting_date:%Y-%m-%d} is already recorded: rebuild it with "
                          f"`meeting rebuild --date {meeting_date:%Y-%m-%d}`")
     built_at = (now or dt.datetime.now()).replace(microsecond=0)
-    service = contents._service_or_none(con, service)
+    service = contents.service_or_none(con, service)
     data = contents.build(con, period, service, "internal", FORMAT, today=meeting_date, as_of=built_at)
     row = {"meeting_date": meeting_date, "period_first": period.first, "period_last": period.last,
            "service": service, "sha256": hashlib.sha256(data).hexdigest(), "data_version": _data_version(con),
