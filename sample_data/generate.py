@@ -329,9 +329,11 @@ def returns(
             "spend": make_spend(rng, month),
         }
         # The commentary and voices are written, not drawn: no random number is used, so no figure moved.
-        out[month]["commentary"] = narrative.commentary(month, out[month])
-        if said := narrative.voices(month, out[month]):
-            out[month]["voices"] = said
+        # They are Connect Gwent's, for the sample months: other services and months (benchmarks) have none.
+        if service == SERVICE and month in narrative.OVERALL:
+            out[month]["commentary"] = narrative.commentary(month, out[month])
+            if said := narrative.voices(month, out[month]):
+                out[month]["voices"] = said
     return out
 
 

@@ -52,15 +52,18 @@ def summary_pages(demo_env):
 @pytest.mark.parametrize("role", ["manager", "commissioner"])
 def test_summary_shows_the_months_commentary_beside_its_measure_and_the_voices(summary_pages, role):
     markdown, headings = summary_pages[role, "summary"]
-    assert [h for h in headings if h in ("The provider's commentary", "Overall", "Risks and issues",
-                                         "Partnership work", "Victims' voices")] == [
-        "The provider's commentary", "Victims' voices", "Overall", "Risks and issues", "Partnership work"]
+    assert [h for h in headings if h in ("The provider's commentary", "Victims' voices")] == [
+        "The provider's commentary", "Victims' voices"]
+    topics = [m for m in markdown if m.startswith('<h3 class="commentary-topic">')]
+    assert [t.split("</h3>")[0].removeprefix('<h3 class="commentary-topic">') for t in topics] == [
+        "Overall", "Risks and issues", "Partnership work"]
     [referrals] = [m for m in markdown if 'card-label">Referrals received<' in m]
     assert ('<div class="provider-commentary"><strong>Provider\'s commentary</strong><p class="commentary">'
             '<span class="commentary-month">June 2019:</span> 5 new referrals this month; 3 came from the police, as '
             'many as from any other source&#46;</p></div>') in referrals
-    assert ('<p class="commentary"><span class="commentary-month">June 2019:</span> Continuation after the pilot '
-            'is not yet decided&#58; the post&#45;holder\'s contract ends with the grant&#46;</p>') in markdown
+    assert ('<h3 class="commentary-topic">Risks and issues</h3><p class="commentary"><span class="commentary-month">'
+            'June 2019:</span> Continuation after the pilot is not yet decided&#58; the post&#45;holder\'s contract '
+            'ends with the grant&#46;</p>') in markdown
     assert ('<blockquote class="voice"><p>The Job Centre finally listened when my advocate came with me&#46;</p>'
             '<footer>Work and money · June 2019</footer></blockquote>') in markdown
     assert not [m for m in markdown if "afraid when someone knocks" in m]  # April's: not of June

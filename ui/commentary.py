@@ -32,9 +32,9 @@ def section(grouped: dict[str, list[dict]], topics: tuple[str, ...]) -> None:
     if not shown:
         st.caption("The returns of this period hold no commentary on "
                    + ", ".join(answers.topic_label(t) for t in topics) + ".")
-    for topic in shown:
-        st.subheader(answers.topic_label(topic))
-        st.markdown(entries_html(grouped[topic]), unsafe_allow_html=True)
+    for topic in shown:  # a heading the size of a card's label: a subheader was as large as the section's own
+        st.markdown(f'<h3 class="commentary-topic">{safe_text.html(answers.topic_label(topic))}</h3>'
+                    + entries_html(grouped[topic]), unsafe_allow_html=True)
 
 
 def voices(rows: list[dict], commentary: list[dict]) -> None:

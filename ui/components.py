@@ -48,7 +48,9 @@ table.kpis tbody th {{min-width:13rem;}}
   padding-left:0.5rem;}}
 .provider-commentary p, p.commentary {{margin:0.2rem 0;}}
 .commentary-month {{font-weight:600;}}
-blockquote.voice {{border-left:4px solid #1d70b8; margin:0.5rem 0; padding:0.2rem 0.8rem;}}
+h3.commentary-topic {{font-size:1.15rem; font-weight:700; margin:0.8rem 0 0.2rem 0; padding:0;}}
+blockquote.voice {{border-left:4px solid #1d70b8; margin:0.5rem 0; padding:0.2rem 0.8rem; color:{TEXT};}}
+blockquote.voice p {{color:{TEXT}; font-size:1.05rem;}}
 blockquote.voice footer {{font-size:0.9rem; color:{SECONDARY_TEXT};}}
 [data-testid="stCaptionContainer"] {{color:{SECONDARY_TEXT} !important; opacity:1 !important;}}
 .st-key-session_cookie_keep, .st-key-session_cookie_clear {{display:none !important;}}
