@@ -111,8 +111,7 @@ def commentary(month: str, data: dict) -> list[dict]:
     """The month's Commentary rows."""
     activity = data["activity"]
     meetings, sessions = activity["partnership_meetings"], activity["training_sessions"]
-    # The benchmark's services run over other months than the sample year's: they have no Overall line.
-    rows = [{"topic": "Overall", "text": OVERALL[month]}] if month in OVERALL else []
+    rows = [{"topic": "Overall", "text": OVERALL[month]}]
     if month in RISKS:
         rows.append({"topic": "Risks and issues", "text": RISKS[month]})
     rows.append({"topic": "Partnership work", "text": PARTNERSHIP.format(
