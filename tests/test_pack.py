@@ -489,7 +489,7 @@ def test_presenting_mode_moves_between_sections(summary_page):
     at.button(key="present_previous").click().run()
     assert at.header[0].value == "Key messages"
     at.toggle(key="presenting").set_value(False).run()
-    assert len(at.get("download_button")) == 3
+    assert len(at.get("download_button")) == 4  # the packs, the grant's evaluation and figures.csv
     assert [h.value for h in at.header] == ["Spend against budget", "Key messages", "The provider's commentary",
                                             "Victims' voices"]  # H2 under the H1 (#5)
 
