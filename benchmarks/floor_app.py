@@ -1,6 +1,6 @@
 """The floor for the load run: an empty app of the dashboard's shape, no data, no sign-in.
 
-Nine pages with the dashboard's titles in `st.navigation`, a sidebar radio, and a title per page:
+Ten pages with the dashboard's titles in `st.navigation`, a sidebar radio, and a title per page:
 what any click in Streamlit costs here before the app does anything (`benchmarks/loadrun.py --app floor`).
 """
 
@@ -14,6 +14,7 @@ TITLES = (
     "Trends",
     "Demand and value",
     "Data quality",
+    "Actions",
     "Upload returns",
     "Settings",
 )

@@ -20,7 +20,7 @@ not a browser's drawing. Reported per number of users: p50/p95 per page and over
 delta arrived, reruns per second, errors (exception elements, compile errors, a page that did not
 draw its title, a lost connection; and the tracebacks in the server's log), the server's peak
 resident memory (VmRSS of the streamlit process, sampled) and its CPU use (and the client's).
-The same run against benchmarks/floor_app.py (nine empty pages, no sign-in) is the floor. Then
+The same run against benchmarks/floor_app.py (ten empty pages, no sign-in) is the floor. Then
 the cold and warm Trends page of one large service (10 years, ten times the sample's referrals a
 month, built with benchmarks/data.py), each sequence on a fresh server.
 

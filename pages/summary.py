@@ -4,8 +4,8 @@ import streamlit as st
 
 from metrics.answers import commentary, growth, summary
 from metrics.safe_text import markdown as md
+from ui import action_log, components, present, shell, state
 from ui import commentary as commentary_ui
-from ui import components, present, shell, state
 
 if shell.page("Summary"):
     period, service, audience = state.period(), state.service(), state.audience()
@@ -18,6 +18,10 @@ if shell.page("Summary"):
         said = state.ask(commentary.by_topic, period, service) if internal else {}
         beside = commentary_ui.beside_measures(said)
         present.downloads(period, service, audience)
+        if audience == "internal":
+            present.evaluation_downloads(period, service)
+            present.meeting_record(period, service)
+            action_log.overdue_line()
         components.publication_download(service)
         components.cards(summary["cards"], beside=beside)
         st.header("Spend against budget")

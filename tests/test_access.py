@@ -20,6 +20,7 @@ EVERY_PAGE = (
     "Trends",
     "Demand and value",
     "Data quality",
+    "Actions",
     "Upload returns",
     "Settings",
 )
@@ -61,6 +62,7 @@ def test_the_role_table_is_exactly_as_agreed():
             "Trends",
             "Demand and value",
             "Data quality",
+            "Actions",
         ),
         "partnership": ("Summary", "Trends", "Demand and value"),
     }
@@ -70,7 +72,7 @@ def test_allowed_for_every_role_and_page():
     seen = {role: [page for page in EVERY_PAGE if access.allowed(role, page)] for role in access.ROLES}
     assert seen == {
         "manager": list(EVERY_PAGE),
-        "commissioner": list(EVERY_PAGE[:7]),
+        "commissioner": list(EVERY_PAGE[:8]),
         "partnership": ["Summary", "Trends", "Demand and value"],
     }
     assert [page for page in EVERY_PAGE if access.allowed(None, page)] == []

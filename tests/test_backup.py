@@ -23,11 +23,14 @@ from metrics.store import backup, connection, logs
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = Period("2018-06", "2019-06")
 EXPORT = [
+    "action_updates.parquet",
+    "actions.parquet",
     "audit_log.parquet",
     "backup.json",
     "bank_holidays.parquet",
     "budget.parquet",
     "kpi_targets.parquet",
+    "meetings.parquet",
     "nrm_referrals.parquet",
     "raw_activity.parquet",
     "raw_cases.parquet",

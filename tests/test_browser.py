@@ -6,6 +6,7 @@ screenshot of each page under test-artifacts/screens/ for a person to look at.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -123,3 +124,39 @@ def test_the_command_line_works_while_the_dashboard_runs(server, page, tmp_path)
     open_page(page, "Summary")  # after the command line's upload the dashboard reads the database again
     page.get_by_text("Jun 2019 · figures as at 30 June 2019").first.wait_for(timeout=60_000)
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_raise_and_close_an_action_in_the_browser(server, page):
+    """The action log as a person uses it: raise an action, close it with an update, find it among all actions."""
+    url, _, _ = server
+    if page.url != url and page.url.startswith("about:"):  # run on its own: sign in first
+        page.goto(url)
+        sign_in(page, "mary.manager", PASSWORD)
+    open_page(page, "Actions")
+    main = page.locator('[data-testid="stMain"]')
+    main.get_by_text("No open actions.").wait_for(timeout=60_000)
+    main.get_by_role("textbox", name="Action").fill("Ask for the <i>June</i> spend lines")
+    main.get_by_role("textbox", name="Owner").fill("Connect Gwent manager")
+    main.get_by_role("button", name="Raise the action").click()
+    main.get_by_text("Raised action 1.").wait_for(timeout=60_000)
+    wait_idle(page)
+    assert main.locator("table.figures tbody tr").count() == 1
+    assert main.locator("table.figures tbody td").first.inner_text() == "Ask for the <i>June</i> spend lines"
+    shoot(page, "actions-raised")
+
+    which = main.get_by_role("combobox", name="Action")
+    which.click()
+    page.get_by_role("option", name="1. Ask for the <i>June</i> spend lines (open)", exact=True).click()
+    main.get_by_role("textbox", name="Update").fill("Finance sent them on 3 July.")
+    main.get_by_role("combobox", name="Status").click()
+    page.get_by_role("option", name="done", exact=True).click()
+    main.get_by_role("button", name="Save the update").click()
+    main.get_by_text("Saved the update of action 1: now done.").wait_for(timeout=60_000)
+    wait_idle(page)
+    main.get_by_text("No open actions.").wait_for(timeout=60_000)
+    main.get_by_text("All actions", exact=True).click()
+    wait_idle(page)
+    cells = main.locator("table.figures tbody td").all_inner_texts()
+    assert cells[5:] == ["Done", f"{dt.date.today():%d %b %Y}: Finance sent them on 3 July."], cells
+    assert page.locator('[data-testid="stException"]').count() == 0
+    shoot(page, "actions-all")

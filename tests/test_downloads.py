@@ -74,7 +74,8 @@ def test_every_download_is_audited_under_its_user_and_holds_no_password_hash(rea
     drawn = list(dict(buttons).items())  # each button once, by label
     labels = [label for label, _ in drawn]
     assert not [label for label in labels if "backup" in label.lower()]
-    expected = {"Scrutiny pack (PDF)", "Scrutiny pack (Excel)", "Published figures (figures.csv)"} | (
+    expected = {"Scrutiny pack (PDF)", "Scrutiny pack (Excel)", "Published figures (figures.csv)",
+                "End-of-grant evaluation: Pilot 2018-19 (PDF)"} | (
         {"Download the blank template (.xlsx)", "Download next month's return, pre-filled (2019-04, .xlsx)",
          "Export budget.csv", "Export kpi_targets.csv", "Export nrm_referrals.csv", "Export bank_holidays.csv"}
         if role == "manager" else set())

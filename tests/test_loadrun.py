@@ -38,7 +38,7 @@ def test_one_user_signs_in_and_clicks_two_pages(folder):
     assert figures["server"]["peak_rss_mb"] > 0
 
 
-def test_the_floor_app_draws_its_nine_pages_without_sign_in(folder):
+def test_the_floor_app_draws_its_ten_pages_without_sign_in(folder):
     level = loadrun.run_level("floor", 1, 1.0, folder)
     assert level.errors == []
     assert [(run.page, run.title) for run in level.sign_ins] == [("(first page)", "Summary")]

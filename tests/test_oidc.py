@@ -167,7 +167,7 @@ def test_a_user_mapped_by_tenant_and_object_id_signs_in_with_their_role(dashboar
     wait_idle(page)
     assert signed_in_as(page) == "Signed in as olive.officer@pcc.example (commissioner)"
     assert menu(page) == ["Summary", "Advocate KPIs", "Referral growth", "Spend vs budget", "Trends",
-                          "Demand and value", "Data quality"]
+                          "Demand and value", "Data quality", "Actions"]
 
 
 def test_a_user_in_a_mapped_group_of_the_tenant_signs_in_as_manager(dashboard, page):

@@ -152,7 +152,7 @@ def test_the_pdf_is_tagged_with_its_language_bookmarks_and_chart_alt_text(year):
         "Performance scrutiny pack", "Summary: Jun 2018 to Jun 2019", "The provider's commentary",
         "Victims' voices", "Figures for the period",
         "Referral growth against the reference areas", "Spend against budget", "Trends", "Month by month",
-        "Data quality", "Appendix: definitions"]
+        "Actions", "Data quality", "Appendix: definitions"]
     alts = _figures_alt(root["/StructTreeRoot"])
     assert len(alts) == 6 and all(len(a) > 40 for a in alts), alts
     assert alts[0] == ("Line chart of total spend to date against the expected profile, Jun 2018 to Jun 2019. By "
@@ -188,7 +188,7 @@ def test_pdf_has_the_data_quality_notes_and_every_definition(year):
 def test_workbook_has_real_numbers_formats_and_frozen_headers(year):
     book = load_workbook(io.BytesIO(year["xlsx"]))
     assert book.sheetnames == ["About", "Summary", "Commentary", "Voices", "Figures", "Growth", "Spend", "Monthly",
-                               "Returns", "Definitions"]
+                               "Actions before", "Actions raised", "Returns", "Definitions"]
     for ws in book:
         assert ws.freeze_panes in ("A2", "B2"), ws.title
         assert ws.oddHeader.center.text == "OFFICIAL-SENSITIVE"
@@ -378,15 +378,17 @@ def test_a_period_with_no_data_says_so(sample_db_file):
         con.close()
     pages = _pdf_pages(pdf)
     firsts = [p.splitlines()[2] for p in pages[1:]]
-    assert firsts[:3] == ["No data for this period", "Data quality", "Appendix: definitions"]
-    assert set(firsts[3:]) == {"Measure Unit Definition Target"}  # the definitions go on, at 10 pt
+    # The actions still open carry on into a pack with no figures.
+    assert firsts[:4] == ["No data for this period", "Actions", "Data quality", "Appendix: definitions"]
+    assert set(firsts[4:]) == {"Measure Unit Definition Target"}  # the definitions go on, at 10 pt
     assert "No monthly return is loaded for Jan 2020 to Mar 2020, so this pack has no figures to report." in \
         " ".join(pages[1].splitlines())
     assert ("• Missing months: no return is loaded for Jan 2020, Feb 2020 and Mar 2020; the figures leave those "
             "months out.") in " ".join(_page(pages, "Data quality"))
     about = {row[0]: row[1] for row in _values(xlsx)["About"][1:]}
     assert about["Data"] == "No monthly return is loaded for Jan 2020 to Mar 2020: there are no figures to report."
-    assert load_workbook(io.BytesIO(xlsx)).sheetnames == ["About", "Returns", "Definitions"]
+    assert load_workbook(io.BytesIO(xlsx)).sheetnames == ["About", "Actions before", "Actions raised",
+                                                           "Returns", "Definitions"]
 
 
 def test_an_empty_database_gives_a_pack_that_says_so(empty_db):
@@ -487,7 +489,7 @@ def test_presenting_mode_moves_between_sections(summary_page):
     at.button(key="present_previous").click().run()
     assert at.header[0].value == "Key messages"
     at.toggle(key="presenting").set_value(False).run()
-    assert len(at.get("download_button")) == 3
+    assert len(at.get("download_button")) == 4  # the packs, the grant's evaluation and figures.csv
     assert [h.value for h in at.header] == ["Spend against budget", "Key messages", "The provider's commentary",
                                             "Victims' voices"]  # H2 under the H1 (#5)
 

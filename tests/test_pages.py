@@ -23,7 +23,7 @@ def test_menu_for_each_role_is_exactly_what_the_role_may_see():
     assert list(visible_pages("manager", PAGE_FILES)) == list(PAGE_FILES)
     assert list(visible_pages("commissioner", PAGE_FILES)) == [
         "Summary", "Advocate KPIs", "Referral growth", "Spend vs budget", "Trends", "Demand and value",
-        "Data quality"]
+        "Data quality", "Actions"]
     assert list(visible_pages("partnership", PAGE_FILES)) == ["Summary", "Trends", "Demand and value"]
     assert visible_pages(None, PAGE_FILES) == {}
 

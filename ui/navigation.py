@@ -8,6 +8,7 @@ PAGE_FILES = {
     "Trends": "pages/trends.py",
     "Demand and value": "pages/demand.py",
     "Data quality": "pages/data_quality.py",
+    "Actions": "pages/actions.py",
     "Upload returns": "pages/upload.py",
     "Settings": "pages/settings.py",
 }

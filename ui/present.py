@@ -89,6 +89,47 @@ def downloads(period: Period, service: str | None, audience: str) -> None:
             )
 
 
+def evaluation_downloads(period: Period, service: str | None) -> None:
+    """The end-of-grant evaluation of each grant the period falls in (internal audiences only: it holds the
+    victims' voices and the action log); built when clicked."""
+    from metrics.pack import evaluation
+
+    for grant in state.ask(evaluation.grants_for, period):
+        st.download_button(
+            f"End-of-grant evaluation: {grant} (PDF)",
+            data=state.audited(f"end-of-grant evaluation of {grant}", state.later(evaluation.build, grant, service)),
+            file_name=evaluation.file_name(grant), mime=MIME["pdf"], on_click="ignore", icon=":material/download:",
+            key=f"evaluation_{grant}", help="The decision paper on the whole grant: the five purposes of the post "
+            "with their evidence, spend and value for money, outcomes, data quality and the actions' history.")
+
+
+def meeting_record(period: Period, service: str | None) -> None:
+    """Record the internal PDF pack of the period for a meeting: its SHA-256 and data version, so that it can
+    be rebuilt identically later (`python -m metrics meeting rebuild`); then offer exactly the bytes recorded."""
+    from metrics.pack import meetings
+
+    with st.expander("Record this pack for a meeting", icon=":material/event_available:"):
+        with st.form("meeting_record"):
+            day = st.date_input("Meeting date", format="DD/MM/YYYY", key="meeting_date")
+            submitted = st.form_submit_button(f"Record the pack for {period.label}", key="meeting_submit")
+        if submitted:
+            try:
+                with state.writing():
+                    done = meetings.record(state.con(), day, period, service, state.user_name())
+            except ValueError as exc:
+                st.error(f"**Not recorded.** {exc}.")
+            else:
+                st.session_state["meeting_recorded"] = done
+        done = st.session_state.get("meeting_recorded")
+        if done:
+            st.success(f"Recorded the meeting of {done['meeting_date']:%d %B %Y}: SHA-256 `{done['sha256']}`.",
+                       icon=":material/check_circle:")
+            st.download_button("The meeting's pack (PDF)", data=state.audited(
+                f"meeting pack {done['meeting_date']:%Y-%m-%d}", lambda: done["pack"]),
+                file_name=meetings.file_name(done["meeting_date"]), mime=MIME["pdf"], on_click="ignore",
+                icon=":material/download:", key="meeting_pack")
+
+
 def is_on() -> bool:
     """Whether presenting mode is on (read before the page draws its header, which then gives way)."""
     return bool(st.session_state.get(PRESENTING_KEY))

@@ -31,6 +31,7 @@ ALL_PAGES = (
     "Trends",
     "Demand and value",
     "Data quality",
+    "Actions",
     "Upload returns",
     "Settings",
 )

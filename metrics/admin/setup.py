@@ -68,6 +68,7 @@ def build_sample_database(path: str | os.PathLike) -> Path:
 
 
 def _build(target: Path) -> None:
+    from metrics.admin.sample_actions import add_sample_actions
     from metrics.admin.users import SAMPLE_UPLOADER
     from metrics.returns.ingest import ingest_paths
 
@@ -79,6 +80,7 @@ def _build(target: Path) -> None:
         try:
             # The sample's voices were read (one is listed by the identity check and identifies no one).
             ingest_paths(con, sorted(SAMPLE_RETURNS.glob("*.xlsx")), user=SAMPLE_UPLOADER, voices_checked=True)
+            add_sample_actions(con)
             put_settings(con, {"database_kind": "sample"}, "system", "sample database marked", changes_data=False)
             record(con, "system", "sample database built", str(target.name))
             con.execute("CHECKPOINT")

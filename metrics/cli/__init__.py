@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from metrics.cli.accounts import init_command, plain_table, users_command
+from metrics.cli.meetings import actions_command, evaluation_command, meeting_command
 from metrics.cli.parser import build_parser, user_of
 from metrics.contract import Rejected
 
@@ -29,6 +30,12 @@ def run(argv: list[str] | None = None) -> int:
 
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "pack" and (args.evaluation or args.grant):
+        if not (args.evaluation and args.grant) or args.first or args.last or args.audience != "internal":
+            parser.error("the evaluation is `pack --evaluation --grant NAME --out FILE.pdf`, for the PCC's office: "
+                         "no --from, --to or --audience")
+    elif args.command == "pack" and not (args.first and args.last):
+        parser.error("pack needs --from and --to (or --evaluation --grant NAME)")
     try:
         if args.command == "template" and not args.prefill:  # the blank return needs no database
             from metrics.returns.template import write_template
@@ -175,6 +182,8 @@ def _dispatch(args, con) -> int:
         result = growth(con, base, compare, logs.resolve_service(con, args.service))
         print(json.dumps(result, indent=2) if args.json else growth_table(result, base, compare))
         return 0
+    if args.command == "pack" and (args.evaluation or args.grant):
+        return evaluation_command(args, con)
     if args.command == "pack":
         import time
 
@@ -189,6 +198,10 @@ def _dispatch(args, con) -> int:
         return 0
     if args.command == "users":
         return users_command(args, con)
+    if args.command == "actions":
+        return actions_command(args, con)
+    if args.command == "meeting":
+        return meeting_command(args, con)
     if args.command == "backup":
         from metrics.store import backup
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import re
 
 from metrics.admin.access import ROLES
+from metrics.admin.actions import STATUSES, TOPICS
 
 
 def _common() -> argparse.ArgumentParser:
@@ -24,6 +26,13 @@ def _month(text: str) -> str:
 def _month_range(text: str) -> tuple[str, str]:
     start, sep, end = text.partition(":")
     return _month(start), _month(end if sep else start)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _positive(text: str) -> int:
@@ -92,13 +101,50 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--service")
     p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("pack", parents=[common], help="the scrutiny pack for a period, as a PDF or an Excel workbook")
-    p.add_argument("--from", dest="first", type=_month, required=True)
-    p.add_argument("--to", dest="last", type=_month, required=True)
+    p = sub.add_parser("pack", parents=[common], help="the scrutiny pack for a period, as a PDF or an Excel workbook; "
+                       "or the end-of-grant evaluation (--evaluation --grant NAME)")
+    p.add_argument("--from", dest="first", type=_month, help="the period's first month (not with --evaluation)")
+    p.add_argument("--to", dest="last", type=_month, help="the period's last month (not with --evaluation)")
+    p.add_argument("--evaluation", action="store_true", help="the end-of-grant evaluation of --grant, as a PDF")
+    p.add_argument("--grant", help="the grant to evaluate, as named in the budget")
     p.add_argument("--out", required=True, help="FILE.pdf or FILE.xlsx")
     p.add_argument("--service")
     p.add_argument("--audience", choices=("internal", "partnership"), default="internal")
     p.add_argument("--user", default=None, help="who is exporting it, for the audit log (default: the login name)")
+
+    p = sub.add_parser("actions", parents=[common], help="the action log of the scrutiny meetings")
+    acts = p.add_subparsers(dest="action", required=True)
+    s = acts.add_parser("list", parents=[common], help="the actions by due date, overdue ones flagged")
+    s.add_argument("--all", action="store_true", help="done and dropped actions too (default: open only)")
+    s.add_argument("--today", type=_date, help="the day that overdue is counted from (default: today)")
+    s.add_argument("--json", action="store_true")
+    s = acts.add_parser("add", parents=[common], help="raise an action")
+    s.add_argument("--title", required=True)
+    s.add_argument("--about", required=True, help="a measure's name (see `report`) or a topic: " + ", ".join(TOPICS))
+    s.add_argument("--period", type=_month_range, required=True, help="the period it was raised on, YYYY-MM:YYYY-MM")
+    s.add_argument("--owner", required=True)
+    s.add_argument("--due", type=_date, required=True, help="YYYY-MM-DD")
+    s.add_argument("--user", default=None)
+    s = acts.add_parser("update", parents=[common], help="add a dated update to an action, or change its status")
+    s.add_argument("id", type=_positive)
+    s.add_argument("--text", default="", help="what happened (needed unless --status is given)")
+    s.add_argument("--status", choices=STATUSES)
+    s.add_argument("--date", type=_date, help="the update's date (default: today)")
+    s.add_argument("--user", default=None)
+
+    p = sub.add_parser("meeting", parents=[common], help="record a meeting's pack, or rebuild it and check it")
+    meets = p.add_subparsers(dest="action", required=True)
+    s = meets.add_parser("record", parents=[common], help="build the meeting's PDF pack and store its SHA-256")
+    s.add_argument("--date", type=_date, required=True, help="the meeting's day, YYYY-MM-DD")
+    s.add_argument("--period", type=_month_range, required=True, help="YYYY-MM:YYYY-MM")
+    s.add_argument("--service")
+    s.add_argument("--out", help="also write the pack to this .pdf file")
+    s.add_argument("--user", default=None)
+    s = meets.add_parser("rebuild", parents=[common], help="build a meeting's pack again and check its SHA-256")
+    s.add_argument("--date", type=_date, required=True)
+    s.add_argument("--out", help="write the rebuilt pack to this .pdf file")
+    s = meets.add_parser("list", parents=[common], help="the recorded meetings")
+    s.add_argument("--json", action="store_true")
 
     p = sub.add_parser("users", parents=[common], help="manage local accounts (sign-in without OIDC)")
     users = p.add_subparsers(dest="action", required=True)

@@ -30,7 +30,8 @@ FORMATS = ("pdf", "xlsx")
 HEADLINE_EXTRA = ("uk_national_rate", "trafficking_indicated_rate", *series.ACTIVITY)
 
 
-def _service_or_none(con, service: str | None) -> str | None:
+def service_or_none(con, service: str | None) -> str | None:
+    """The service named, else the only one loaded, else None before any upload (several unnamed: LookupError)."""
     if service:
         return service
     names = services(con)
@@ -66,11 +67,12 @@ def trend_window(con, period: Period, service: str, audience: str = "internal") 
 
 
 def contents(
-    con, period: Period, service: str | None = None, audience: str = "internal", today: dt.date | None = None
+    con, period: Period, service: str | None = None, audience: str = "internal", today: dt.date | None = None,
+    as_of: dt.datetime | None = None,
 ) -> Pack:
-    """Everything in the pack for the period, for one audience."""
+    """Everything in the pack for the period, for one audience (the action log as it stood at `as_of`)."""
     check_audience(audience)
-    service = _service_or_none(con, service)
+    service = service_or_none(con, service)
     loaded = months_loaded(con, service) if service else []
     in_period = [m for m in loaded if period.first <= m <= period.last]
     pack = Pack(service=service or "No service loaded yet", period=period, audience=audience,
@@ -78,6 +80,8 @@ def contents(
                 has_data=bool(in_period), months_loaded=in_period)
     pack.returns, pack.quality_notes = tables.returns_table(con, period, service, audience)
     pack.definitions = tables.definitions_table(con)
+    if audience == "internal":
+        pack.actions_previous, pack.actions_this = tables.actions_tables(con, period, as_of)
     if not pack.has_data:
         return pack
     rows = {r["name"]: r for r in scorecard(con, period, service, audience)}
@@ -151,11 +155,12 @@ def charts_for(con, period: Period, trend: Period, service: str, audience: str, 
     return out
 
 
-def build(con, period: Period, service: str | None = None, audience: str = "internal", fmt: str = "pdf") -> bytes:
-    """The pack as the bytes of a PDF or an Excel workbook."""
+def build(con, period: Period, service: str | None = None, audience: str = "internal", fmt: str = "pdf",
+          today: dt.date | None = None, as_of: dt.datetime | None = None) -> bytes:
+    """The pack as the bytes of a PDF or an Excel workbook; the same data, day and `as_of` give the same bytes."""
     if fmt not in FORMATS:
         raise ValueError(f"the pack is a PDF or an Excel workbook: use one of {', '.join(FORMATS)}")
-    pack = contents(con, period, service, audience)
+    pack = contents(con, period, service, audience, today, as_of)
     if fmt == "pdf":
         from metrics.pack.pdf import render
     else:

@@ -79,6 +79,8 @@ class Pack:
     quality_notes: list[str] = field(default_factory=list)
     returns: Table | None = None
     definitions: Table | None = None
+    actions_previous: Table | None = None  # internal packs only: the partnership's has no actions
+    actions_this: Table | None = None
 
     @property
     def marking(self) -> str:
@@ -91,5 +93,5 @@ class Pack:
     def tables(self) -> list[Table]:
         """Every table of the pack, in the order of the pack."""
         found = [self.summary, self.commentary, self.voices, self.headline, self.growth, self.spend, self.monthly,
-                 self.returns, self.definitions]
+                 self.actions_previous, self.actions_this, self.returns, self.definitions]
         return [t for t in found if t is not None]

@@ -68,7 +68,8 @@ def _cover(pdf: PackPDF, pack: Pack) -> None:
         if pack.has_data
         else ["No data for this period"]
     )
-    pdf.bullets(sections + ["Data quality", "Appendix: definitions"], size=BODY_PT)
+    actions = ["Actions"] if pack.actions_previous is not None else []
+    pdf.bullets(sections + actions + ["Data quality", "Appendix: definitions"], size=BODY_PT)
 
 
 def _no_data(pdf: PackPDF, pack: Pack) -> None:
@@ -181,6 +182,22 @@ def _monthly(pdf: PackPDF, pack: Pack) -> None:
     pdf.table(pack.monthly, (first, *[(pdf.epw - first) / (count - 1)] * (count - 1)), padding=(1.2, 0.8))
 
 
+def _actions(pdf: PackPDF, pack: Pack) -> None:
+    """The action log's two sections (internal packs only); an empty one says so."""
+    if pack.actions_previous is None:
+        return
+    pdf.add_page(orientation="L")  # eight columns, the latest update the widest
+    pdf.heading("Actions")
+    for table, widths in ((pack.actions_previous, (10, 52, 30, 26, 32, 26, 26, 59)),
+                          (pack.actions_this, (10, 68, 38, 32, 26, 26, 61))):
+        pdf.para(table.title, size=11, bold=True)
+        if table.rows:
+            pdf.table(table, widths)
+        else:
+            pdf.para(f"None. {table.note}", muted=True)
+            pdf.ln(2)
+
+
 def _quality(pdf: PackPDF, pack: Pack) -> None:
     pdf.add_page(orientation="P")
     pdf.heading("Data quality")
@@ -204,6 +221,7 @@ def render(pack: Pack) -> bytes:
             page(pdf, pack)
     else:
         _no_data(pdf, pack)
+    _actions(pdf, pack)
     _quality(pdf, pack)
     _definitions(pdf, pack)
     return bytes(pdf.output())

@@ -7,6 +7,7 @@ rendered to PNG by vl-convert, with no browser and no network.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -53,6 +54,8 @@ class PackPDF(FPDF):
         self.set_title(f"Scrutiny pack: {pack.service}, {pack.period.label}")
         self.set_author("Connect Gwent MSHT advocate performance dashboard")
         self.set_subject(pack.marking)
+        # The day it was prepared, not the moment: the same figures give the same bytes (a meeting's pack rebuilt).
+        self.set_creation_date(dt.datetime.combine(pack.generated_on, dt.time(), tzinfo=dt.UTC))
         self.set_text_color(*INK)
 
     def text_of(self, text: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from metrics.admin import actions
 from metrics.answers import quality
 from metrics.answers.growth import growth_comparison
 from metrics.answers.series import slice_label
@@ -168,3 +169,25 @@ def definitions_table(con) -> Table:
         "to measure. Every measure of a case uses the case's latest monthly snapshot."
     )
     return Table("Definitions", "Definitions", columns, rows, note)
+
+
+def action_row(r: dict) -> dict:
+    latest = f"{r['latest_update_date']:%d %b %Y}: {r['latest_update']}" if r["latest_update"] else "No update yet"
+    status = "Overdue" if r["overdue"] else r["status"].capitalize()
+    return {"number": r["action_id"], "title": r["title"], "about": r["about_label"], "raised": r["raised_period"],
+            "owner": r["owner"], "due": r["due_date"], "status": status, "latest": latest}
+
+
+def actions_tables(con, period: Period, as_of=None) -> tuple[Table, Table]:
+    """(from previous meetings, raised at this meeting), as the log stood at `as_of` (admin.actions.for_pack)."""
+    earlier, this = actions.for_pack(con, period, as_of)
+    columns = [Column("number", "No.", "number"), Column("title", "Action"), Column("about", "About"),
+               Column("raised", "Raised on"), Column("owner", "Owner"), Column("due", "Due", "date"),
+               Column("status", "Status"), Column("latest", "Latest update")]
+    previous = Table("Actions before", "Actions from previous meetings", columns, [action_row(r) for r in earlier],
+                     f"Actions raised on periods before {period.label} that are still open, or were done or dropped "
+                     f"on or after {period.start:%-d %B %Y}. Overdue: still open after its due date, at the period's "
+                     "end.")
+    now = Table("Actions raised", "Actions raised at this meeting", [c for c in columns if c.key != "raised"],
+                [action_row(r) for r in this], f"Actions raised on a period ending {period.end:%B %Y}.")
+    return previous, now

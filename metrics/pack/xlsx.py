@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 
 from openpyxl import Workbook
@@ -143,11 +144,12 @@ def _about_sheet(wb: Workbook, pack: Pack) -> None:
     _marking(ws, pack)
 
 
-def _keep_carriage_returns(data: bytes) -> bytes:
-    """Write carriage returns in cell text as character references.
+def _keep_carriage_returns(data: bytes, day: dt.date) -> bytes:
+    """Write carriage returns in cell text as character references, every part dated `day`.
 
     XML readers turn a raw carriage return into a line feed, so '\\r=x' would come back '\\n=x';
-    as '&#13;' it survives. Only text and attribute values can hold one in these parts.
+    as '&#13;' it survives. Only text and attribute values can hold one in these parts. The parts' dates
+    are the day the pack was prepared, not the moment, so the same figures give the same bytes.
     """
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
@@ -156,6 +158,10 @@ def _keep_carriage_returns(data: bytes) -> bytes:
             content = source.read(item.filename)
             if item.filename.startswith("xl/") and item.filename.endswith(".xml"):
                 content = content.replace(b"\r", b"&#13;")
+            elif item.filename == "docProps/core.xml":  # openpyxl stamps the moment of saving as modified
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + f"{day:%Y-%m-%d}T00:00:00Z".encode(),
+                                 content)
+            item.date_time = (day.year, day.month, day.day, 0, 0, 0)
             target.writestr(item, content)
     return out.getvalue()
 
@@ -163,9 +169,11 @@ def _keep_carriage_returns(data: bytes) -> bytes:
 def render(pack: Pack) -> bytes:
     """The pack as the bytes of an .xlsx workbook."""
     wb = Workbook()
+    prepared = dt.datetime.combine(pack.generated_on, dt.time())
+    wb.properties.created = wb.properties.modified = prepared
     _about_sheet(wb, pack)
     for table in pack.tables():
         _table_sheet(wb, table, pack)
     buffer = io.BytesIO()
     wb.save(buffer)
-    return _keep_carriage_returns(buffer.getvalue())
+    return _keep_carriage_returns(buffer.getvalue(), pack.generated_on)

@@ -16,11 +16,12 @@ from metrics.contract import ACTIVITY, CASES, COMMENTARY, REFERENCE_SHEETS, SPEN
 from metrics.store import marts
 from metrics.store.connection import write
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 # What a backup holds, in the order a restore loads it: every table a migration creates. The marts
 # are not among them: they come from the code and are rebuilt from these.
 BACKED_UP = ("schema_version", "settings", *(s.table for s in REFERENCE_SHEETS), "uploads", CASES.table,
-             ACTIVITY.table, SPEND.table, COMMENTARY.table, VOICES.table, "audit_log", "users")
+             ACTIVITY.table, SPEND.table, COMMENTARY.table, VOICES.table, "audit_log", "users",
+             "actions", "action_updates", "meetings")
 # Failed sign-ins are counted only to slow guessing: a restored database starts with none.
 NOT_BACKED_UP = ("sign_in_failures",)
 # A new database is marked as waiting for its default reference data until that is loaded, so that
@@ -93,6 +94,22 @@ def _migrations() -> list[list[str]]:
             f"CREATE TABLE {COMMENTARY.table} (upload_id BIGINT NOT NULL, row_number INTEGER, "
             f"{_columns_ddl(COMMENTARY)})",
             f"CREATE TABLE {VOICES.table} (upload_id BIGINT NOT NULL, row_number INTEGER, {_columns_ddl(VOICES)})",
+        ],
+        [
+            # The action log (admin.actions): an action's status is that of its latest update that set one,
+            # so that its state at any moment (a meeting's pack rebuilt later) can be read back.
+            """CREATE TABLE actions (
+                action_id BIGINT PRIMARY KEY, title VARCHAR NOT NULL, about VARCHAR NOT NULL,
+                raised_from VARCHAR NOT NULL, raised_to VARCHAR NOT NULL, owner VARCHAR NOT NULL,
+                due_date DATE NOT NULL, raised_at TIMESTAMP NOT NULL, raised_by VARCHAR NOT NULL)""",
+            """CREATE TABLE action_updates (
+                action_id BIGINT NOT NULL, update_date DATE NOT NULL, text VARCHAR NOT NULL, who VARCHAR NOT NULL,
+                status VARCHAR, logged_at TIMESTAMP NOT NULL)""",
+            # Each meeting's pack (pack.meetings): enough to build it again and prove it the same.
+            """CREATE TABLE meetings (
+                meeting_date DATE PRIMARY KEY, period_first VARCHAR NOT NULL, period_last VARCHAR NOT NULL,
+                service VARCHAR, sha256 VARCHAR NOT NULL, data_version VARCHAR NOT NULL,
+                built_at TIMESTAMP NOT NULL, recorded_by VARCHAR NOT NULL)""",
         ],
     ]
 
