@@ -281,5 +281,5 @@ def signed_in_role() -> str | None:
             st.rerun()
     if not oidc_configured():
         claims = sessions.verify(_local_sessions()["secret"], st.session_state["session_token"], dt.datetime.now())
-        session_cookie.keep(st.session_state["session_token"], int(claims["exp"] - dt.datetime.now().timestamp()))
+        session_cookie.keep(st.session_state["session_token"], int(claims["exp"]))
     return role

@@ -29,13 +29,17 @@ def request_token() -> str | None:
         return None
 
 
-def keep(token: str, max_age: int) -> None:
-    """Have the browser hold `token` for `max_age` seconds."""
+def keep(token: str, expires: int) -> None:
+    """Have the browser hold `token` until `expires` (seconds since the epoch, the token's own expiry).
+
+    The same arguments on every rerun: new ones (a time left that shrinks each second) drew the frame again,
+    and its answer cost a second rerun after every click, in which a click on a button was seen lost.
+    """
     with st.sidebar:
-        _frame(name=COOKIE, token=token, max_age=max_age, key=KEYS[0], default=None)
+        _frame(name=COOKIE, token=token, expires=expires, key=KEYS[0], default=None)
 
 
 def clear() -> None:
     """Have the browser forget the session cookie."""
     with st.sidebar:
-        _frame(name=COOKIE, token="", max_age=0, key=KEYS[1], default=None)
+        _frame(name=COOKIE, token="", expires=0, key=KEYS[1], default=None)

@@ -11,8 +11,9 @@
     var args = event.data.args || {};
     if (!/^[a-z_]+$/.test(args.name || "")) return;
     var secure = window.location.protocol === "https:" ? "; Secure" : "";
-    var keep = TOKEN.test(args.token || "") && args.max_age > 0;
-    document.cookie = args.name + "=" + (keep ? args.token : "") + "; Max-Age=" + (keep ? Math.floor(args.max_age) : 0)
+    var left = Math.floor((args.expires || 0) - Date.now() / 1000);  // the token's expiry, as this clock reads it
+    var keep = TOKEN.test(args.token || "") && left > 0;
+    document.cookie = args.name + "=" + (keep ? args.token : "") + "; Max-Age=" + (keep ? left : 0)
       + "; Path=/; SameSite=Strict" + secure;
     send("streamlit:setComponentValue", { value: keep ? "kept" : "cleared", dataType: "json" });
   });
