@@ -49,16 +49,19 @@ table.kpis tbody th {{min-width:13rem;}}
 .provider-commentary p, p.commentary {{margin:0.2rem 0;}}
 .commentary-month {{font-weight:600;}}
 h3.commentary-topic {{font-size:1.15rem; font-weight:700; margin:0.8rem 0 0.2rem 0; padding:0;}}
-blockquote.voice {{border-left:4px solid #1d70b8; margin:0.5rem 0; padding:0.2rem 0.8rem; color:{TEXT};}}
+blockquote.voice {{border-left:4px solid #1d70b8; margin:0.5rem 0; padding:0.2rem 0.8rem; color:{TEXT};
+  opacity:1 !important;}}  /* Streamlit fades blockquotes to 0.6: the source line fell to 2.8:1 */
 blockquote.voice p {{color:{TEXT}; font-size:1.05rem;}}
-blockquote.voice footer {{font-size:0.9rem; color:{SECONDARY_TEXT};}}
+blockquote.voice footer {{font-size:0.9rem; color:{SECONDARY_TEXT} !important;}}
+[data-testid="stDateInput"] [role="spinbutton"] {{display:inline-block; min-width:24px; min-height:24px;
+  text-align:center;}}
 [data-testid="stCaptionContainer"] {{color:{SECONDARY_TEXT} !important; opacity:1 !important;}}
 .st-key-session_cookie_keep, .st-key-session_cookie_clear {{display:none !important;}}
 .visually-hidden {{position:absolute !important; width:1px !important; height:1px !important;
   overflow:hidden !important; clip:rect(0 0 0 0) !important; white-space:nowrap !important; margin:0 !important;
   padding:0 !important;}}
 a:focus-visible, button:focus-visible, summary:focus-visible, [role="tab"]:focus-visible,
-[role="button"]:focus-visible, input:not([role="combobox"]):focus-visible, textarea:focus-visible,
+[role="button"]:focus-visible, [role="spinbutton"]:focus-visible, input:not([role="combobox"]):focus-visible, textarea:focus-visible,
 label:has(input[type="radio"]:focus-visible), label:has(input[type="checkbox"]:focus-visible),
 [data-baseweb="select"]:has(input:focus-visible) > div {{
   outline:3px solid {FOCUS} !important; outline-offset:0 !important;
