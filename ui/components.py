@@ -61,7 +61,8 @@ blockquote.voice footer {{font-size:0.9rem; color:{SECONDARY_TEXT} !important;}}
   overflow:hidden !important; clip:rect(0 0 0 0) !important; white-space:nowrap !important; margin:0 !important;
   padding:0 !important;}}
 a:focus-visible, button:focus-visible, summary:focus-visible, [role="tab"]:focus-visible,
-[role="button"]:focus-visible, [role="spinbutton"]:focus-visible, input:not([role="combobox"]):focus-visible, textarea:focus-visible,
+[role="button"]:focus-visible, [role="spinbutton"]:focus-visible, input:not([role="combobox"]):focus-visible,
+textarea:focus-visible,
 label:has(input[type="radio"]:focus-visible), label:has(input[type="checkbox"]:focus-visible),
 [data-baseweb="select"]:has(input:focus-visible) > div {{
   outline:3px solid {FOCUS} !important; outline-offset:0 !important;
