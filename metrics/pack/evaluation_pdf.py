@@ -32,11 +32,7 @@ def _cover(pdf: PackPDF, paper: Evaluation) -> None:
         ("Prepared on", f"{paper.pack.generated_on:%d %B %Y}"),
         ("Protective marking", paper.pack.marking),
     ]
-    for label, value in facts:
-        pdf.font(10.5, bold=True)
-        pdf.cell(45, 6, pdf.text_of(label))
-        pdf.font(10.5)
-        pdf.multi_cell(0, 6, pdf.text_of(value), new_x="LMARGIN", new_y="NEXT", align="L")
+    pdf.facts(facts, line_height=6)
     pdf.ln(3)
     pdf.para("The decision", size=12, bold=True)
     pdf.para("Whether to continue funding the MSHT advocate post. The Police and Crime Commissioner funded it on "

@@ -35,11 +35,7 @@ def _cover(pdf: PackPDF, pack: Pack) -> None:
         ("Audience", pack.audience_label),
         ("Protective marking", pack.marking),
     ]
-    for label, value in facts:
-        pdf.font(10.5, bold=True)
-        pdf.cell(45, 7, pdf.text_of(label))
-        pdf.font(10.5)
-        pdf.multi_cell(0, 7, pdf.text_of(value), new_x="LMARGIN", new_y="NEXT", align="L")
+    pdf.facts(facts, line_height=7)
     pdf.ln(10)
     pdf.set_line_width(0.6)
     pdf.font(20, bold=True)

@@ -101,6 +101,14 @@ class PackPDF(FPDF):
         self.multi_cell(0, size * 0.5, self.text_of(text), new_x="LMARGIN", new_y="NEXT", align="L")
         self.ln(2)
 
+    def facts(self, rows: list[tuple[str, str]], line_height: float) -> None:
+        """A cover page's label: value lines, the labels bold in a 45 mm column."""
+        for label, value in rows:
+            self.font(10.5, bold=True)
+            self.cell(45, line_height, self.text_of(label))
+            self.font(10.5)
+            self.multi_cell(0, line_height, self.text_of(value), new_x="LMARGIN", new_y="NEXT", align="L")
+
     def para(self, text: str, size: float = BODY_PT, bold: bool = False, muted: bool = False) -> None:
         self.font(size, bold)
         if muted:
