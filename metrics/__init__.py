@@ -10,6 +10,7 @@ in CI by `lint-imports`), so a rule has one home and a change to it has one plac
     store                        DuckDB: connections, schema, staged SQL and marts, loading, logs, backup
     contract | periods           the data contract | runs of calendar months
     isolation | safe_text        untrusted files read in a worker with limits | text safe for cells and Markdown
+    i18n                         the language of a run and the translation of every message (locale/)
 
 Importing any of it does no work: no connection is opened and no file is read. Nothing here
 imports Streamlit: the app (`dashboard.py`, `ui/`, `pages/`) is built on top.

@@ -7,6 +7,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from metrics.i18n import _, month_text
+
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
@@ -83,10 +85,8 @@ class Period:
 
     @property
     def label(self) -> str:
-        def name(month: str) -> str:
-            return month_start(month).strftime("%b %Y")
-
-        return name(self.first) if self.first == self.last else f"{name(self.first)} to {name(self.last)}"
+        first, last = month_text(month_start(self.first)), month_text(month_start(self.last))
+        return first if self.first == self.last else _("{first} to {last}").format(first=first, last=last)
 
     def __str__(self) -> str:
         return f"{self.first}:{self.last}"

@@ -56,7 +56,7 @@ blockquote.voice footer {{font-size:0.9rem; color:{SECONDARY_TEXT} !important;}}
 [data-testid="stDateInput"] [role="spinbutton"] {{display:inline-block; min-width:24px; min-height:24px;
   text-align:center;}}
 [data-testid="stCaptionContainer"] {{color:{SECONDARY_TEXT} !important; opacity:1 !important;}}
-.st-key-session_cookie_keep, .st-key-session_cookie_clear {{display:none !important;}}
+.st-key-session_cookie_keep, .st-key-session_cookie_clear, .st-key-language_cookie {{display:none !important;}}
 .visually-hidden {{position:absolute !important; width:1px !important; height:1px !important;
   overflow:hidden !important; clip:rect(0 0 0 0) !important; white-space:nowrap !important; margin:0 !important;
   padding:0 !important;}}

@@ -21,7 +21,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from metrics.admin import access
 from metrics.store.connection import DatabaseBusy, DatabaseUnreadable
-from ui import auth, components, present, sidebar, state
+from ui import auth, components, language, present, sidebar, state
 from ui.navigation import PAGE_FILES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,6 +42,7 @@ def browser_title(title: str) -> str:
 def chrome() -> str:
     """Style, sign-in and the shared sidebar; returns the role, or auth.NotSignedIn."""
     components.apply_style()
+    language.switch()
     role = auth.signed_in_role() or sidebar.role_picker(access.ROLES)
     sidebar.service_picker()
     sidebar.period_picker()

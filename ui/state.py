@@ -15,6 +15,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from metrics import i18n
 from metrics.admin import setup
 from metrics.periods import Period
 from metrics.store import connection, version
@@ -70,10 +71,12 @@ def using():
 
 
 def later(function, *args):
-    """A callable giving function(cursor, *args) when called, e.g. by a download button after the run."""
+    """A callable giving function(cursor, *args) when called, e.g. by a download button after the run (in
+    the language of the run that offered it: the click is served outside any run)."""
+    language = i18n.language()
 
     def run():
-        with using() as cursor:
+        with i18n.use(language), using() as cursor:
             return function(cursor, *args)
 
     return run
@@ -84,10 +87,11 @@ def audited(what: str, make):
 
     The click is served after the page has run, where nobody is signed in: the user is taken now.
     """
-    user = user_name()
+    user, language = user_name(), i18n.language()
 
     def run():
-        data = make()
+        with i18n.use(language):
+            data = make()
         with using() as cursor:
             record(cursor, user, "download", what)
         return data
@@ -95,9 +99,11 @@ def audited(what: str, make):
     return run
 
 
-def data_version() -> tuple[str, str]:
+def data_version() -> tuple[str, str, str]:
+    """What a cached answer depends on besides its arguments: the database, its data version, and the
+    language its text is in."""
     path, _ = database()
-    return str(path), version.data_version(path)
+    return str(path), version.data_version(path), i18n.language()
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -128,22 +134,24 @@ def _frame_key(frame) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=256, hash_funcs={"pandas.DataFrame": _frame_key})
-def _drawn(build: str, frame, args: tuple, kwargs: tuple) -> dict:
+def _drawn(build: str, frame, args: tuple, kwargs: tuple, language: str) -> dict:
     from metrics.charts import vega_lite  # Altair: imported by the first page with a chart, not by every page
 
-    return vega_lite(_functions[build](frame, *args, **dict(kwargs)))
+    with i18n.use(language):
+        return vega_lite(_functions[build](frame, *args, **dict(kwargs)))
 
 
 @st.cache_data(show_spinner=False, max_entries=256, hash_funcs={"pandas.DataFrame": _frame_key})
-def _derived(function: str, frame, args: tuple, kwargs: tuple):
-    return _functions[function](frame, *args, **dict(kwargs))
+def _derived(function: str, frame, args: tuple, kwargs: tuple, language: str):
+    with i18n.use(language):
+        return _functions[function](frame, *args, **dict(kwargs))
 
 
 def derived(function, frame, *args, **kwargs):
     """function(frame, *args, **kwargs), a pure function of an answer (a table as shown), made once per frame."""
     name = f"{function.__module__}.{function.__qualname__}"
     _functions[name] = function
-    return _derived(name, frame, args, tuple(sorted(kwargs.items())))
+    return _derived(name, frame, args, tuple(sorted(kwargs.items())), i18n.language())
 
 
 def chart(build, frame, *args, **kwargs) -> dict:
@@ -151,7 +159,7 @@ def chart(build, frame, *args, **kwargs) -> dict:
     (an answer of `ask`: its data version and filters) and arguments."""
     name = f"{build.__module__}.{build.__qualname__}"
     _functions[name] = build
-    return _drawn(name, frame, args, tuple(sorted(kwargs.items())))
+    return _drawn(name, frame, args, tuple(sorted(kwargs.items())), i18n.language())
 
 
 def reset() -> None:

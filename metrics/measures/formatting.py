@@ -4,12 +4,15 @@ Formats are the registry's (a measure's `format`) and a few for tables: 'whole' 
 90% (one decimal under 10%); 'days' 2.5 days; 'money' £1,234 (pence under £1,000); 'growth' +63%;
 'number' 12; 'month' Jun 2019; 'date' 13 Jun 2019; and 'change_<format>' for a difference
 ('+5 pts', '−£1,204', 'no change'). None is 'n/a'; text (such as '<5') is written as it is.
+Words, month names and plural forms are in the run's language (metrics.i18n); Welsh writes numbers and
+money as English does (1,234.5; £1,234), so only the words change.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from metrics.i18n import _, date_text, month_text, ngettext
 from metrics.measures.registry import MEASURES
 from metrics.periods import month_start
 
@@ -19,26 +22,26 @@ MINUS = "−"
 def text(fmt: str, value) -> str:
     """A value in a format, as people read it."""
     if isinstance(value, str):
-        return month_start(value).strftime("%b %Y") if fmt == "month" else value
+        return month_text(month_start(value)) if fmt == "month" else value
     if value is None:
-        return "n/a"
+        return _("n/a")
     if isinstance(value, dt.date):
-        return value.strftime("%b %Y") if fmt == "month" else value.strftime("%d %b %Y")
+        return month_text(value) if fmt == "month" else date_text(value)
     if fmt.startswith("change_") and value == 0:
-        return "no change"
+        return _("no change")
     if fmt == "percent":
         return f"{value:.1%}" if 0 < abs(value) < 0.1 else f"{value:.0%}"
     if fmt == "money":
         sign = MINUS if value < 0 else ""
         return f"{sign}£{abs(value):,.2f}" if abs(value) < 1000 else f"{sign}£{abs(value):,.0f}"
     if fmt == "days":
-        return f"{value:g} day" + ("" if value == 1 else "s")
+        return _days(value, f"{value:g}")
     if fmt == "change_percent":
-        return f"{value * 100:+.0f} pts"
+        return _("{n} pts").format(n=f"{value * 100:+.0f}")
     if fmt == "change_money":
         return f"{'+' if value >= 0 else MINUS}£{abs(value):,.0f}"
     if fmt == "change_days":
-        return f"{value:+g} days"
+        return _days(abs(value), f"{value:+g}")
     if fmt.startswith("change_"):
         return f"{value:+,}"
     if fmt == "growth":
@@ -46,6 +49,12 @@ def text(fmt: str, value) -> str:
     if isinstance(value, float) and not value.is_integer():
         return f"{value:,.2f}"
     return f"{int(value):,}"
+
+
+def _days(count, written: str) -> str:
+    """'2.5 days', '1 day': the plural form of a whole count, the 'other' form of a fraction."""
+    form = int(count) if float(count).is_integer() else 100
+    return ngettext("{n} day", "{n} days", form).format(n=written)
 
 
 def value(name: str, number) -> str:
@@ -73,4 +82,6 @@ def counted(number) -> str:
 def month_list(months: list[str]) -> str:
     """'Mar 2019', 'Jan 2019 and Feb 2019', 'Jan 2019, Feb 2019 and Mar 2019'."""
     names = [text("month", m) for m in months]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    if len(names) == 1:
+        return names[0]
+    return _("{items} and {last}").format(items=", ".join(names[:-1]), last=names[-1])

@@ -1,4 +1,5 @@
-// Keeps or clears the dashboard's session cookie, as the server asks (ui/session_cookie.py).
+// Keeps or clears the dashboard's session cookie, as the server asks (ui/session_cookie.py), and the
+// language cookie (ui/language.py): a signed token, or a two-letter language code.
 // A file, not an inline script, so that the deployment's Content-Security-Policy (script-src 'self') allows it.
 // The frame is on the app's own origin, so a cookie set here with Path=/ is sent with the app's next connection.
 (function () {
@@ -12,7 +13,7 @@
     if (!/^[a-z_]+$/.test(args.name || "")) return;
     var secure = window.location.protocol === "https:" ? "; Secure" : "";
     var left = Math.floor((args.expires || 0) - Date.now() / 1000);  // the token's expiry, as this clock reads it
-    var keep = TOKEN.test(args.token || "") && left > 0;
+    var keep = (TOKEN.test(args.token || "") || /^[a-z]{2}$/.test(args.token || "")) && left > 0;
     document.cookie = args.name + "=" + (keep ? args.token : "") + "; Max-Age=" + (keep ? left : 0)
       + "; Path=/; SameSite=Strict" + secure;
     send("streamlit:setComponentValue", { value: keep ? "kept" : "cleared", dataType: "json" });

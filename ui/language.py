@@ -1,0 +1,62 @@
+"""The language switch (English / Cymraeg) at the top of every page's sidebar, and the run's language.
+
+The choice is kept in the session, and in the browser in a cookie (`msht_lang`, a year) so that the next
+visit opens in it; a first visit takes $DASHBOARD_LANGUAGE when it is set, else the browser's language
+(st.context.locale) when it is Welsh or English, else English. Both names are written in their own
+language, the same size, side by side: neither is the other's translation or the lesser choice.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import streamlit as st
+import streamlit.components.v1 as components
+
+from metrics import i18n
+
+COOKIE = "msht_lang"
+KEY = "pick_language"
+FRAME_KEY = "language_cookie"  # hidden by ui.components' style: the frame shows nothing
+_YEAR = 365 * 24 * 3600
+_frame = components.declare_component("language_cookie", path=str(Path(__file__).parent / "cookie_frontend"))
+
+
+def _from_browser() -> str | None:
+    try:
+        remembered = st.context.cookies.get(COOKIE)
+        if remembered in i18n.LANGUAGES:
+            return remembered
+        if os.environ.get("DASHBOARD_LANGUAGE", "").strip().lower() in i18n.LANGUAGES:
+            return None  # the setting decides
+        return i18n.from_locale(st.context.locale)
+    except Exception:  # AppTest and bare runs have no browser to ask
+        return None
+
+
+def _changed() -> None:
+    st.session_state["kept_language"] = st.session_state[KEY]
+    st.session_state["language_to_remember"] = st.session_state[KEY]
+
+
+def current() -> str:
+    """This session's language: its choice, else what the browser remembers or asks for, else the setting."""
+    if "kept_language" not in st.session_state:
+        st.session_state["kept_language"] = _from_browser() or i18n.default_language()
+    return st.session_state["kept_language"]
+
+
+def switch() -> str:
+    """Draw the switch in the sidebar and make its language this run's; returns it."""
+    chosen = current()
+    i18n.set_language(chosen)
+    st.session_state[KEY] = chosen
+    st.sidebar.radio("Language · Iaith", list(i18n.LANGUAGES), key=KEY, format_func=i18n.LANGUAGES.get,
+                     horizontal=True, on_change=_changed)
+    remember = st.session_state.pop("language_to_remember", None)
+    if remember:  # only in the run after a change: the frame's answer costs a rerun
+        with st.sidebar:
+            _frame(name=COOKIE, token=remember, expires=int(time.time()) + _YEAR, key=FRAME_KEY, default=None)
+    return chosen
