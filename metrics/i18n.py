@@ -75,7 +75,7 @@ def catalogue_path(code: str) -> Path:
     return LOCALE_DIR / code / "LC_MESSAGES" / "messages.po"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def translations(code: str) -> gettext.NullTranslations:
     """The compiled catalogue of a language, made once per process from its .po file (fuzzy entries left out,
     as gettext does: a guess is shown in English until a translator confirms it)."""
