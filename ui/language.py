@@ -1,6 +1,6 @@
 """The language switch (English / Cymraeg) at the top of every page's sidebar, and the run's language.
 
-The choice is kept in the session, and in the browser in a cookie (`msht_lang`, a year) so that the next
+The choice is kept in the session, and in the browser in a cookie (`msht_lang`) so that the next
 visit opens in it; a first visit takes $DASHBOARD_LANGUAGE when it is set, else the browser's language
 (st.context.locale) when it is Welsh or English, else English. Both names are written in their own
 language, the same size, side by side: neither is the other's translation or the lesser choice.
@@ -9,7 +9,6 @@ language, the same size, side by side: neither is the other's translation or the
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import streamlit as st
@@ -20,7 +19,9 @@ from metrics import i18n
 COOKIE = "msht_lang"
 KEY = "pick_language"
 FRAME_KEY = "language_cookie"  # hidden by ui.components' style: the frame shows nothing
-_YEAR = 365 * 24 * 3600
+# A fixed expiry (19 January 2038), so that the frame's arguments are the same on every rerun: new ones draw
+# the frame again, and its answer costs a rerun (ui.session_cookie).
+_FOREVER = 2**31 - 1
 _frame = components.declare_component("language_cookie", path=str(Path(__file__).parent / "cookie_frontend"))
 
 
@@ -38,7 +39,6 @@ def _from_browser() -> str | None:
 
 def _changed() -> None:
     st.session_state["kept_language"] = st.session_state[KEY]
-    st.session_state["language_to_remember"] = st.session_state[KEY]
 
 
 def current() -> str:
@@ -55,8 +55,8 @@ def switch() -> str:
     st.session_state[KEY] = chosen
     st.sidebar.radio("Language · Iaith", list(i18n.LANGUAGES), key=KEY, format_func=i18n.LANGUAGES.get,
                      horizontal=True, on_change=_changed)
-    remember = st.session_state.pop("language_to_remember", None)
-    if remember:  # only in the run after a change: the frame's answer costs a rerun
-        with st.sidebar:
-            _frame(name=COOKIE, token=remember, expires=int(time.time()) + _YEAR, key=FRAME_KEY, default=None)
+    # The frame keeps the choice in the browser and sets the page's `lang` (WCAG 3.1.1: a screen reader reads
+    # Welsh with a Welsh voice); Streamlit's own page says lang="en" whatever it shows.
+    with st.sidebar:
+        _frame(name=COOKIE, token=chosen, expires=_FOREVER, lang=chosen, key=FRAME_KEY, default=None)
     return chosen

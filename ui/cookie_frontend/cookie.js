@@ -16,6 +16,9 @@
     var keep = (TOKEN.test(args.token || "") || /^[a-z]{2}$/.test(args.token || "")) && left > 0;
     document.cookie = args.name + "=" + (keep ? args.token : "") + "; Max-Age=" + (keep ? left : 0)
       + "; Path=/; SameSite=Strict" + secure;
+    if (/^[a-z]{2}$/.test(args.lang || "")) {
+      try { window.parent.document.documentElement.lang = args.lang; } catch (e) { /* another origin: leave it */ }
+    }
     send("streamlit:setComponentValue", { value: keep ? "kept" : "cleared", dataType: "json" });
   });
   send("streamlit:componentReady", { apiVersion: 1 });
