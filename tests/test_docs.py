@@ -42,7 +42,7 @@ def test_every_command_is_in_the_readme():
 
 
 def test_every_setting_is_in_the_readme():
-    settings = [*SETTING_KEYS, SESSION_TIMEOUT_KEY, "DASHBOARD_DB", "DASHBOARD_SAMPLE_DB"]
+    settings = [*SETTING_KEYS, SESSION_TIMEOUT_KEY, "DASHBOARD_DB", "DASHBOARD_SAMPLE_DB", "DASHBOARD_LANGUAGE"]
     config = (ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")
     settings += [line.split("=")[0].strip() for line in config.splitlines() if "=" in line and not line.startswith("#")]
     missing = [name for name in settings if f"`{name}`" not in README]
@@ -50,6 +50,6 @@ def test_every_setting_is_in_the_readme():
 
 
 def test_every_layer_is_in_the_readme():
-    layers = ["cli", "pack", "answers", "admin", "charts", "measures", "returns", "store", "contract", "periods"]
+    layers = ["cli", "pack", "answers", "admin", "charts", "measures", "returns", "store", "contract", "periods", "i18n"]
     missing = [name for name in layers if f"metrics/{name}" not in README]
     assert missing == []
