@@ -33,11 +33,12 @@ from metrics.contract.sheets import (
     VOICES,
     YES_NO,
 )
+from metrics.contract.texts import code_meanings, code_text, column_help, help_text, sheet_help
 
 __all__ = [
     "ABOUT", "ACTIVITY", "ACTIVITY_MEASURES", "BANK_HOLIDAYS", "BUDGET", "CASE_REF_PATTERN", "CASES", "COMMENTARY",
     "COMMENTARY_TOPICS", "Column", "DEFAULT_COST_BENEFIT_RATIO", "DEFAULT_COST_BENEFIT_SOURCE", "EARLIEST_DATE",
     "KPI_TARGETS", "MAX_COMMENTARY_CHARACTERS", "MAX_DATA_ROWS", "MAX_UPLOAD_BYTES", "NRM_REFERRALS", "OUTCOME_AREAS",
     "OUTCOME_CODES", "Problem", "REFERENCE_SHEETS", "Rejected", "RETURN_SHEETS", "SPEND", "Sheet", "VOICES", "YES_NO",
-    "header_key",
+    "code_meanings", "code_text", "column_help", "header_key", "help_text", "sheet_help",
 ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from metrics.i18n import _
+
 
 @dataclass
 class Problem:
@@ -22,11 +24,13 @@ class Problem:
         return cls(file, sheet, None, "", "", problem)
 
     def __str__(self) -> str:
+        """The problem as a person reads it, in this run's language (the sheet and column names as they are;
+        `problem` was written in the language of the check)."""
         where = self.sheet
         if self.row is not None:
-            where += f" row {self.row}"
+            where += " " + _("row {row}").format(row=self.row)
         if self.column:
-            where += f", column {self.column}"
+            where += ", " + _("column {column}").format(column=self.column)
         value = "" if self.value is None or self.value == "" else f"{_show(self.value)} "
         return f"{self.file}: {where + ': ' if where else ''}{value}{self.problem}"
 

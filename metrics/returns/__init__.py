@@ -8,5 +8,5 @@ identifying (the Voices sheet: consent, its case references, and text that may i
 
 One import reaches sideways, declared in pyproject.toml: topics reads metrics.measures.registry.
 
-May import: metrics.store, metrics.contract, metrics.periods.
+May import: metrics.store, metrics.contract, metrics.periods, metrics.i18n (its text is marked for translation).
 """

@@ -17,6 +17,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from metrics.contract import EARLIEST_DATE, Column, Problem, Sheet
+from metrics.i18n import _
+from metrics.returns.dates import day_text
 from metrics.returns.rules import Duplicate, rule_columns, rules_of
 from metrics.store.connection import scratch
 
@@ -84,18 +86,18 @@ def numbered_codes(col: Column) -> dict[float, str]:
 
 def _type_error(col: Column) -> str:
     if col.type == "date":
-        return "is not a date (use a date cell, YYYY-MM-DD or DD/MM/YYYY)"
+        return _("is not a date (use a date cell, YYYY-MM-DD or DD/MM/YYYY)")
     if col.type == "month":
-        return "is not a month (use YYYY-MM)"
-    if col.type == "code":
-        return col.codes_hint or "is not one of: " + ", ".join(col.codes)
+        return _("is not a month (use YYYY-MM)")
+    if col.type == "code":  # the codes as they are typed, whatever the language
+        return _(col.codes_hint) if col.codes_hint else _("is not one of: {codes}").format(codes=", ".join(col.codes))
     if col.type == "int":
-        return "is not a whole number of 0 or more"
+        return _("is not a whole number of 0 or more")
     if col.type == "number":
-        return "is not an amount in pounds"
+        return _("is not an amount in pounds")
     if col.pattern:
-        return "is not a valid reference: " + col.pattern_hint
-    return f"is longer than {col.max_length:,} characters"
+        return _("is not a valid reference: {hint}").format(hint=_(col.pattern_hint))
+    return _("is longer than {n} characters").format(n=f"{col.max_length:,}")
 
 
 def error_sql(col: Column, raw: str, typed: str) -> str:
@@ -120,13 +122,14 @@ _CONTROL_CHARACTERS = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]"  # all but tab and lin
 def error_message(col: Column, kind: str, value: str | None = None) -> str:
     if kind == "serial":
         day = _SERIAL_EPOCH + dt.timedelta(days=int(float(value)))
-        return (f"is a number, not a date: if it is {day:%-d %B %Y}, format the cell as a date (Excel: Format "
-                "Cells > Date; LibreOffice: Format > Cells > Date) and upload it again")
+        return _("is a number, not a date: if it is {day}, format the cell as a date (Excel: Format Cells > Date; "
+                 "LibreOffice: Format > Cells > Date) and upload it again").format(day=day_text(day))
+    if kind == "type":
+        return _type_error(col)
     return {
-        "required": "is required",
-        "type": _type_error(col),
-        "early": f"is before {EARLIEST_DATE}",
-        "control": "contains a control character (invisible in Excel): retype it as plain text",
+        "required": _("is required"),
+        "early": _("is before {date}").format(date=EARLIEST_DATE),
+        "control": _("contains a control character (invisible in Excel): retype it as plain text"),
     }[kind]
 
 
@@ -210,7 +213,7 @@ def _checked(con: duckdb.DuckDBPyConnection, sheet: Sheet, month_end: dt.date | 
                    for c in sheet.columns]
     notes = [f"{_note_sql(c)} AS {quoted('note_' + c.name)}" for c in sheet.columns if numbered_codes(c)]
     rule_errors = []
-    for i, (_, rule, _) in enumerate(rules_of(sheet)):
+    for i, (_column, rule, _message) in enumerate(rules_of(sheet)):
         condition = rule.window() if isinstance(rule, Duplicate) else rule
         # Not where a column it reads could not be typed: that cell's own problem says it all.
         typed = "".join(f" AND {quoted('err_' + name)} IS NULL" for name in rule_columns(sheet, rule))
@@ -226,8 +229,8 @@ def _checked(con: duckdb.DuckDBPyConnection, sheet: Sheet, month_end: dt.date | 
 
 
 def number_note(col: Column, raw: str, code: str) -> str:
-    return (f"read as {code!r}: a spreadsheet made the number {raw} of it (the template's Text cells keep "
-            f"{code} as typed)")
+    return _("read as {quoted}: a spreadsheet made the number {raw} of it (the template's Text cells keep "
+             "{code} as typed)").format(quoted=repr(code), raw=raw, code=code)
 
 
 def _notes(result: pa.Table, sheet: Sheet, file: str, label: str) -> list[Problem]:
@@ -270,13 +273,14 @@ def _collect(result: pa.Table, sheet: Sheet, file: str, label: str) -> list[Prob
             if kind is not None:
                 value = raws[col.name][r]
                 problems.append(Problem(file, label, rows[r], col.name, value, error_message(col, kind, value)))
-    for i, (column, _, message) in enumerate(rules):
+    for i, (column, _rule, message) in enumerate(rules):
         for r, hit in enumerate(result.column(f"rule{i}").to_pylist()):
             if hit is not None:
-                problems.append(Problem(file, label, rows[r], column, raws[column][r], message))
+                problems.append(Problem(file, label, rows[r], column, raws[column][r], _(message)))
     problems.sort(key=lambda p: (p.row or 0, sheet.names.index(p.column)))
     if more > 0:
-        message = f"and {more:,} more rows have problems: fix the ones listed and upload the workbook again"
+        message = _("and {n} more rows have problems: fix the ones listed and upload the workbook again").format(
+            n=f"{more:,}")
         problems.append(Problem.whole(file, label, message))
     return problems
 

@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 import pyarrow as pa
 
 from metrics.contract import MAX_DATA_ROWS, RETURN_SHEETS, Problem, Rejected, header_key
+from metrics.i18n import _
 from metrics.returns.workbook_xml import MAX_COLUMNS
 
 MAX_CSV_BYTES = 50 * 1024 * 1024  # one sheet's text; a 50,000-row Cases sheet is about 10 MB
@@ -46,16 +47,18 @@ def parse(content: bytes, file: str, sheet: str) -> tuple[list[list[str]], Probl
     """A CSV's rows of cells, or the problem that it cannot be read."""
     text = decode(content)
     if text is None:
-        return [], Problem.whole(file, sheet, "is not text in UTF-8 or Windows-1252: save it again as CSV UTF-8")
+        return [], Problem.whole(file, sheet, _("is not text in UTF-8 or Windows-1252: save it again as CSV UTF-8"))
     rows: list[list[str]] = []
     try:
         for line in csv.reader(io.StringIO(text, newline=""), delimiter=_dialect(text)):
             if len(rows) > MAX_DATA_ROWS or len(line) > MAX_COLUMNS:
-                return [], Problem.whole(file, sheet, f"has more than {MAX_DATA_ROWS:,} rows or {MAX_COLUMNS} "
-                                         "columns: is this the right file?")
+                return [], Problem.whole(file, sheet, _("has more than {rows} rows or {columns} columns: is this the "
+                                                        "right file?").format(rows=f"{MAX_DATA_ROWS:,}",
+                                                                              columns=MAX_COLUMNS))
             rows.append(line)
     except csv.Error as exc:
-        return [], Problem.whole(file, sheet, f"cannot be read as CSV (line {len(rows) + 1}: {exc})")
+        return [], Problem.whole(file, sheet, _("cannot be read as CSV (line {line}: {error})").format(
+            line=len(rows) + 1, error=exc))
     return rows, None
 
 
@@ -90,14 +93,15 @@ def read_sheets(content: bytes, file: str) -> tuple[dict[str, pa.Table], list[Pr
         for sheet in RETURN_SHEETS:
             members = found.get(sheet.name, [])
             if len(members) > 1:  # which one is the return? Reading either could load the wrong rows
-                problems.append(Problem.whole(file, sheet.name, "is more than one file: "
-                                              + ", ".join(repr(m.filename) for m in members)))
+                problems.append(Problem.whole(file, sheet.name, _("is more than one file: {files}").format(
+                    files=", ".join(repr(m.filename) for m in members))))
             elif not members:
                 if not sheet.optional:
-                        problems.append(Problem.whole(file, sheet.name, f"sheet is missing: add {sheet.name}.csv"))
+                        problems.append(Problem.whole(file, sheet.name, _("sheet is missing: add {file}").format(
+                            file=f"{sheet.name}.csv")))
             elif members[0].file_size > MAX_CSV_BYTES:
-                problems.append(Problem.whole(file, sheet.name, f"is over {MAX_CSV_BYTES // 2**20} MB of text: is "
-                                              "this the right file?"))
+                problems.append(Problem.whole(file, sheet.name, _("is over {limit} MB of text: is this the right "
+                                                                  "file?").format(limit=MAX_CSV_BYTES // 2**20)))
             else:
                 with archive.open(members[0]) as stream:
                     rows, problem = parse(stream.read(MAX_CSV_BYTES + 1), file, sheet.name)
@@ -113,12 +117,14 @@ def zip_folder(folder: Path, file: str) -> bytes:
     files = [path for path in sorted(folder.iterdir()) if path.is_file() and sheet_of(path.name)]
     if not files:
         names = ", ".join(f"{s.name}.csv" for s in RETURN_SHEETS if not s.optional)
-        raise Rejected([Problem.whole(file, "", f"is a folder holding no CSV file of the return's sheets ({names})")])
+        raise Rejected([Problem.whole(file, "", _("is a folder holding no CSV file of the return's sheets "
+                                                  "({files})").format(files=names))])
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in files:
                 if path.stat().st_size > MAX_CSV_BYTES:
-                    raise OSError(27, f"{path.name} is over {MAX_CSV_BYTES // 2**20} MB")
+                    raise OSError(27, _("{file} is over {limit} MB").format(file=path.name,
+                                                                            limit=MAX_CSV_BYTES // 2**20))
                 info = zipfile.ZipInfo(path.name, date_time=(1980, 1, 1, 0, 0, 0))
                 info.compress_type = zipfile.ZIP_DEFLATED
                 archive.writestr(info, path.read_bytes())

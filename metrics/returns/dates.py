@@ -15,19 +15,34 @@ import re
 import pyarrow as pa
 
 from metrics.contract import Problem, Sheet
+from metrics.i18n import N_, _, babel_locale, language, ngettext
 
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")  # a date cell as read ('2019-03-04'), or ISO text
 _TYPED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")  # a date typed day first, as text
 # A return is submitted in its month or in the weeks after it.
 SUBMITTED_WITHIN_DAYS = 92
-CHECK = "if they are right, confirm the upload; if not, correct them (YYYY-MM-DD reads the same everywhere)"
-CHECK_ONE = "if it is right, confirm the upload; if not, correct it (YYYY-MM-DD reads the same everywhere)"
+CHECK = N_("if they are right, confirm the upload; if not, correct them (YYYY-MM-DD reads the same everywhere)")
+CHECK_ONE = N_("if it is right, confirm the upload; if not, correct it (YYYY-MM-DD reads the same everywhere)")
+# A day, a month and a day of a month in running text, as strftime writes them in English ('3 March 2019').
+_FORMATS = {"day": ("%-d %B %Y", "d MMMM y"), "month": ("%B %Y", "MMMM y"), "day_of_month": ("%-d %B", "d MMMM")}
+
+
+def day_text(day: dt.date, kind: str = "day") -> str:
+    """'3 March 2019' (kind 'day'), 'March 2019' ('month') or '3 March' ('day_of_month'), in this run's language."""
+    english, pattern = _FORMATS[kind]
+    if language() == "en":
+        return day.strftime(english)
+    from babel.dates import format_date
+
+    return format_date(day, pattern, locale=babel_locale())
 
 
 def _rows(rows: list[int]) -> str:
     """'row 4', 'rows 2, 3', 'rows 2, 3, 4, 5, 6, 7 and 3 more'."""
-    shown = ", ".join(map(str, rows[:6])) + (f" and {len(rows) - 6} more" if len(rows) > 6 else "")
-    return ("row " if len(rows) == 1 else "rows ") + shown
+    shown = ", ".join(map(str, rows[:6]))
+    if len(rows) > 6:
+        shown = _("{rows} and {n} more").format(rows=shown, n=len(rows) - 6)
+    return ngettext("row {rows}", "rows {rows}", len(rows)).format(rows=shown)
 
 
 def _swappable(day: int, month: int) -> bool:
@@ -46,19 +61,20 @@ def column_warnings(sheet: Sheet, rows: pa.Table, file: str) -> list[Problem]:
                 cells.append((row, int(match.group(3)), int(match.group(2))))
             elif (match := _TYPED.fullmatch(text)) and int(match.group(2)) <= 12:
                 typed.append((row, int(match.group(1)), int(match.group(2))))
-        settled = settled or any(day > 12 for _, day, _ in typed)
-        if any(_swappable(day, month) for _, day, month in typed):
-            ambiguous.append(f"{col.name} {_rows([row for row, _, _ in typed])}")
+        settled = settled or any(day > 12 for _r, day, _m in typed)
+        if any(_swappable(day, month) for _r, day, month in typed):
+            ambiguous.append(f"{col.name} {_rows([row for row, _d, _m in typed])}")
         swappable = [row for row, day, month in cells if _swappable(day, month)]
         if typed and swappable:
-            warnings.append(Problem(file, sheet.name, None, col.name, "", (
-                f"mixes date cells with dates typed as text ({_rows([r for r, _, _ in typed])}): a spreadsheet "
-                "set to US month/day order makes a date cell of 11/07/2018 (7 November) but leaves 13/07/2018 as "
-                f"text. Check the date cells that could be the wrong way round ({_rows(swappable)}): {CHECK}")))
+            warnings.append(Problem(file, sheet.name, None, col.name, "", _(
+                "mixes date cells with dates typed as text ({typed}): a spreadsheet set to US month/day order "
+                "makes a date cell of 11/07/2018 (7 November) but leaves 13/07/2018 as text. Check the date cells "
+                "that could be the wrong way round ({swappable}): {check}").format(
+                    typed=_rows([r for r, _d, _m in typed]), swappable=_rows(swappable), check=_(CHECK))))
     if ambiguous and not settled:
-        warnings.append(Problem(file, sheet.name, None, "", "", (
-            f"every date typed as text reads as a date either way round ({'; '.join(ambiguous)}): they are read "
-            f"day first, as in the UK (03/04/2019 is 3 April 2019): {CHECK}")))
+        warnings.append(Problem(file, sheet.name, None, "", "", _(
+            "every date typed as text reads as a date either way round ({columns}): they are read day first, as "
+            "in the UK (03/04/2019 is 3 April 2019): {check}").format(columns="; ".join(ambiguous), check=_(CHECK))))
     return warnings
 
 
@@ -75,8 +91,9 @@ def field_warnings(sheet: Sheet, fields: dict, typed: dict, month_end: dt.date |
         swapped = value.replace(month=value.day, day=value.month)
         if not first <= value <= last and first <= swapped <= last:
             row, text = fields.get(col.name, (None, None))
-            warnings.append(Problem(file, sheet.name, row, col.name, text, (
-                f"is {value:%-d %B %Y}, far from {month_end:%B %Y}; the other way round it is {swapped:%-d %B %Y}: "
-                f"a spreadsheet set to US month/day order reads a typed {swapped:%d/%m/%Y} as {value:%-d %B}. "
-                f"Check it: {CHECK_ONE}")))
+            warnings.append(Problem(file, sheet.name, row, col.name, text, _(
+                "is {value}, far from {month}; the other way round it is {swapped}: a spreadsheet set to US "
+                "month/day order reads a typed {typed} as {value_day}. Check it: {check}").format(
+                    value=day_text(value), month=day_text(month_end, "month"), swapped=day_text(swapped),
+                    typed=f"{swapped:%d/%m/%Y}", value_day=day_text(value, "day_of_month"), check=_(CHECK_ONE))))
     return warnings

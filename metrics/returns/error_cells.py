@@ -10,6 +10,7 @@ from xml.etree import ElementTree
 import pyarrow as pa
 
 from metrics.contract import RETURN_SHEETS, Problem, Sheet, header_key
+from metrics.i18n import _
 from metrics.returns.workbook_xml import chunks, contract_members, found, letters, local_name, placed_cells
 
 # and cheap signs of an error cell or a formula (only a sheet showing one is parsed cell by cell):
@@ -63,7 +64,7 @@ def unreadable_cells(content: bytes, file: str, sheets: dict[str, pa.Table]) -> 
                 if name in sheets and member in archive.namelist():
                     flagged[name] = list(_flagged_cells(archive, member))
     except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, OSError, EOFError, ValueError):
-        return [Problem.whole(file, "", "is damaged: its sheets cannot be read")]
+        return [Problem.whole(file, "", _("is damaged: its sheets cannot be read"))]
     return cell_problems(file, sheets, flagged)
 
 
@@ -78,9 +79,9 @@ def cell_problems(file: str, sheets: dict[str, pa.Table], flagged: dict[str, lis
             if column_name is None:
                 continue
             message = (
-                "is an error cell: correct the formula or type the value"
+                _("is an error cell: correct the formula or type the value")
                 if kind == "error"
-                else "is a formula with no saved result: open and save the workbook in Excel, or type the value"
+                else _("is a formula with no saved result: open and save the workbook in Excel, or type the value")
             )
             problems.append(Problem(file, name, row, column_name, value, message))
     return problems

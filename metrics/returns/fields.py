@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from metrics.contract import Problem, Sheet
+from metrics.i18n import _
 from metrics.returns.checks import bound_params, error_message, error_sql, quoted, typed_columns_sql
 from metrics.store.connection import scratch
 
@@ -37,7 +38,7 @@ def check_fields(sheet: Sheet, values: dict[str, tuple[int, str | None]], file: 
         if kind:
             message = error_message(c, kind, text)
             if row is None:
-                message = f"is missing: add a row with {sheet.key_header} '{c.name}'"
+                message = _("is missing: add a row with {key} '{name}'").format(key=sheet.key_header, name=c.name)
             problems.append(Problem(file, sheet.name, row, c.name, text, message))
         typed[c.name] = record[c.name]
     return typed, problems

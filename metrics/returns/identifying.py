@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from metrics.i18n import N_, _
+
 # Organisations, schemes and places that a voice names without naming a person. Compared ignoring case.
 KNOWN_TERMS = (
     "Connect Gwent", "Salvation Army", "Home Office", "National Referral Mechanism", "National Referral",
@@ -44,13 +46,14 @@ _DATE = re.compile(
     r"|(?:19|20)[0-9]{2}-[01][0-9]-[0-3][0-9]"
     r"|d\.?o\.?b\.?|date of birth)\b", re.IGNORECASE)
 
+# What each kind of finding is, marked N_: Finding.message is it in this run's language.
 KINDS = {
-    "name": "looks like a name (two capitalised words that are not a known term)",
-    "postcode": "looks like a UK postcode",
-    "phone": "looks like a phone number",
-    "email": "looks like an email address",
-    "date": "looks like a date of birth",
-    "case": "is the reference of another case in this return",
+    "name": N_("looks like a name (two capitalised words that are not a known term)"),
+    "postcode": N_("looks like a UK postcode"),
+    "phone": N_("looks like a phone number"),
+    "email": N_("looks like an email address"),
+    "date": N_("looks like a date of birth"),
+    "case": N_("is the reference of another case in this return"),
 }
 
 
@@ -60,7 +63,7 @@ class Finding(NamedTuple):
 
     @property
     def message(self) -> str:
-        return KINDS[self.kind]
+        return _(KINDS[self.kind])
 
 
 def _names(text: str) -> list[str]:

@@ -27,6 +27,7 @@ from metrics.contract import (
     Rejected,
     Sheet,
 )
+from metrics.i18n import _
 from metrics.periods import month_end
 from metrics.returns.checks import checked_table
 from metrics.returns.csv_sheets import zip_folder
@@ -134,7 +135,7 @@ def check_return(content: bytes, file: str, con=None, max_bytes: int = MAX_UPLOA
         last_day = month_end(about["reporting_month"]) if about["reporting_month"] else None
         found.to_confirm += field_warnings(ABOUT, fields, about, last_day, file)
     if ACTIVITY.name in sheets:
-        _, activity, problems = _check_keyvalue(ACTIVITY, sheets[ACTIVITY.name], file, unreadable[ACTIVITY.name])
+        _fields, activity, problems = _check_keyvalue(ACTIVITY, sheets[ACTIVITY.name], file, unreadable[ACTIVITY.name])
         found.problems += problems
     if CASES.name in sheets:
         cases = _checked_table(CASES, sheets[CASES.name], file, last_day, unreadable[CASES.name], found)
@@ -178,13 +179,16 @@ def _check_grants(con, spend: pa.Table, last_day: dt.date, file: str) -> list[Pr
         options = grants.get(line, [])
         if not options:
             problems.append(Problem(file, SPEND.name, row, "budget_line", line,
-                                    f"has no grant in the budget covering {month}: add it in Settings first"))
+                                    _("has no grant in the budget covering {month}: add it in Settings first").format(
+                                        month=month)))
         elif grant is None and len(options) > 1:
             problems.append(Problem(file, SPEND.name, row, "grant", "",
-                                    f"is required: {month} is shared by grants " + " and ".join(options)))
+                                    _("is required: {month} is shared by grants {grants}").format(
+                                        month=month, grants=_(" and ").join(options))))
         elif grant is not None and grant.lower() not in {g.lower() for g in options}:
             problems.append(Problem(file, SPEND.name, row, "grant", grant,
-                                    f"is not a grant of {line} in {month}: " + ", ".join(options)))
+                                    _("is not a grant of {line} in {month}: {grants}").format(
+                                        line=line, month=month, grants=", ".join(options))))
     return problems
 
 
@@ -233,7 +237,7 @@ def ingest_paths(con, paths: list[str | Path], user: str | None = None, check=No
         except Rejected as exc:
             problems.extend(exc.problems)
         except OSError as exc:
-            problems.append(Problem.whole(path.name, "", f"cannot be read: {exc.strerror}"))
+            problems.append(Problem.whole(path.name, "", _("cannot be read: {error}").format(error=exc.strerror)))
     if problems:
         audit_rejection(con, user, problems)
         raise Rejected(problems)

@@ -8,35 +8,45 @@ which the caller reports and audits as it does every rejection.
 
 from __future__ import annotations
 
-from metrics import isolation
+from metrics import i18n, isolation
 from metrics.contract import MAX_UPLOAD_BYTES, Problem, Rejected
+from metrics.i18n import N_, _
 from metrics.returns import ingest
 from metrics.store.connection import memory
 from metrics.store.settings import budget_table
 
+# Marked N_, translated where a refusal is made.
 REFUSALS = {
-    "memory": "could not be read safely: it needs more memory than {what} can",
-    "time": "could not be read safely: it takes longer to read than {what} can",
-    "crash": "could not be read safely: reading it stopped the reader (is the file damaged?)",
+    "memory": N_("could not be read safely: it needs more memory than {what} can"),
+    "time": N_("could not be read safely: it takes longer to read than {what} can"),
+    "crash": N_("could not be read safely: reading it stopped the reader (is the file damaged?)"),
 }
+A_MONTHLY_RETURN = N_("a monthly return")
 
 
-def refusal(file: str, unsafe: isolation.Unsafe, what: str = "a monthly return") -> Rejected:
-    """The rejection of a file whose worker failed."""
-    return Rejected([Problem.whole(file, "", REFUSALS[unsafe.reason].format(what=what))])
+def refusal(file: str, unsafe: isolation.Unsafe, what: str = A_MONTHLY_RETURN) -> Rejected:
+    """The rejection of a file whose worker failed; `what` (what the file should be) is marked N_ by the caller,
+    or already in this run's language."""
+    return Rejected([Problem.whole(file, "", _(REFUSALS[unsafe.reason]).format(what=_(what)))])
 
 
 def check_return(content: bytes, file: str, con=None, max_bytes: int = MAX_UPLOAD_BYTES) -> ingest.CheckedReturn:
     """ingest.check_return in a worker; raise Rejected listing every problem, or the refusal."""
     budget = budget_table(con) if con is not None else None
     try:
-        return isolation.run(_check, content, file, budget, max_bytes)
+        # The worker writes its problems in this run's language: it is sent along, as the budget is.
+        return isolation.run(_check, content, file, budget, max_bytes, i18n.language())
     except isolation.Unsafe as unsafe:
         raise refusal(file, unsafe) from None
 
 
-def _check(content: bytes, file: str, budget, max_bytes: int) -> ingest.CheckedReturn:
-    """In the worker: the checks, against a scratch database holding only the budget."""
+def _check(content: bytes, file: str, budget, max_bytes: int, language: str = "en") -> ingest.CheckedReturn:
+    """In the worker: the checks, in `language`, against a scratch database holding only the budget."""
+    with i18n.use(language):
+        return _checked(content, file, budget, max_bytes)
+
+
+def _checked(content: bytes, file: str, budget, max_bytes: int) -> ingest.CheckedReturn:
     if budget is None:
         return ingest.check_return(content, file, None, max_bytes)
     con = memory()

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from xml.parsers import expat
 
 from metrics.contract import MAX_DATA_ROWS, Problem
+from metrics.i18n import _
 from metrics.returns.workbook_xml import MAX_CELLS, MAX_COLUMNS, letters
 
 MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
@@ -35,7 +36,7 @@ def _count(text: str | None) -> int:
     try:
         return max(int(text or 1), 1)
     except ValueError:
-        raise _Refused("is damaged: a repeat count is not a number") from None
+        raise _Refused(_("is damaged: a repeat count is not a number")) from None
 
 
 @dataclass
@@ -126,17 +127,18 @@ class _Walk:
         if reading_row:  # the row being read counts before it ends
             rows, columns = max(rows, table.row + 1), max(columns, table.last_column + 1)
         if rows > MAX_DATA_ROWS + 1:
-            raise _Refused(f"has cells below row {MAX_DATA_ROWS + 1:,}, more than {MAX_DATA_ROWS:,} rows: delete the "
-                           "rows below the table (or is this the wrong workbook?)", table.name)
+            raise _Refused(_("has cells below row {row}, more than {n} rows: delete the rows below the table (or "
+                             "is this the wrong workbook?)").format(row=f"{MAX_DATA_ROWS + 1:,}",
+                                                                    n=f"{MAX_DATA_ROWS:,}"), table.name)
         if columns > MAX_COLUMNS or rows * columns > MAX_CELLS or table.pushed > MAX_CELLS:
-            raise _Refused(f"reaches cell {letters(columns)}{rows} or beyond: delete everything right of and below "
-                           "the table, then upload it again", table.name)
+            raise _Refused(_("reaches cell {cell} or beyond: delete everything right of and below the table, then "
+                             "upload it again").format(cell=f"{letters(columns)}{rows}"), table.name)
         if self.characters > MAX_TEXT_CHARACTERS:
-            raise _Refused("holds more text than a monthly return can: is this the right workbook?", table.name)
+            raise _Refused(_("holds more text than a monthly return can: is this the right workbook?"), table.name)
 
 
 def _refuse_doctype(*_args) -> None:
-    raise _Refused("is damaged: its content declares a document type, which LibreOffice never writes")
+    raise _Refused(_("is damaged: its content declares a document type, which LibreOffice never writes"))
 
 
 def inspect(content: bytes, file: str, max_unzipped: int) -> tuple[Problem | None, dict[str, list]]:
@@ -144,12 +146,12 @@ def inspect(content: bytes, file: str, max_unzipped: int) -> tuple[Problem | Non
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             if sum(m.file_size for m in archive.infolist()) > max_unzipped:
-                return Problem.whole(file, "", f"expands to more than {max_unzipped // 2**20} MB when opened: too "
-                                     "large to read safely"), {}
+                return Problem.whole(file, "", _("expands to more than {limit} MB when opened: too large to read "
+                                                 "safely").format(limit=max_unzipped // 2**20)), {}
             with archive.open("META-INF/manifest.xml") as manifest:
                 if b"encryption-data" in manifest.read(_CHUNK):
-                    return Problem.whole(file, "", "is password-protected: remove the password and upload it "
-                                         "again"), {}
+                    return Problem.whole(file, "", _("is password-protected: remove the password and upload it "
+                                                     "again")), {}
             walk = _Walk(file)
             parser = expat.ParserCreate()  # no namespace processing: names as written, as calamine reads them
             parser.StartElementHandler, parser.EndElementHandler = walk.start, walk.end
@@ -161,5 +163,5 @@ def inspect(content: bytes, file: str, max_unzipped: int) -> tuple[Problem | Non
     except _Refused as refused:
         return Problem.whole(file, refused.sheet, refused.message), {}
     except (zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError, expat.ExpatError):
-        return Problem.whole(file, "", "is damaged: it cannot be read as a spreadsheet"), {}
+        return Problem.whole(file, "", _("is damaged: it cannot be read as a spreadsheet")), {}
     return None, {table.name: table.flagged for table in walk.tables}

@@ -7,6 +7,7 @@ sent on unchanged is refused for it rather than loaded with last month's figures
 
 from __future__ import annotations
 
+from metrics.i18n import _
 from metrics.periods import add_months, check_month
 from metrics.returns.template import build_template
 from metrics.store import logs
@@ -27,13 +28,13 @@ def prefilled_return(con, month: str | None = None, service: str | None = None) 
     service = logs.resolve_service(con, service)
     latest = logs.latest_month(con, service)
     if latest is None:
-        raise LookupError(f"no returns of {service} are loaded yet: nothing to pre-fill")
+        raise LookupError(_("no returns of {service} are loaded yet: nothing to pre-fill").format(service=service))
     month = check_month(month) if month else add_months(latest, 1)
     if month <= latest:
-        raise ValueError(
-            f"{month} is not after the latest month loaded, {latest}: a pre-filled return carries the cases open "
-            f"at the end of {latest} into a later month (to correct a loaded month, upload its return again)"
-        )
+        raise ValueError(_(
+            "{month} is not after the latest month loaded, {latest}: a pre-filled return carries the cases open "
+            "at the end of {latest} into a later month (to correct a loaded month, upload its return again)"
+        ).format(month=month, latest=latest))
     about, cases = logs.open_at_end(con, service, latest)
     return {"month": month, "from_month": latest, "cases": len(cases), "content": build_template(month, about, cases)}
 

@@ -14,8 +14,9 @@ import pandas as pd
 import pyarrow as pa
 
 from metrics.contract import ACTIVITY_MEASURES, CASES, Problem, Rejected
+from metrics.i18n import _
 from metrics.periods import add_months
-from metrics.returns.file_checks import SAVE_AS_XLSX
+from metrics.returns.file_checks import save_as_xlsx
 from metrics.returns.ingest import CheckedReturn
 from metrics.returns.isolated import check_return
 from metrics.store.logs import resolve_service
@@ -31,10 +32,12 @@ def check_file(con, name: str, content: bytes) -> CheckedReturn | list[Problem]:
     """One uploaded file checked completely, in a worker process: the checked return, or every problem with it."""
     suffix = Path(name).suffix.lower().lstrip(".")
     if suffix == "csv":
-        return [Problem.whole(name, "", "is one CSV file, and a return has four sheets: put About.csv, Cases.csv, "
-                              "Activity.csv and Spend.csv in one .zip and upload that, or " + SAVE_AS_XLSX)]
+        return [Problem.whole(name, "", _(
+            "is one CSV file, and a return has four sheets: put About.csv, Cases.csv, Activity.csv and Spend.csv in "
+            "one .zip and upload that, or {save_as}").format(save_as=save_as_xlsx()))]
     if suffix not in UPLOAD_TYPES:
-        return [Problem.whole(name, "", "is not an Excel workbook (.xlsx): " + SAVE_AS_XLSX)]
+        return [Problem.whole(name, "", _("is not an Excel workbook (.xlsx): {save_as}").format(
+            save_as=save_as_xlsx()))]
     try:
         return check_return(content, name, con)
     except Rejected as exc:
@@ -49,7 +52,8 @@ def batch_problems(checked: list[CheckedReturn]) -> list[Problem]:
         key = (item.about["service"], item.about["reporting_month"])
         if key in seen:
             problems.append(Problem(item.file_name, "About", None, "reporting_month", key[1],
-                                    f"is also the month of {seen[key]}: upload one return per month"))
+                                    _("is also the month of {file}: upload one return per month").format(
+                                        file=seen[key])))
         else:
             seen[key] = item.file_name
     return problems
@@ -68,9 +72,10 @@ def _incoming_cases(checked: list[CheckedReturn]) -> pa.Table:
 def _change_sql(before: str, after: str) -> tuple[str, str]:
     """SQL for the names of the fields that differ, and for 'field: old → new' of each."""
     names, details = [], []
+    blank = _("blank").replace("'", "''")  # what an empty field reads as, in this run's language
     for name in CASES.names:
         differs = f'{before}."{name}" IS DISTINCT FROM {after}."{name}"'
-        shown = [f"coalesce(CAST({side}.\"{name}\" AS VARCHAR), 'blank')" for side in (before, after)]
+        shown = [f"coalesce(CAST({side}.\"{name}\" AS VARCHAR), '{blank}')" for side in (before, after)]
         names.append(f"CASE WHEN {differs} THEN '{name}' END")
         details.append(f"CASE WHEN {differs} THEN '{name}: ' || {shown[0]} || ' → ' || {shown[1]} END")
     return f"concat_ws(', ', {', '.join(names)})", f"concat_ws('; ', {', '.join(details)})"
@@ -190,7 +195,7 @@ def preview(con, checked: list[CheckedReturn]) -> dict:
                    "amount_gbp": float(line["amount_gbp"]), "grant": line["grant"]} for line in lines]
         for name, label in ACTIVITY_MEASURES:
             before = replaced["activity"].get(name) if replaced else None
-            activity.append({"reporting_month": month, "measure": label, "count": item.activity.get(name),
+            activity.append({"reporting_month": month, "measure": _(label), "count": item.activity.get(name),
                              "loaded_now": before})
     cases = case_changes(con, checked) if checked else pd.DataFrame(columns=["change", "closure_recorded"])
     counts = {

@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from metrics.contract import MAX_DATA_ROWS, Problem, Sheet, header_key
+from metrics.i18n import _, ngettext
 from metrics.returns.file_checks import file_problem
 from metrics.returns.workbook_xml import extent_problem, letters
 
@@ -37,7 +38,7 @@ def open_workbook(content: bytes, file: str):
         reader = fastexcel.read_excel(content)
         reader.sheet_names  # noqa: B018 (a damaged workbook fails here, not later)
     except Exception as exc:  # fastexcel raises its own error types for damaged files
-        raise file_problem(file, f"cannot be read as a workbook ({type(exc).__name__})") from None
+        raise file_problem(file, _("cannot be read as a workbook ({error})").format(error=type(exc).__name__)) from None
     return reader
 
 
@@ -48,9 +49,10 @@ def read_sheet(
     or cannot be read. `measure`: look at the .xlsx sheet's extent first (an .ods is measured whole, by ods.py)."""
     twins = [name for name in reader.sheet_names if header_key(name) == header_key(sheet.name)]
     if not twins:  # an optional sheet left out is no sheet, and no problem
-        return None, None if sheet.optional else Problem.whole(file, sheet.name, "sheet is missing")
+        return None, None if sheet.optional else Problem.whole(file, sheet.name, _("sheet is missing"))
     if len(twins) > 1:  # which one is the return? Reading either could load the wrong rows
-        return None, Problem.whole(file, sheet.name, "is more than one sheet: " + ", ".join(map(repr, twins)))
+        return None, Problem.whole(file, sheet.name, _("is more than one sheet: {sheets}").format(
+            sheets=", ".join(map(repr, twins))))
     too_far = extent_problem(content, file, sheet.name) if measure else None  # before fastexcel allocates its grid
     if too_far is not None:
         return None, too_far
@@ -60,10 +62,10 @@ def read_sheet(
             twins[0], header_row=None, dtypes="string", skip_rows=0, n_rows=MAX_DATA_ROWS + 2
         ).to_arrow()
     except Exception as exc:
-        return None, Problem.whole(file, sheet.name, f"cannot be read ({type(exc).__name__})")
+        return None, Problem.whole(file, sheet.name, _("cannot be read ({error})").format(error=type(exc).__name__))
     if loaded.num_rows > MAX_DATA_ROWS + 1:
         return None, Problem.whole(
-            file, sheet.name, f"has more than {MAX_DATA_ROWS:,} rows: is this the right workbook?"
+            file, sheet.name, _("has more than {n} rows: is this the right workbook?").format(n=f"{MAX_DATA_ROWS:,}")
         )
     return pa.Table.from_batches([loaded]) if isinstance(loaded, pa.RecordBatch) else loaded, None
 
@@ -84,7 +86,8 @@ def table_rows(sheet: Sheet, raw: pa.Table, file: str) -> tuple[pa.Table, list[P
     """Map a sheet's header (row 1) to the contract: its data rows as text (text_table's, in Arrow), the
     header's problems, and notes naming the columns left out (never read into the rows, so never stored)."""
     if raw.num_rows == 0:
-        return text_table(sheet, [], [], file)[0], [Problem(file, sheet.name, 1, "", "", "header row is missing")], []
+        missing = Problem(file, sheet.name, 1, "", "", _("header row is missing"))
+        return text_table(sheet, [], [], file)[0], [missing], []
     header = [_texts(raw.column(i).slice(0, 1))[0] for i in range(raw.num_columns)]
     positions, problems, extras = header_positions(sheet, header, file)
     texts = [raw.column(i).slice(1).cast(pa.string()) for i in range(raw.num_columns)]
@@ -121,19 +124,21 @@ def ignored_columns(sheet: Sheet, file: str, positions: dict[str, int], extras: 
         close = difflib.get_close_matches(header_key(text), list(missing), n=1, cutoff=0.8)
         if close:
             name = missing.pop(close[0])
-            problems.append(Problem(file, sheet.name, 1, name, text, f"is not the column's name: rename the header "
-                                    f"{name} (its cells are not read until it is)"))
+            problems.append(Problem(file, sheet.name, 1, name, text, _(
+                "is not the column's name: rename the header {name} (its cells are not read until it is)").format(
+                    name=name)))
         else:
             notes.append(Problem(file, sheet.name, 1, text, "",
-                                 "is not a column of the return: it is ignored, and nothing in it is stored"))
+                                 _("is not a column of the return: it is ignored, and nothing in it is stored")))
     for index in range(len(texts)):
         if index in extras or index in positions.values():
             continue
         filled = len(_filled([texts[index]]))
         if filled:
-            notes.append(Problem(file, sheet.name, None, letters(index + 1), "",
-                                 f"has no header: it is ignored, and nothing in it ({filled} filled "
-                                 f"cell{'s' * (filled != 1)}) is stored"))
+            notes.append(Problem(file, sheet.name, None, letters(index + 1), "", ngettext(
+                "has no header: it is ignored, and nothing in it ({n} filled cell) is stored",
+                "has no header: it is ignored, and nothing in it ({n} filled cells) is stored", filled).format(
+                    n=filled)))
     return problems, notes
 
 
@@ -143,7 +148,8 @@ def keyvalue_fields(sheet: Sheet, raw: pa.Table, file: str) -> tuple[dict[str, t
     if raw.num_columns < 2 or raw.num_rows == 0:
         return {}, [
             Problem(
-                file, sheet.name, 1, "", "", f"needs two columns headed '{sheet.key_header}' and '{sheet.value_header}'"
+                file, sheet.name, 1, "", "", _("needs two columns headed '{key}' and '{value}'").format(
+                    key=sheet.key_header, value=sheet.value_header)
             )
         ]
     keys, values = _texts(raw.column(0)), _texts(raw.column(1))
@@ -155,7 +161,7 @@ def keyvalue_fields(sheet: Sheet, raw: pa.Table, file: str) -> tuple[dict[str, t
                 1,
                 "",
                 f"{keys[0]} | {values[0]}",
-                f"header should be '{sheet.key_header}' and '{sheet.value_header}'",
+                _("header should be '{key}' and '{value}'").format(key=sheet.key_header, value=sheet.value_header),
             )
         )
     known = {header_key(c.name): c.name for c in sheet.columns}
@@ -163,15 +169,17 @@ def keyvalue_fields(sheet: Sheet, raw: pa.Table, file: str) -> tuple[dict[str, t
     for i in range(1, len(keys)):
         if keys[i] is None or not str(keys[i]).strip():
             if values[i] is not None and str(values[i]).strip():
-                problems.append(Problem(file, sheet.name, i + 1, sheet.key_header, "", "is blank but a value is given"))
+                problems.append(Problem(file, sheet.name, i + 1, sheet.key_header, "",
+                                        _("is blank but a value is given")))
             continue
         name = known.get(header_key(keys[i]))
         if name is None:
             problems.append(
-                Problem(file, sheet.name, i + 1, sheet.key_header, keys[i], f"is not a known {sheet.key_header}")
+                Problem(file, sheet.name, i + 1, sheet.key_header, keys[i],
+                        _("is not a known {key}").format(key=sheet.key_header))
             )
         elif name in found:
-            problems.append(Problem(file, sheet.name, i + 1, sheet.key_header, keys[i], "appears more than once"))
+            problems.append(Problem(file, sheet.name, i + 1, sheet.key_header, keys[i], _("appears more than once")))
         else:
             found[name] = (i + 1, values[i])
     return found, problems
@@ -183,7 +191,7 @@ def text_table(
     """Map a header row to contract columns and build an all-text table with `_row` numbers; a column that
     is not the contract's is a problem (a settings table has exactly its columns)."""
     positions, problems, extras = header_positions(sheet, header, file, first_row)
-    problems = [Problem(file, sheet.name, first_row - 1, str(text), "", "is not a column of this sheet")
+    problems = [Problem(file, sheet.name, first_row - 1, str(text), "", _("is not a column of this sheet"))
                 for text in extras.values()] + problems
     keep = [i for i, r in enumerate(rows) if any(v is not None and str(v).strip() for v in r)]
     data = {"_row": pa.array([first_row + i for i in keep], pa.int64())}
@@ -214,18 +222,18 @@ def header_positions(
         if name is None:
             extras[i] = str(cell).strip()
         elif name in positions:
-            problems.append(Problem(file, sheet.name, first_row - 1, name, "", "heads more than one column"))
+            problems.append(Problem(file, sheet.name, first_row - 1, name, "", _("heads more than one column")))
         else:
             positions[name] = i
     if not positions and extras:  # a title above the header, say: one problem, not one per column
         named = ", ".join(c.name for c in sheet.columns[:3])
         problems.append(Problem(file, sheet.name, first_row - 1, "", next(iter(extras.values())),
-                                f"names none of the sheet's columns ({named}, ...): the header must be "
-                                f"row {first_row - 1}, one column name a cell"))
+                                _("names none of the sheet's columns ({named}, ...): the header must be row {row}, "
+                                  "one column name a cell").format(named=named, row=first_row - 1)))
         return positions, problems, {}
     for c in sheet.columns:
         if c.name not in positions and c.required:
             problems.append(
-                Problem(file, sheet.name, first_row - 1, c.name, "", "column is missing from the header row")
+                Problem(file, sheet.name, first_row - 1, c.name, "", _("column is missing from the header row"))
             )
     return positions, problems, extras

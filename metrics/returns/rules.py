@@ -11,6 +11,7 @@ import re
 from typing import NamedTuple
 
 from metrics.contract import Sheet
+from metrics.i18n import N_
 
 
 class Duplicate(NamedTuple):
@@ -26,45 +27,49 @@ class Duplicate(NamedTuple):
         return f"{self.given()} AND count(*) OVER (PARTITION BY {', '.join(self.keys)}) > 1"
 
 
-# Cross-column rules per sheet: (column reported, SQL condition over typed columns or a Duplicate, message).
+# Cross-column rules per sheet: (column reported, SQL condition over typed columns or a Duplicate, message marked
+# N_, translated where the problem is made: checks._collect).
 # $month_end is the last day of the reporting month of the workbook (NULL for reference CSVs).
 # A duplicate check skips NULL keys: cells that failed typing would otherwise all count as one value.
 CROSS_RULES: dict[str, tuple[tuple[str, str | Duplicate, str], ...]] = {
     "Cases": (
-        ("case_ref", Duplicate(("lower(case_ref)",)), "appears more than once in the sheet"),
-        ("referral_date", "referral_date > $month_end", "is after the end of the reporting month"),
-        ("first_contact_date", "first_contact_date < referral_date", "is before referral_date"),
-        ("first_contact_date", "first_contact_date > $month_end", "is after the end of the reporting month"),
-        ("closed_date", "closed_date < referral_date", "is before referral_date"),
-        ("closed_date", "closed_date > $month_end", "is after the end of the reporting month"),
-        ("closure_reason", "closed_date IS NOT NULL AND closure_reason IS NULL", "is required when closed_date is set"),
-        ("closure_reason", "closed_date IS NULL AND closure_reason IS NOT NULL", "is given but closed_date is blank"),
+        ("case_ref", Duplicate(("lower(case_ref)",)), N_("appears more than once in the sheet")),
+        ("referral_date", "referral_date > $month_end", N_("is after the end of the reporting month")),
+        ("first_contact_date", "first_contact_date < referral_date", N_("is before referral_date")),
+        ("first_contact_date", "first_contact_date > $month_end", N_("is after the end of the reporting month")),
+        ("closed_date", "closed_date < referral_date", N_("is before referral_date")),
+        ("closed_date", "closed_date > $month_end", N_("is after the end of the reporting month")),
+        ("closure_reason", "closed_date IS NOT NULL AND closure_reason IS NULL",
+         N_("is required when closed_date is set")),
+        ("closure_reason", "closed_date IS NULL AND closure_reason IS NOT NULL",
+         N_("is given but closed_date is blank")),
     ),
     "Spend": (
         (
             "amount_gbp",
             "amount_gbp < 0 AND NOT contains(lower(coalesce(detail, '')), 'refund')",
-            "is negative but detail does not say it is a refund",
+            N_("is negative but detail does not say it is a refund"),
         ),
     ),
     "Commentary": (
-        ("topic", Duplicate(("topic",)), "appears more than once: write the month's commentary on a topic in one row"),
+        ("topic", Duplicate(("topic",)),
+         N_("appears more than once: write the month's commentary on a topic in one row")),
     ),
     "budget": (
-        ("end_date", "end_date < start_date", "is before start_date"),
-        ("budget_line", Duplicate(('lower("grant")', "budget_line")), "appears more than once for this grant"),
+        ("end_date", "end_date < start_date", N_("is before start_date")),
+        ("budget_line", Duplicate(('lower("grant")', "budget_line")), N_("appears more than once for this grant")),
     ),
     "kpi_targets": (
-        ("amber_band", "amber_band < 0", "must not be negative"),
-        ("measure", Duplicate(("measure",)), "appears more than once"),
+        ("amber_band", "amber_band < 0", N_("must not be negative")),
+        ("measure", Duplicate(("measure",)), N_("appears more than once")),
         (
             "measure",
             "measure IS NOT NULL AND NOT list_contains($graded_measures, measure)",
-            "is not the name of a graded measure (such as timely_contact_rate or voice_captured_rate)",
+            N_("is not the name of a graded measure (such as timely_contact_rate or voice_captured_rate)"),
         ),
     ),
-    "nrm_referrals": (("period_end", "period_end < period_start", "is before period_start"),),
-    "bank_holidays": (("date", Duplicate(("date",)), "appears more than once"),),
+    "nrm_referrals": (("period_end", "period_end < period_start", N_("is before period_start")),),
+    "bank_holidays": (("date", Duplicate(("date",)), N_("appears more than once")),),
 }
 
 

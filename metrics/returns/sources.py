@@ -13,9 +13,10 @@ from typing import NamedTuple
 import pyarrow as pa
 
 from metrics.contract import RETURN_SHEETS, Problem, Rejected, header_key
+from metrics.i18n import _
 from metrics.returns import csv_sheets, ods
 from metrics.returns.error_cells import cell_problems, unreadable_cells
-from metrics.returns.file_checks import MAX_UNZIPPED_BYTES, SAVE_AS_XLSX, check_file, file_problem, too_large
+from metrics.returns.file_checks import MAX_UNZIPPED_BYTES, check_file, file_problem, save_as_xlsx, too_large
 from metrics.returns.reading import open_workbook, read_sheet
 from metrics.returns.workbook_xml import shared_strings_problem
 
@@ -52,7 +53,8 @@ def read_return(content: bytes, file: str, max_bytes: int) -> Sheets:
         raise too_large(file, len(content), max_bytes)
     kind = kind_of(content)
     if kind == "opendocument":
-        raise file_problem(file, "is an OpenDocument file but not a spreadsheet: " + SAVE_AS_XLSX)
+        raise file_problem(file, _("is an OpenDocument file but not a spreadsheet: {save_as}").format(
+            save_as=save_as_xlsx()))
     if kind == "csv":
         tables, problems = csv_sheets.read_sheets(content, file)
         return Sheets(tables, problems, [])

@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from metrics.contract import Problem, Sheet
+from metrics.i18n import _, ngettext
 from metrics.returns.checks import Checked, typed_values
 
 
@@ -50,8 +51,10 @@ def judge_total(sheet: Sheet, checked: Checked, total: TotalRow, file: str) -> t
     amounts = checked.typed.column(column)
     lines = Decimal(pc.sum(amounts).as_py() or 0) if len(amounts) else Decimal(0)
     if lines == total.amount:
-        note = f"is a total of the {len(amounts)} lines above (£{lines:,.2f}): left out, as it is not a line itself"
+        note = ngettext("is a total of the {n} line above ({amount}): left out, as it is not a line itself",
+                        "is a total of the {n} lines above ({amount}): left out, as it is not a line itself",
+                        len(amounts)).format(n=len(amounts), amount=f"£{lines:,.2f}")
         return [], [Problem(file, sheet.name, total.row, column, total.text, note)]
-    problem = (f"looks like a total row, but the lines above add up to £{lines:,.2f}: correct the total or delete "
-               "the row (a total equal to the lines above is left out)")
+    problem = _("looks like a total row, but the lines above add up to {amount}: correct the total or delete the "
+                "row (a total equal to the lines above is left out)").format(amount=f"£{lines:,.2f}")
     return [Problem(file, sheet.name, total.row, column, total.text, problem)], []

@@ -9,6 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from metrics.contract import VOICES, Problem
+from metrics.i18n import _, ngettext
 from metrics.returns.identifying import findings
 
 CHECKED_COLUMNS = ("theme", "quote_or_summary")
@@ -33,17 +34,18 @@ def judge(voices: pa.Table, cases: pa.Table | None, file: str) -> JudgedVoices:
         ref = row["case_ref"]
         if cases is not None and ref is not None and ref.upper() not in known:
             problems.append(Problem(file, VOICES.name, row["_row"], "case_ref", ref,
-                                    "is not a case in this return's Cases sheet"))
+                                    _("is not a case in this return's Cases sheet")))
         if row["consent_to_share"] != "Yes":
             continue
         others = tuple(r for r in refs if ref is None or r.upper() != ref.upper())
         for column in CHECKED_COLUMNS:
             for found in findings(row[column], others):
                 identifying.append(Problem(file, VOICES.name, row["_row"], column, found.text,
-                                           f"{found.message}: check that it identifies no one, or edit the "
-                                           "workbook and upload it again"))
+                                           _("{finding}: check that it identifies no one, or edit the workbook "
+                                             "and upload it again").format(finding=found.message)))
     consented = voices.filter(pc.equal(voices.column("consent_to_share"), "Yes"))
     withheld = len(rows) - consented.num_rows
-    notes = [Problem.whole(file, VOICES.name, f"{withheld} voice{'s' * (withheld != 1)} without consent to share "
-                           f"{'are' if withheld != 1 else 'is'} not loaded")] if withheld else []
+    notes = [Problem.whole(file, VOICES.name, ngettext(
+        "{n} voice without consent to share is not loaded", "{n} voices without consent to share are not loaded",
+        withheld).format(n=withheld))] if withheld else []
     return JudgedVoices(consented, problems, notes, identifying)

@@ -18,6 +18,7 @@ from xml.etree import ElementTree
 import pyarrow as pa
 
 from metrics.contract import MAX_DATA_ROWS, RETURN_SHEETS, Problem, header_key
+from metrics.i18n import N_, _
 
 # Beyond these a sheet is not a monthly return: refuse it before fastexcel allocates its grid
 # (measured: a full 50,000-row sheet of 26 columns peaks at 350 MB, start-up included).
@@ -25,7 +26,7 @@ MAX_COLUMNS = 256
 MAX_CELLS = (MAX_DATA_ROWS + 1) * 26
 # Each shared string costs fastexcel about 55 bytes: 11 million tiny ones fit in a 0.5 MB file.
 MAX_SHARED_STRINGS = 1_500_000
-_TOO_LONG = (
+_TOO_LONG = N_(
     "holds more than 4 MB of text in one place (Excel allows 32,767 characters a cell): it cannot be read safely"
 )
 
@@ -90,7 +91,7 @@ def sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> the zip member holding its XML."""
     targets = {}
     with archive.open("xl/_rels/workbook.xml.rels") as stream:
-        for _, element in ElementTree.iterparse(stream):
+        for _event, element in ElementTree.iterparse(stream):
             if local_name(element.tag) == "Relationship":
                 target = element.get("Target", "")
                 path = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
@@ -98,7 +99,7 @@ def sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
             element.clear()
     members = {}
     with archive.open("xl/workbook.xml") as stream:
-        for _, element in ElementTree.iterparse(stream):
+        for _event, element in ElementTree.iterparse(stream):
             if local_name(element.tag) == "sheet":
                 rel = element.get(_REL_NS + "id") or next(
                     (v for k, v in element.attrib.items() if local_name(k) == "id"), None
@@ -127,16 +128,17 @@ def shared_strings_problem(content: bytes, file: str) -> Problem | None:
                 for index, chunk in enumerate(chunks(archive, member)):
                     bare = bare + 1 if len(chunk) >= _CHUNK and b"<si" not in chunk and b":si" not in chunk else 0
                     if bare >= _TEXT_LIMIT_CHUNKS:
-                        return Problem.whole(file, "", _TOO_LONG)
+                        return Problem.whole(file, "", _(_TOO_LONG))
                     block = chunk[_OVERLAP - 3 :] if index else chunk  # a tag cut by the last chunk, once
                     count += sum(block.count(tag) for tag in (b"<si>", b"<si ", b":si>", b":si "))
     except (zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError):
-        return Problem.whole(file, "", "is damaged: its text cannot be read")
+        return Problem.whole(file, "", _("is damaged: its text cannot be read"))
     if count > MAX_SHARED_STRINGS:
         return Problem.whole(
             file,
             "",
-            f"holds {count:,} different texts, more than a monthly return can: is this the right workbook?",
+            _("holds {n} different texts, more than a monthly return can: is this the right workbook?").format(
+                n=f"{count:,}"),
         )
     return None
 
@@ -221,22 +223,22 @@ def extent_problem(content: bytes, file: str, sheet: str) -> Problem | None:
                     part_rows, part_columns = _exact_extent(archive, part)
                     rows, columns = max(rows, part_rows), max(columns, part_columns)
     except _TooLong:
-        return Problem.whole(file, sheet, _TOO_LONG)
+        return Problem.whole(file, sheet, _(_TOO_LONG))
     except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, OSError, EOFError, ValueError):
-        return Problem.whole(file, sheet, "is damaged: it cannot be read")
+        return Problem.whole(file, sheet, _("is damaged: it cannot be read"))
     if rows > MAX_DATA_ROWS + 1:
         return Problem.whole(
             file,
             sheet,
-            f"has cells below row {MAX_DATA_ROWS + 1:,}, more than {MAX_DATA_ROWS:,} rows: delete the rows below "
-            "the table (or is this the wrong workbook?)",
+            _("has cells below row {row}, more than {n} rows: delete the rows below the table (or is this the wrong "
+              "workbook?)").format(row=f"{MAX_DATA_ROWS + 1:,}", n=f"{MAX_DATA_ROWS:,}"),
         )
     if columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
         return Problem.whole(
             file,
             sheet,
-            f"reaches cell {letters(columns)}{rows} or beyond: delete everything right of and below the table, "
-            "then upload it again",
+            _("reaches cell {cell} or beyond: delete everything right of and below the table, then upload it "
+              "again").format(cell=f"{letters(columns)}{rows}"),
         )
     return None
 
