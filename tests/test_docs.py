@@ -50,6 +50,7 @@ def test_every_setting_is_in_the_readme():
 
 
 def test_every_layer_is_in_the_readme():
-    layers = ["cli", "pack", "answers", "admin", "charts", "measures", "returns", "store", "contract", "periods", "i18n"]
+    layers = ["cli", "pack", "answers", "admin", "charts", "measures", "returns", "store", "contract", "periods",
+              "i18n"]
     missing = [name for name in layers if f"metrics/{name}" not in README]
     assert missing == []

@@ -247,10 +247,10 @@ def test_the_command_line_speaks_welsh(sample_db_file, tmp_path):
     import subprocess
     import sys
 
-    english = subprocess.run([sys.executable, "-m", "metrics", "report", "--db", str(sample_db_file),
-                              "--from", "2019-04", "--to", "2019-06"], capture_output=True, text=True, cwd=ROOT)
-    welsh = subprocess.run([sys.executable, "-m", "metrics", "report", "--db", str(sample_db_file),
-                            "--from", "2019-04", "--to", "2019-06", "--lang", "cy"], capture_output=True, text=True, cwd=ROOT)
+    command = [sys.executable, "-m", "metrics", "report", "--db", str(sample_db_file), "--from", "2019-04",
+               "--to", "2019-06"]
+    english = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    welsh = subprocess.run([*command, "--lang", "cy"], capture_output=True, text=True, cwd=ROOT)
     assert english.returncode == welsh.returncode == 0, welsh.stderr
     assert "Apr 2019 to Jun 2019" in english.stdout
     assert "Ebr 2019 i Meh 2019" in welsh.stdout and "Apr 2019" not in welsh.stdout
