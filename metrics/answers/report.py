@@ -68,12 +68,13 @@ def report(con, period: Period, service: str | None = None, audience: str = "int
 
 def report_table(result: dict) -> str:
     """The report as a readable table: measure, value, target, grade; then the readings and spend by line."""
+    headings = {"measure": _("Measure"), "value": _("Value"), "target": _("Target"), "grade": _("Grade")}
     lines = [
         _("{service}: {first} to {last} (as at {as_at}, audience {audience})").format(
             service=result["service"], first=result["period_from"], last=result["period_to"],
             as_at=result["as_at"], audience=result["audience"]),
         "",
-        f"{_('Measure'):44} {_('Value'):>14}  {_('Target'):>8}  {_('Grade')}",
+        "{measure:44} {value:>14}  {target:>8}  {grade}".format(**headings),
     ]
     for m in MEASURES.values():
         if not m.report_key:

@@ -7,7 +7,7 @@ Readings are written in the run's language.
 
 from __future__ import annotations
 
-from metrics.i18n import N_, _, pgettext
+from metrics.i18n import N_, _
 from metrics.measures import formatting
 from metrics.measures.registry import MEASURES, graded
 from metrics.store.settings import kpi_targets
@@ -22,7 +22,6 @@ GRADE_BADGES = {"green": N_("Green: on target"), "amber": N_("Amber: near target
                 "grey": N_("Grey: not graded")}
 # The grade as the last word of a reading and in the text report ("...: green"): the code in English.
 _GRADE_IN_TEXT = {"green": N_("green"), "amber": N_("amber"), "red": N_("red"), "grey": N_("grey")}
-GRADE_CONTEXT = "grade at the end of a reading"
 
 
 def grade_word(grade: str) -> str:
@@ -37,7 +36,7 @@ def grade_badge(grade: str) -> str:
 
 def grade_in_text(grade: str) -> str:
     """A grade as running text ends with it ('green'; in Welsh 'gwyrdd'); '' and unknown codes as they are."""
-    return pgettext(GRADE_CONTEXT, _GRADE_IN_TEXT[grade]) if grade in _GRADE_IN_TEXT else grade
+    return _(_GRADE_IN_TEXT[grade]) if grade in _GRADE_IN_TEXT else grade
 
 
 def targets(con) -> dict[str, dict]:
