@@ -3,6 +3,8 @@
 The service's referral growth between two periods beside each NRM reference area's, with the
 counts behind each, a headline ('+122% locally vs +63% nationally (UK)') and plain notes, all in the
 run's language (area names are the manager's data; `kind` is a code: service, national, reference).
+A count's sentences keep the English they always had ('1 rows'): their ngettext singular and plural are
+the same English, so that Welsh gets its forms of the count without a word of the English changing.
 """
 
 from __future__ import annotations
@@ -18,9 +20,6 @@ from metrics.measures.publication import figures_for, is_offered
 from metrics.periods import Period, add_months
 from metrics.store.logs import months_loaded, resolve_service
 from metrics.store.settings import nrm_extent
-
-# A count's sentences keep the English they always had ('1 rows'): their singular and plural are the same
-# English, so that Welsh gets its forms of the count without changing a word of the English.
 
 # Reference areas the growth headline calls "national" (area names are the manager's data).
 NATIONAL_AREAS = ("UK", "United Kingdom", "England and Wales")
