@@ -7,6 +7,7 @@ free text, so neither is ever given to the partnership: asking for it with that 
 from __future__ import annotations
 
 from metrics.contract import COMMENTARY_TOPICS
+from metrics.i18n import _
 from metrics.measures.registry import MEASURES
 from metrics.periods import Period
 from metrics.store import commentary as stored
@@ -35,8 +36,8 @@ def voices(con, period: Period, service: str | None = None, audience: str = INTE
 
 
 def topic_label(topic: str) -> str:
-    """How a topic is headed: its own name, or its measure's label."""
-    return topic if topic in COMMENTARY_TOPICS else MEASURES[topic].label
+    """How a topic is headed: its own name, or its measure's label (in the run's language; the topic is a code)."""
+    return _(topic) if topic in COMMENTARY_TOPICS else MEASURES[topic].shown_label
 
 
 def by_topic(con, period: Period, service: str | None = None, topics: tuple[str, ...] | None = None,

@@ -1,4 +1,6 @@
-"""Demand and value: the people in contact by support level, beside the national demand funnel."""
+"""Demand and value: the people in contact by support level, beside the national demand funnel.
+
+Texts in the frames are in the run's language; support levels stay codes (`support_level`, `level`)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from metrics.contract import CASES
+from metrics.i18n import N_, _
 from metrics.measures import disclosure, formatting
 from metrics.measures.compute import NOT_RECORDED, breakdown, check_audience
 from metrics.measures.publication import figures_for, published_breakdown
@@ -16,7 +19,7 @@ from metrics.store.logs import resolve_service
 
 @dataclass(frozen=True)
 class SeedShare:
-    """One share from the demand funnel: `share` of `of`."""
+    """One share from the demand funnel: `share` of `of` (label and of marked for translation: _(s.label))."""
 
     key: str
     label: str
@@ -24,23 +27,25 @@ class SeedShare:
     of: str
 
 
-DEMAND_SOURCE = (
+DEMAND_SOURCE = N_(
     "Thames Valley PCC, 'The Challenge for PCCs', Modern Slavery National Network meeting, 1 October 2019, "
     "citing the Crime Survey for England and Wales (April 2019)"
 )
 DEMAND_FUNNEL = (
-    SeedShare("want_support", "Want support", 0.20, "all victims"),
-    SeedShare("short_term", "Need a short-term, supportive intervention", 0.60,
-              "victims who want support"),
-    SeedShare("specialist", "Need specialist support", 0.40, "victims who want support"),
-    SeedShare("specialist_of_all", "Need specialist support", 0.08, "all victims"),
-    SeedShare("specialist_met_by_dsv", "Specialist need met by domestic and sexual violence services", 0.60,
-              "victims who need specialist support"),
+    SeedShare("want_support", N_("Want support"), 0.20, N_("all victims")),
+    SeedShare("short_term", N_("Need a short-term, supportive intervention"), 0.60,
+              N_("victims who want support")),
+    SeedShare("specialist", N_("Need specialist support"), 0.40, N_("victims who want support")),
+    SeedShare("specialist_of_all", N_("Need specialist support"), 0.08, N_("all victims")),
+    SeedShare("specialist_met_by_dsv", N_("Specialist need met by domestic and sexual violence services"), 0.60,
+              N_("victims who need specialist support")),
 )
 SEED_SHARES = {s.key: s for s in DEMAND_FUNNEL}
 
 SUPPORT_LEVELS = CASES.column("support_level").codes  # Short-term, Specialist, Advice and signposting, Declined
 DECLINED = "Declined support"
+# The support levels (codes) of demand_comparison's rows, in order: its labels are text to read, not to parse.
+COMPARED_LEVELS = ("Short-term", "Specialist")
 
 
 def _in_contact(con, period: Period, service: str, audience: str) -> dict[str, object]:
@@ -72,7 +77,7 @@ def support_mix(con, period: Period, service: str | None = None, audience: str =
         rows.append({
             "support_level": level, "people": n if numeric else None, "shown": disclosure.shown_text(n),
             "suppressed": not numeric, "share": None if share is None else round(share, 6),
-            "share_shown": formatting.text("percent", share) if share is not None else "not shown",
+            "share_shown": formatting.text("percent", share) if share is not None else _("not shown"),
             "supported": level != DECLINED,
         })
     return pd.DataFrame(rows).astype({"people": "Int64", "share": "float64"})
@@ -81,8 +86,9 @@ def support_mix(con, period: Period, service: str | None = None, audience: str =
 def demand_comparison(con, period: Period, service: str | None = None, audience: str = "internal") -> dict:
     """The service's short-term and specialist mix beside the demand funnel's 60/40, with the funnel and source.
 
-    Returns {"comparison": frame (label, service_share, service_shown, basis, seed_share, seed_of), "funnel":
-    frame (label, share, of), "source": text}. The partnership is shown the funnel and its counts
+    Returns {"comparison": frame (label, service_share, service_shown, basis, seed_share, seed_of; one row for
+    each of COMPARED_LEVELS, in that order), "funnel": frame (label, share, of), "source": text}, texts in the
+    run's language. The partnership is shown the funnel and its counts
     (support_mix), not the service's shares: those would be figures beyond its publication.
     """
     hidden = audience == "partnership"
@@ -90,15 +96,16 @@ def demand_comparison(con, period: Period, service: str | None = None, audience:
     short, specialist = int(counts.get("Short-term", 0)), int(counts.get("Specialist", 0))
     both = short + specialist
     rows = []
-    for level, n, seed in (("Short-term", short, SEED_SHARES["short_term"]),
-                           ("Specialist", specialist, SEED_SHARES["specialist"])):
+    for label, n, seed in ((_("Short-term support"), short, SEED_SHARES["short_term"]),
+                           (_("Specialist support"), specialist, SEED_SHARES["specialist"])):
         share = None if hidden or not both else round(n / both, 6)
+        basis = _("{n} of {both} given short-term or specialist support").format(n=f"{n:,}", both=f"{both:,}")
         rows.append({
-            "label": f"{level} support", "service_share": share,
-            "service_shown": "not shown" if hidden else formatting.text("percent", share),
-            "basis": "" if hidden else f"{n:,} of {both:,} given short-term or specialist support",
-            "seed_share": seed.share, "seed_of": seed.of,
+            "label": label, "service_share": share,
+            "service_shown": _("not shown") if hidden else formatting.text("percent", share),
+            "basis": "" if hidden else basis,
+            "seed_share": seed.share, "seed_of": _(seed.of)
         })
-    funnel = pd.DataFrame([{"label": s.label, "share": s.share, "of": s.of} for s in DEMAND_FUNNEL])
+    funnel = pd.DataFrame([{"label": _(s.label), "share": s.share, "of": _(s.of)} for s in DEMAND_FUNNEL])
     return {"comparison": pd.DataFrame(rows).astype({"service_share": "float64"}), "funnel": funnel,
-            "source": DEMAND_SOURCE}
+            "source": _(DEMAND_SOURCE)}

@@ -1,7 +1,10 @@
 """Referral growth for the Growth page, the Summary's presenting mode and the pack.
 
 The service's referral growth between two periods beside each NRM reference area's, with the
-counts behind each, a headline ('+122% locally vs +63% nationally (UK)') and plain notes.
+counts behind each, a headline ('+122% locally vs +63% nationally (UK)') and plain notes, all in the
+run's language (area names are the manager's data; `kind` is a code: service, national, reference).
+A count's sentences keep the English they always had ('1 rows'): their ngettext singular and plural are
+the same English, so that Welsh gets its forms of the count without a word of the English changing.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from metrics.answers.series import slice_label
+from metrics.i18n import _, month_text, ngettext
 from metrics.measures import disclosure, formatting
 from metrics.measures.compute import check_audience
 from metrics.measures.growth import area_counts, growth
@@ -39,10 +43,12 @@ def growth_choices(con, service: str | None = None) -> dict[str, tuple[Period, P
     if size:
         compare = Period(add_months(loaded[-1], -(size - 1)), loaded[-1])
         base = Period(add_months(compare.first, -size), add_months(compare.first, -1))
-        out[f"Latest {size} months loaded against the {size} before"] = (base, compare)
+        out[ngettext("Latest {n} months loaded against the {n} before",
+                     "Latest {n} months loaded against the {n} before", size).format(n=size)] = (base, compare)
     for year in range(int(loaded[-1][:4]), int(loaded[0][:4]), -1):
         base, compare = Period(f"{year - 1}-01", f"{year - 1}-12"), Period(f"{year}-01", f"{year}-12")
-        out[f"Calendar year {year - 1} against {year}{_returns_note(base, compare, set(loaded))}"] = (base, compare)
+        label = _("Calendar year {base} against {compare}").format(base=year - 1, compare=year)
+        out[label + _returns_note(base, compare, set(loaded))] = (base, compare)
     # The default (the first) is a comparison some reference area covers: one none covers has nothing to
     # compare with, and only says so twice.
     covered = {label: _covered(con, *pair) for label, pair in out.items()}
@@ -56,7 +62,10 @@ def _months_of_returns(period: Period, loaded: set[str]) -> int:
 def _returns_note(base: Period, compare: Period, loaded: set[str]) -> str:
     """' (7 and 6 months of returns)' when the returns do not cover both periods, else ''."""
     counts = (_months_of_returns(base, loaded), _months_of_returns(compare, loaded))
-    return "" if counts == (base.length, compare.length) else f" ({counts[0]} and {counts[1]} months of returns)"
+    if counts == (base.length, compare.length):
+        return ""
+    return " " + ngettext("({base} and {compare} months of returns)", "({base} and {compare} months of returns)",
+                          counts[1]).format(base=counts[0], compare=counts[1])
 
 
 def _covered(con, base: Period, compare: Period) -> bool:
@@ -66,7 +75,8 @@ def _covered(con, base: Period, compare: Period) -> bool:
 
 def _extent(con, area: str) -> str:
     rows, first, last = nrm_extent(con, area)
-    return f"{rows} rows from {first:%b %Y} to {last:%b %Y}"
+    return ngettext("{n} rows from {first} to {last}", "{n} rows from {first} to {last}", rows).format(
+        n=rows, first=month_text(first), last=month_text(last))
 
 
 def growth_comparison(
@@ -84,25 +94,29 @@ def growth_comparison(
     rows, notes = [], []
     own = found["service"]
     gaps = [p for p in (base, compare) if not set(p.months) <= loaded]
-    note = "; ".join(f"returns cover {len(set(p.months) & loaded)} of the {p.length} months of {slice_label(p)}"
+    note = "; ".join(ngettext("returns cover {n} of the {length} months of {period}",
+                              "returns cover {n} of the {length} months of {period}", p.length).format(
+                                  n=len(set(p.months) & loaded), length=p.length, period=slice_label(p))
                      for p in gaps)
     if gaps:
-        notes.append(f"{service}: {note}, so its counts are for those months only: compare with care.")
+        notes.append(_("{service}: {note}, so its counts are for those months only: compare with care.").format(
+            service=service, note=note))
     own_growth, b, c = own["growth"], own["base"], own["compare"]
     if audience == "partnership":  # the counts as published; growth between rounded counts is not shown
         published = figures_for(con, {p: p for p in (base, compare) if is_offered(con, p, service)}, service,
                                 audience, names=["referrals_received"])
         b, c = (published[p]["referrals_received"].value if p in published else None for p in (base, compare))
         own_growth = None
-    rows.append(_growth_row(f"{service} (this service)", "service", b, c, own_growth, True, note, audience))
+    rows.append(_growth_row(_("{service} (this service)").format(service=service), "service", b, c, own_growth,
+                            True, note, audience))
     for area, counts in found["areas"].items():
         available = counts["base"] is not None and counts["compare"] is not None
         area_note = ""
         if not available:
             missing = [slice_label(p) for p, n in ((base, counts["base"]), (compare, counts["compare"])) if n is None]
-            area_note = (f"not available: its reference data ({_extent(con, area)}) does not cover "
-                         f"the whole of {' or '.join(missing)}")
-            notes.append(f"{area}: {area_note}.")
+            area_note = _("not available: its reference data ({extent}) does not cover the whole of {periods}").format(
+                extent=_extent(con, area), periods=_(" or ").join(missing))
+            notes.append(_("{area}: {note}.").format(area=area, note=area_note))
         kind = "national" if area in NATIONAL_AREAS else "reference"
         rows.append(_growth_row(area, kind, counts["base"], counts["compare"], counts["growth"], available,
                                 area_note, "internal"))  # reference counts are published figures
@@ -113,14 +127,14 @@ def growth_comparison(
 
 def _growth_row(area, kind, base, compare, growth_rate, available, note, audience) -> dict:
     """One row of the growth table (for the partnership, its counts are as published: a number or '<5')."""
-    shown = {name: "not shown" if n is None and audience == "partnership" else "n/a" if n is None
+    shown = {name: _("not shown") if n is None and audience == "partnership" else _("n/a") if n is None
              else disclosure.shown_text(n) for name, n in (("base_shown", base), ("compare_shown", compare))}
     return {
         "area": area, "kind": kind,
         "base": base if isinstance(base, int) else None,
         "compare": compare if isinstance(compare, int) else None,
         "change": compare - base if growth_rate is not None else None,
-        "change_shown": "n/a" if growth_rate is None else f"{compare - base:+,}",
+        "change_shown": _("n/a") if growth_rate is None else f"{compare - base:+,}",
         "growth": growth_rate, "growth_shown": formatting.text("growth", growth_rate), "available": available,
         "note": note, **shown,
     }
@@ -131,27 +145,31 @@ def _headline(table: pd.DataFrame, audience: str = "internal", returns_note: str
     returns do not cover the periods, so that the headline is not read as two whole years."""
     own = table.iloc[0]
     if audience == "partnership":
-        parts = ["Local growth is not shown: the partnership's counts are rounded"]
+        parts = [_("Local growth is not shown: the partnership's counts are rounded")]
     elif pd.isna(own["growth"]):
-        parts = ["Local growth cannot be worked out (no referrals, or too few to show, in the base period)"]
+        parts = [_("Local growth cannot be worked out (no referrals, or too few to show, in the base period)")]
     else:
-        parts = [f"{own['growth_shown']} locally{returns_note}"]
+        parts = [_("{growth} locally{returns_note}").format(growth=own["growth_shown"], returns_note=returns_note)]
     areas = table.iloc[1:].sort_values("kind", key=lambda k: k != "national", kind="stable")  # national first
-    for _, row in areas.iterrows():
+    for _index, row in areas.iterrows():
         if row["available"] and not pd.isna(row["growth"]):
-            where = f"nationally ({row['area']})" if row["kind"] == "national" else f"in {row['area']}"
-            parts.append(f"{row['growth_shown']} {where}")
-    headline = " vs ".join(parts)
-    return headline if len(parts) > 1 else f"{headline}; no NRM reference area covers both periods"
+            if row["kind"] == "national":
+                parts.append(_("{growth} nationally ({area})").format(growth=row["growth_shown"], area=row["area"]))
+            else:
+                parts.append(_("{growth} in {area}").format(growth=row["growth_shown"], area=row["area"]))
+    headline = _(" vs ").join(parts)
+    if len(parts) > 1:
+        return headline
+    return _("{headline}; no NRM reference area covers both periods").format(headline=headline)
 
 
 def growth_table(result: dict, base: Period, compare: Period) -> str:
     """`python -m metrics growth` as a plain-text table."""
-    rows = [("This service", result["service"])] + list(result["areas"].items())
-    lines = [f"Referral growth from {base.label} to {compare.label}", "",
-             f"{'':28} {'Base':>8} {'Compare':>8} {'Growth':>8}"]
+    rows = [(_("This service"), result["service"])] + list(result["areas"].items())
+    lines = [_("Referral growth from {base} to {compare}").format(base=base.label, compare=compare.label), "",
+             f"{'':28} {_('Base'):>8} {_('Compare'):>8} {_('Growth'):>8}"]
     for name, r in rows:
-        base_n = "n/a" if r["base"] is None else f"{r['base']:,}"
-        compare_n = "n/a" if r["compare"] is None else f"{r['compare']:,}"
+        base_n = _("n/a") if r["base"] is None else f"{r['base']:,}"
+        compare_n = _("n/a") if r["compare"] is None else f"{r['compare']:,}"
         lines.append(f"{name[:28]:28} {base_n:>8} {compare_n:>8} {formatting.text('growth', r['growth']):>8}")
     return "\n".join(lines)

@@ -2,16 +2,21 @@
 
 Everything reads the current version of each month (the store's marts), so a rollback or a
 replacement shows here at once. Vanished cases are case-level rows: internal only.
+
+A month's `status` is a code (on time, late, missing) that pages colour by: marked for translation here
+(MONTH_STATUSES) and shown as _(status).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from metrics.i18n import N_
 from metrics.periods import months_between
 from metrics.store.logs import resolve_service, rows_of
 from metrics.store.marts import LATE_AFTER_DAYS, blank_fields  # noqa: F401 (the pages name them from here)
 
+MONTH_STATUSES = (N_("on time"), N_("late"), N_("missing"))
 MONTH_COLUMNS = ["reporting_month", "status", "submitted_on", "days_after_month_end", "upload_id", "file_name",
                  "uploaded_at", "uploaded_by"]
 

@@ -6,6 +6,7 @@ import pandas as pd
 
 from metrics.answers.series import slice_label, slices_for
 from metrics.contract import CASES
+from metrics.i18n import _
 from metrics.measures import disclosure
 from metrics.measures.compute import breakdown, check_audience, compute
 from metrics.measures.publication import published_breakdown
@@ -63,6 +64,6 @@ def rolling_referrals(con, period: Period, service: str | None = None, audience:
         total = sum(counts[w] for w in window) if loaded and window[0] >= loaded[0] else None
         rows.append({"month": m, "label": slice_label(Period(m, m)), "referrals": counts[m],
                      "referrals_shown": f"{counts[m]:,}", "rolling_3m": total,
-                     "rolling_shown": "n/a" if total is None else f"{total:,}"})
+                     "rolling_shown": _("n/a") if total is None else f"{total:,}"})
     columns = ["month", "label", "referrals", "referrals_shown", "rolling_3m", "rolling_shown"]
     return pd.DataFrame(rows, columns=columns).astype({"referrals": "Int64", "rolling_3m": "Int64"})

@@ -2,15 +2,17 @@
 
 The JSON's layout comes from the registry: each measure is put at its `report_key` ('closures',
 'outcome_rates.safer', 'spend.budget'), measures reported by budget line once more under
-'spend.by_line', then the grades. The text table reads the same keys back.
+'spend.by_line', then the grades. The text table reads the same keys back. The JSON's keys and codes
+(grades) are the same in every language; its readings, and the text table, are in the run's language.
 """
 
 from __future__ import annotations
 
 from metrics.contract import SPEND
+from metrics.i18n import _
 from metrics.measures import formatting
 from metrics.measures.compute import as_at, by_budget_line, check_audience
-from metrics.measures.grading import grades
+from metrics.measures.grading import grade_in_text, grades
 from metrics.measures.publication import figures_for
 from metrics.measures.registry import MEASURES
 from metrics.periods import Period
@@ -66,11 +68,13 @@ def report(con, period: Period, service: str | None = None, audience: str = "int
 
 def report_table(result: dict) -> str:
     """The report as a readable table: measure, value, target, grade; then the readings and spend by line."""
+    headings = {"measure": _("Measure"), "value": _("Value"), "target": _("Target"), "grade": _("Grade")}
     lines = [
-        f"{result['service']}: {result['period_from']} to {result['period_to']} "
-        f"(as at {result['as_at']}, audience {result['audience']})",
+        _("{service}: {first} to {last} (as at {as_at}, audience {audience})").format(
+            service=result["service"], first=result["period_from"], last=result["period_to"],
+            as_at=result["as_at"], audience=result["audience"]),
         "",
-        f"{'Measure':44} {'Value':>14}  {'Target':>8}  Grade",
+        "{measure:44} {value:>14}  {target:>8}  {grade}".format(**headings),
     ]
     for m in MEASURES.values():
         if not m.report_key:
@@ -78,12 +82,12 @@ def report_table(result: dict) -> str:
         rag = result["rag"].get(m.name, {})
         target = "" if rag.get("target") is None else formatting.value(m.name, rag["target"])
         shown = formatting.value(m.name, value_at(result, m.report_key))
-        lines.append(f"{m.label[:44]:44} {shown:>14}  {target:>8}  {rag.get('grade', '')}")
-    lines += ["", "Readings:"]
-    lines += [f"  [{r['grade']:5}] {r['reading']}" for r in result["rag"].values()]
-    lines += ["", "Spend by budget line:"]
+        lines.append(f"{m.shown_label[:44]:44} {shown:>14}  {target:>8}  {grade_in_text(rag.get('grade', ''))}")
+    lines += ["", _("Readings:")]
+    lines += [f"  [{grade_in_text(r['grade']):5}] {r['reading']}" for r in result["rag"].values()]
+    lines += ["", _("Spend by budget line:")]
     by_line = [m for m in MEASURES.values() if m.by_budget_line]
     for line, values in value_at(result, by_line[0].report_key.split(".")[0] + ".by_line").items():
-        shown = [f"{m.label} {formatting.value(m.name, values[m.report_key.split('.')[-1]])}" for m in by_line]
+        shown = [f"{m.shown_label} {formatting.value(m.name, values[m.report_key.split('.')[-1]])}" for m in by_line]
         lines.append(f"  {line}: " + "; ".join(shown))
     return "\n".join(lines)

@@ -3,6 +3,7 @@
 Every function returns a small, tidy frame that a page renders as it is. The partnership's come from
 its publication (metrics.measures.publication), by whole quarters: a value not shown is missing, with
 its `shown` text ('<5', 'not shown') and its status, so that a chart leaves it out and a table says why.
+Texts (labels, shown, basis) are in the run's language; keys, measure names, units and statuses are codes.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from metrics.contract import OUTCOME_AREAS
+from metrics.i18n import N_, _, babel_locale, language
 from metrics.measures import formatting
 from metrics.measures.compute import check_audience
 from metrics.measures.publication import figures_for, offered_periods
@@ -17,7 +19,7 @@ from metrics.measures.registry import MEASURES
 from metrics.periods import Period, add_months, calendar_quarter, month_start
 from metrics.store.logs import months_loaded, resolve_service
 
-GRAINS = {"month": "By month", "quarter": "By quarter"}
+GRAINS = {"month": N_("By month"), "quarter": N_("By quarter")}  # shown as _(GRAINS[grain])
 TREND_MONTHS = 12  # a trend of one month is a dot: shorter periods are widened to this many months
 
 # Named groups of measures the Trends page charts together.
@@ -48,8 +50,17 @@ def slice_label(p: Period) -> str:
     if p.first.endswith("-01") and p.last == f"{p.first[:4]}-12":
         return p.first[:4]
     if p.first[:4] == p.last[:4]:
-        return f"{month_start(p.first):%b}-{month_start(p.last):%b %Y}"
+        return f"{_short_month(month_start(p.first))}-{_short_month(month_start(p.last))} {p.last[:4]}"
     return p.label
+
+
+def _short_month(day) -> str:
+    """A month's short name ('Apr'; in Welsh 'Ebr') in the run's language."""
+    if language() == "en":
+        return f"{day:%b}"
+    from babel.dates import format_date
+
+    return format_date(day, "MMM", locale=babel_locale())
 
 
 def trend_period(con, period: Period, service: str | None = None, months: int = TREND_MONTHS,
@@ -89,7 +100,7 @@ def _basis(fig, is_rate: bool) -> str:
     """'12 of 20' behind a rate (disclosure-controlled already), else ''."""
     if not is_rate or fig.denominator is None:
         return ""
-    return f"{formatting.counted(fig.numerator)} of {formatting.counted(fig.denominator)}"
+    return _("{num} of {den}").format(num=formatting.counted(fig.numerator), den=formatting.counted(fig.denominator))
 
 
 def measure_series(
@@ -111,9 +122,9 @@ def measure_series(
         for (key, p), fig in zip(slices.items(), [computed[key][name] for key in slices]):
             numeric = isinstance(fig.value, int | float)
             status = "shown" if numeric else "suppressed" if fig.suppressed else "undefined"
-            shown = "not shown" if fig.value is None and fig.suppressed else formatting.value(name, fig.value)
+            shown = _("not shown") if fig.value is None and fig.suppressed else formatting.value(name, fig.value)
             rows.append({
-                "key": key, "label": slice_label(p), "measure": name, "measure_label": m.label, "unit": m.unit,
+                "key": key, "label": slice_label(p), "measure": name, "measure_label": m.shown_label, "unit": m.unit,
                 "value": float(fig.value) if numeric else None, "shown": shown,
                 "basis": _basis(fig, m.is_rate), "status": status,
             })

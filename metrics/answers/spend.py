@@ -1,5 +1,8 @@
 """Spend against budget for the Spend page and the pack: by budget line, as a profile over the months,
-and the value-for-money figures (cost per victim, estimated saving) with the ratio's source."""
+and the value-for-money figures (cost per victim, estimated saving) with the ratio's source.
+
+Budget lines are codes, and so is TOTAL, the total row's budget_line (marked for translation: shown as
+_(TOTAL)); the texts (the ratio, the forecast's reading) are in the run's language."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import pandas as pd
 from metrics.answers.series import slice_label
 from metrics.answers.summary import shown
 from metrics.contract import SPEND
+from metrics.i18n import N_, _
 from metrics.measures import formatting
 from metrics.measures.compute import by_budget_line, check_audience, compute
 from metrics.measures.grading import grade, targets
@@ -17,7 +21,7 @@ from metrics.periods import Period, month_of
 from metrics.store.logs import resolve_service
 from metrics.store.settings import cost_benefit, earliest_grant_start
 
-TOTAL = "Total"
+TOTAL = N_("Total")
 # The spend table's columns: the measures reported by budget line, by the name the report gives them.
 _BY_LINE = {m.report_key.split(".")[-1]: m.name for m in MEASURES.values() if m.by_budget_line}
 COLUMNS = ["budget", "expected", "actual", "variance", "variance_pct", "forecast_outturn"]
@@ -83,7 +87,7 @@ def value_for_money(con, period: Period, service: str | None = None, audience: s
         if isinstance(out[name], float):
             out[name] = round(out[name], 2)
     texts = {name: shown(figs[name]) for name in names}
-    texts["ratio"] = f"£{ratio:,.2f} saved for every £1 spent"
+    texts["ratio"] = _("{ratio} saved for every £1 spent").format(ratio=f"£{ratio:,.2f}")
     return out | {"ratio": ratio, "source": source, "shown": texts}
 
 
@@ -95,9 +99,14 @@ def forecast_reading(con, period: Period, service: str | None = None, audience: 
     share = abs(gap) / budget if budget else None
     target = targets(con).get("spend_variance_abs")
     graded = grade(share, target) if target else "grey"
-    side = "over" if round(gap) > 0 else "under" if round(gap) < 0 else "on"
-    words = {"green": "within the target", "amber": "near the target", "red": "beyond the target",
-             "grey": "not graded"}[graded]
-    amount = f"£{abs(gap):,.0f} {side} the £{budget:,.0f} budget" if side != "on" else f"on the £{budget:,.0f} budget"
+    words = {"green": _("within the target"), "amber": _("near the target"), "red": _("beyond the target"),
+             "grey": _("not graded")}[graded]
+    gap_text, budget_text = f"£{abs(gap):,.0f}", f"£{budget:,.0f}"
+    if round(gap) > 0:
+        amount = _("{gap} over the {budget} budget").format(gap=gap_text, budget=budget_text)
+    elif round(gap) < 0:
+        amount = _("{gap} under the {budget} budget").format(gap=gap_text, budget=budget_text)
+    else:
+        amount = _("on the {budget} budget").format(budget=budget_text)
     share_text = "" if share is None else f" ({formatting.text('percent', share)})"
     return {"grade": graded, "over": gap > 0, "text": f"{amount}{share_text}: {words}"}

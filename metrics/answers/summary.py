@@ -1,11 +1,15 @@
 """What the Summary and KPI pages show: each measure with its previous period, target, grade,
-reading and recent monthly values, and the key messages drawn from the readings."""
+reading and recent monthly values, and the key messages drawn from the readings.
+
+Rows carry the measure's label and description in the run's language (its name, unit, format, grade and
+better are codes), and so do their texts ('not shown', readings)."""
 
 from __future__ import annotations
 
 import dataclasses
 
 from metrics.answers.series import partnership_slices, trend_period
+from metrics.i18n import N_, _
 from metrics.measures import formatting
 from metrics.measures.compute import Figure
 from metrics.measures.grading import grade, reading, targets
@@ -32,17 +36,17 @@ HEADLINE = (
 SPEND_CARDS = ("spend_actual", "spend_expected", "spend_variance_abs", "spend_forecast_outturn",
                "cost_per_victim", "estimated_saving")
 SPARK_MONTHS = 12
-NOT_SHOWN = "not shown"
+NOT_SHOWN = N_("not shown")  # shown as _(NOT_SHOWN)
 
 
 def shown(fig) -> str:
     """A disclosure-controlled figure as text: the value, '<5', or 'not shown'."""
-    return NOT_SHOWN if fig.suppressed and fig.value is None else formatting.value(fig.name, fig.value)
+    return _(NOT_SHOWN) if fig.suppressed and fig.value is None else formatting.value(fig.name, fig.value)
 
 
 def raw(fig):
     """A disclosure-controlled figure's value for a table: the number, '<5', 'not shown' or None (undefined)."""
-    return NOT_SHOWN if fig.suppressed and fig.value is None else fig.value
+    return _(NOT_SHOWN) if fig.suppressed and fig.value is None else fig.value
 
 
 def scorecard(con, period: Period, service: str | None = None, audience: str = "internal",
@@ -72,10 +76,10 @@ def scorecard(con, period: Period, service: str | None = None, audience: str = "
         target = goals.get(name)
         rows.append({
             "name": name,
-            "label": m.label,
+            "label": m.shown_label,
             "unit": m.unit,
             "format": m.format,
-            "description": m.description,
+            "description": m.shown_description,
             "value": fig.value,
             "value_shown": raw(fig),
             "shown": shown(fig),

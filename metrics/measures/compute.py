@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from metrics.i18n import N_
 from metrics.measures.facts import breakdown_sql, figures_sql, needed
 from metrics.measures.registry import BREAKDOWNS, MEASURES
 from metrics.periods import Period, month_end
@@ -17,7 +18,8 @@ from metrics.store.logs import latest_month, resolve_service
 from metrics.store.settings import cost_benefit
 
 AUDIENCES = ("internal", "partnership")
-NOT_RECORDED = "Not recorded"
+# The category of a blank coded field: a stored value like the codes (shown as _(NOT_RECORDED)).
+NOT_RECORDED = N_("Not recorded")
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from metrics.i18n import _
 from metrics.measures.registry import MEASURES
 
 SMALL = "<5"
@@ -73,9 +74,9 @@ def share(part, whole):
 
 
 def shown_text(value) -> str:
-    """A protected count as text: '1,235'-style number, '<5', or 'not shown'."""
+    """A protected count as text: '1,235'-style number, '<5', or 'not shown' (in the run's language)."""
     if value is None:
-        return "not shown"
+        return _("not shown")
     return value if isinstance(value, str) else f"{value:,}"
 
 

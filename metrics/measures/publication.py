@@ -17,6 +17,7 @@ import csv
 import io
 import os
 
+from metrics.i18n import N_, _, date_text, language
 from metrics.measures import disclosure
 from metrics.measures.compute import Figure, compute
 from metrics.measures.protect import Publication, Published, build, offered_periods
@@ -28,12 +29,18 @@ from metrics.store.logs import resolve_service
 
 __all__ = ["NotOffered", "Publication", "Published", "offered_periods"]
 
-PUBLICATION_METHOD = (
+# Shown to people as publication_method() (or _(PUBLICATION_METHOD)): the run's language.
+PUBLICATION_METHOD = N_(
     "The partnership's figures are of whole calendar quarters, financial years and grant periods only; every "
     "count of people is rounded to the nearest 5 (1 to 4 shown as <5, 0 as 0); a percentage is shown only when "
     "10 or more people are behind it and neither its numerator nor the rest is under 5; a median only over 10 "
     "or more people; and a figure is left out wherever, with the others, it would give a small count away."
 )
+
+
+def publication_method() -> str:
+    """The method of disclosure control in a sentence, in the run's language."""
+    return _(PUBLICATION_METHOD)
 
 
 class NotOffered(ValueError):
@@ -62,8 +69,9 @@ def publish(con, service: str | None = None) -> Publication:
 def _offered(publication: Publication, periods: dict[str, Period]) -> None:
     missing = [p for p in periods.values() if str(p) not in publication.periods]
     if missing:
-        offered = ", ".join(f"{key} ({p.label})" for key, p in publication.periods.items()) or "none yet"
-        raise NotOffered(f"{missing[0].label} is not a period the partnership is offered; offered: {offered}")
+        offered = ", ".join(f"{key} ({p.label})" for key, p in publication.periods.items()) or _("none yet")
+        raise NotOffered(_("{period} is not a period the partnership is offered; offered: {offered}").format(
+            period=missing[0].label, offered=offered))
 
 
 def shown(con, periods: dict[str, Period], service: str | None = None, names: list[str] | None = None):
@@ -106,31 +114,33 @@ def is_offered(con, period: Period, service: str | None = None) -> bool:
 
 
 def readme(publication: Publication) -> str:
-    """The README.md beside figures.csv: method, periods, source, as-at date and how to cite."""
+    """The README.md beside figures.csv: method, periods, source, as-at date and how to cite (in the run's
+    language; the file's columns and codes as they are)."""
     periods = "\n".join(f"- `{key}`: {p.label}" for key, p in publication.periods.items())
-    as_at = f"{publication.as_at:%d %B %Y}" if publication.as_at else "no returns loaded"
-    return f"""# {publication.service}: published performance figures
-
-Figures as at {as_at}, from the monthly returns of the Connect Gwent MSHT advocate service to the
-Police and Crime Commissioner for Gwent. Classification: OFFICIAL.
-
-## The file
-`figures.csv` holds one row per figure: `period` (`YYYY-MM:YYYY-MM`), `measure` (the dashboard's
-measure, defined in its README), `category` (empty for a total, `field=value` for a breakdown cell),
-`value` (a number, `<5`, or empty when not shown) and `rounded_to` (the base the count was rounded to;
-1 when exact). Rates are fractions given to two places (0.78 is 78%); money is in pounds.
-
-## Method
-{PUBLICATION_METHOD} Activity counts and money are not counts of people and are exact. The returns
-start in {publication.first_month}: a period that begins earlier counts the cases they hold.
-
-## Periods
-{periods}
-
-## How to cite
-{publication.service}, performance figures as at {as_at}, Office of the Police and Crime
-Commissioner for Gwent.
-"""
+    if publication.as_at is None:
+        as_at = _("no returns loaded")
+    else:
+        as_at = f"{publication.as_at:%d %B %Y}" if language() == "en" else date_text(publication.as_at)
+    service = publication.service
+    parts = [
+        _("# {service}: published performance figures").format(service=service),
+        _("Figures as at {as_at}, from the monthly returns of the Connect Gwent MSHT advocate service to the\n"
+          "Police and Crime Commissioner for Gwent. Classification: OFFICIAL.").format(as_at=as_at),
+        _("## The file") + "\n" + _(
+            "`figures.csv` holds one row per figure: `period` (`YYYY-MM:YYYY-MM`), `measure` (the dashboard's\n"
+            "measure, defined in its README), `category` (empty for a total, `field=value` for a breakdown cell),\n"
+            "`value` (a number, `<5`, or empty when not shown) and `rounded_to` (the base the count was rounded to;\n"
+            "1 when exact). Rates are fractions given to two places (0.78 is 78%); money is in pounds."),
+        _("## Method") + "\n" + _(
+            "{method} Activity counts and money are not counts of people and are exact. The returns\n"
+            "start in {first_month}: a period that begins earlier counts the cases they hold.").format(
+            method=publication_method(), first_month=publication.first_month),
+        _("## Periods") + "\n" + periods,
+        _("## How to cite") + "\n" + _(
+            "{service}, performance figures as at {as_at}, Office of the Police and Crime\n"
+            "Commissioner for Gwent.").format(service=service, as_at=as_at),
+    ]
+    return "\n\n".join(parts) + "\n"
 
 
 def figures_csv(con, service: str | None = None) -> str:

@@ -10,6 +10,10 @@ the text report, the pack's tables, the README's table and the disclosure rules 
 from these attributes: nothing else names a measure to treat it differently.
 
 Case measures count populations: named rules saying which cases count in a period (POPULATIONS).
+
+A measure's label, description and reading are English, marked for translation (N_) where they are
+written here: `report --json`, the README's table and the checks read them as they are; whatever shows
+them to people reads `shown_label`, `shown_description` and `shown_reading` (in the run's language).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 from metrics.contract import ACTIVITY_MEASURES, CASES, OUTCOME_AREAS
+from metrics.i18n import N_, _
 
 # Formats (metrics.measures.formatting): how a value of each unit is written by default.
 FORMAT_OF_UNIT = {"count": "whole", "rate": "percent", "days": "days", "gbp": "money"}
@@ -98,6 +103,21 @@ class Measure:
             raise ValueError(f"{self.name}: a measure has SQL over its source's facts or a formula")
 
     @property
+    def shown_label(self) -> str:
+        """The label as people read it, in the run's language."""
+        return _(self.label)
+
+    @property
+    def shown_description(self) -> str:
+        """The description as people read it, in the run's language."""
+        return _(self.description)
+
+    @property
+    def shown_reading(self) -> str:
+        """The reading's sentence in the run's language, its placeholders ({num}, {den}, {value}) kept."""
+        return _(self.reading)
+
+    @property
     def is_rate(self) -> bool:
         return bool(self.numerator)
 
@@ -127,142 +147,212 @@ def _case_rate(name, label, description, within, numerator, denominator, reading
                    numerator_is=numerator_is, denominator_is=denominator_is)
 
 
-# How each outcome reads in a sentence: "4 of 5 closed cases (80%) felt safer".
-OUTCOME_READINGS = {
-    "safer": "felt safer",
-    "health": "had better health and wellbeing",
-    "cope": "were better able to cope with everyday life",
-    "informed": "were better informed and empowered",
-    "access": "had better access to other services",
-    "justice": "were better able to engage with the justice process",
+# Each outcome area's label, description and reading ("4 of 5 closed cases (80%) felt safer"), written out
+# whole so that each is one message to translate; checked against the contract's wording of the area.
+OUTCOME_TEXTS = {
+    "safer": (
+        N_("Outcome: feels safer"),
+        N_("Of cases closed in the period with a known outcome for 'feels safer' (Improved or No change), "
+           "the share Improved."),
+        N_("{num} of {den} closed cases ({value}) felt safer")),
+    "health": (
+        N_("Outcome: improved health and wellbeing"),
+        N_("Of cases closed in the period with a known outcome for 'improved health and wellbeing' (Improved or "
+           "No change), the share Improved."),
+        N_("{num} of {den} closed cases ({value}) had better health and wellbeing")),
+    "cope": (
+        N_("Outcome: better able to cope with everyday life"),
+        N_("Of cases closed in the period with a known outcome for 'better able to cope with everyday life' "
+           "(Improved or No change), the share Improved."),
+        N_("{num} of {den} closed cases ({value}) were better able to cope with everyday life")),
+    "informed": (
+        N_("Outcome: better informed and empowered"),
+        N_("Of cases closed in the period with a known outcome for 'better informed and empowered' (Improved or "
+           "No change), the share Improved."),
+        N_("{num} of {den} closed cases ({value}) were better informed and empowered")),
+    "access": (
+        N_("Outcome: better access to other services"),
+        N_("Of cases closed in the period with a known outcome for 'better access to other services' (Improved "
+           "or No change), the share Improved."),
+        N_("{num} of {den} closed cases ({value}) had better access to other services")),
+    "justice": (
+        N_("Outcome: able to engage with the justice process"),
+        N_("Of cases closed in the period with a known outcome for 'able to engage with the justice process' "
+           "(Improved or No change), the share Improved."),
+        N_("{num} of {den} closed cases ({value}) were better able to engage with the justice process")),
+}
+# Each Activity count's label and description, likewise written out and checked against the contract.
+ACTIVITY_TEXTS = {
+    "partnership_meetings": (
+        N_("Partnership meetings attended"),
+        N_("Partnership meetings attended: the monthly Activity counts summed over the period.")),
+    "training_sessions": (
+        N_("Training sessions delivered"),
+        N_("Training sessions delivered: the monthly Activity counts summed over the period.")),
+    "professionals_trained": (
+        N_("Professionals trained"),
+        N_("Professionals trained: the monthly Activity counts summed over the period.")),
+    "awareness_events": (
+        N_("Awareness events held"),
+        N_("Awareness events held: the monthly Activity counts summed over the period.")),
+    "partner_advice_requests": (
+        N_("Ad-hoc advice to the Anti-Slavery Group and partners"),
+        N_("Ad-hoc advice to the Anti-Slavery Group and partners: the monthly Activity counts summed over the "
+           "period.")),
+    "third_party_reports": (
+        N_("Intelligence reports passed to police"),
+        N_("Intelligence reports passed to police: the monthly Activity counts summed over the period.")),
+    "policy_contributions": (
+        N_("Consultations or reviews that victims' voices informed"),
+        N_("Consultations or reviews that victims' voices informed: the monthly Activity counts summed over the "
+           "period.")),
 }
 
+
+def _checked_texts() -> None:
+    """The written-out texts say what the contract's areas and Activity labels say (a changed wording fails here)."""
+    for key, _column, text in OUTCOME_AREAS:
+        label, description, _reading = OUTCOME_TEXTS[key]
+        if label != f"Outcome: {text}" or f"'{text}'" not in description:
+            raise ValueError(f"the registry's texts of outcome {key!r} do not match the contract's {text!r}")
+    for name, label in ACTIVITY_MEASURES:
+        if ACTIVITY_TEXTS[name][0] != label or not ACTIVITY_TEXTS[name][1].startswith(label + ":"):
+            raise ValueError(f"the registry's texts of activity {name!r} do not match the contract's {label!r}")
+
+
+_checked_texts()
+
 _MEASURES: list[Measure] = [
-    _case_count("referrals_received", "Referrals received", "Cases whose referral date falls in the period.",
+    _case_count("referrals_received", N_("Referrals received"), N_("Cases whose referral date falls in the period."),
                 "referred", breakdowns=("referral_source", "exploitation_type", "nationality_group", "age_band",
                                         "gender", "nrm_status", "support_level")),
-    _case_count("victims_supported", "Victims supported",
-                "Cases open at some time in the period, first contacted by its end, and not declining support "
-                "(a blank support level counts as supported).", "supported", breakdowns=("support_level",)),
-    _case_count("support_declined", "Declined support",
-                "People open at some time in the period and first contacted by its end who declined support "
-                "(with the victims supported, everyone the advocate was in contact with).", "declined",
+    _case_count("victims_supported", N_("Victims supported"),
+                N_("Cases open at some time in the period, first contacted by its end, and not declining support "
+                   "(a blank support level counts as supported)."), "supported", breakdowns=("support_level",)),
+    _case_count("support_declined", N_("Declined support"),
+                N_("People open at some time in the period and first contacted by its end who declined support "
+                   "(with the victims supported, everyone the advocate was in contact with)."), "declined",
                 report_key=""),
     _case_rate(
-        "timely_contact_rate", "Timely first contact",
-        "Of referrals received in the period, the share first contacted by the second working day after "
-        "referral (Monday to Friday, less bank holidays of England and Wales). A referral not yet "
-        "contacted counts as missed once its deadline has passed the as-at date, and is pending before.",
+        "timely_contact_rate", N_("Timely first contact"),
+        N_("Of referrals received in the period, the share first contacted by the second working day after "
+           "referral (Monday to Friday, less bank holidays of England and Wales). A referral not yet "
+           "contacted counts as missed once its deadline has passed the as-at date, and is pending before."),
         "referred", "contact_status = 'timely'", "contact_status <> 'pending'",
-        "{num} of {den} referrals ({value}) were contacted within 2 working days", better="higher"),
+        N_("{num} of {den} referrals ({value}) were contacted within 2 working days"), better="higher"),
     Measure(
-        "median_days_to_contact", "Median days to first contact", "days",
-        "Over referrals received in the period that have a first contact, the median number of calendar "
-        "days from referral to first contact.", "cases",
+        "median_days_to_contact", N_("Median days to first contact"), "days",
+        N_("Over referrals received in the period that have a first contact, the median number of calendar "
+           "days from referral to first contact."), "cases",
         sql="median(first_contact_date - referral_date) FILTER (WHERE referred)",
         behind="count(first_contact_date) FILTER (WHERE referred)",
-        better="lower", reading="Half of the referrals were contacted within {value}",
+        better="lower", reading=N_("Half of the referrals were contacted within {value}"),
         report_key="median_days_to_contact"),
-    Measure("caseload_end", "Caseload at the period's end", "count",
-            "Cases referred by the period's end and not closed by then.", "cases", sql=_count("open_at_end"),
+    Measure("caseload_end", N_("Caseload at the period's end"), "count",
+            N_("Cases referred by the period's end and not closed by then."), "cases", sql=_count("open_at_end"),
             people=True, balance_of=("referrals_received", "closures"), report_key="caseload_end"),
-    _case_count("closures", "Cases closed", "Cases whose closed date falls in the period.", "closed"),
+    _case_count("closures", N_("Cases closed"), N_("Cases whose closed date falls in the period."), "closed"),
     _case_rate(
-        "planned_closure_rate", "Planned closures",
-        "Of cases closed in the period, the share closed because support was completed.",
+        "planned_closure_rate", N_("Planned closures"),
+        N_("Of cases closed in the period, the share closed because support was completed."),
         "closed", f"closure_reason IN ({code('closure_reason', 'Support completed')})", "",
-        "{num} of {den} closures ({value}) were planned: support completed", better="higher",
+        N_("{num} of {den} closures ({value}) were planned: support completed"), better="higher",
         denominator_is=("closures", "")),
     *(
         _case_rate(
-            f"outcome_{key}_rate", f"Outcome: {text}",
-            f"Of cases closed in the period with a known outcome for '{text}' (Improved or No change), "
-            "the share Improved.",
+            f"outcome_{key}_rate", OUTCOME_TEXTS[key][0], OUTCOME_TEXTS[key][1],
             "closed", f"{column} IN ({code(column, 'Improved')})",
             f"{column} IN ({code(column, 'Improved', 'No change')})",
-            f"{{num}} of {{den}} closed cases ({{value}}) {OUTCOME_READINGS[key]}", better="higher",
+            OUTCOME_TEXTS[key][2], better="higher",
             report_key=f"outcome_rates.{key}")
-        for key, column, text in OUTCOME_AREAS
+        for key, column, _text in OUTCOME_AREAS
     ),
     _case_rate(
-        "voice_captured_rate", "Victim's voice captured",
-        "Of cases closed in the period, the share whose views were recorded to inform service or policy.",
+        "voice_captured_rate", N_("Victim's voice captured"),
+        N_("Of cases closed in the period, the share whose views were recorded to inform service or policy."),
         "closed", f"voice_captured IN ({code('voice_captured', 'Yes')})", "",
-        "The victim's voice was captured in {num} of {den} closures ({value})", better="higher",
+        N_("The victim's voice was captured in {num} of {den} closures ({value})"), better="higher",
         denominator_is=("closures", "")),
     _case_rate(
-        "outside_nrm_rate", "Supported outside the NRM",
-        "Of victims supported, the share who declined an NRM referral or fell outside its threshold: "
-        "the gap the post was created to fill.",
+        "outside_nrm_rate", N_("Supported outside the NRM"),
+        N_("Of victims supported, the share who declined an NRM referral or fell outside its threshold: "
+           "the gap the post was created to fill."),
         "supported", f"nrm_status IN ({code('nrm_status', 'Declined NRM referral', 'Outside NRM threshold')})",
-        "", "{num} of {den} victims supported ({value}) were outside the NRM",
+        "", N_("{num} of {den} victims supported ({value}) were outside the NRM"),
         denominator_is=("victims_supported", "")),
-    _case_count("nrm_referrals", "NRM referrals", "Referrals received in the period with NRM status 'Referred to NRM'.",
+    _case_count("nrm_referrals", N_("NRM referrals"),
+                N_("Referrals received in the period with NRM status 'Referred to NRM'."),
                 "referred", f"nrm_status IN ({code('nrm_status', 'Referred to NRM')})",
                 equals=("referrals_received", "nrm_status=Referred to NRM")),
-    _case_count("duty_to_notify_referrals", "MS1 notifications (duty to notify)",
-                "Referrals received in the period for which an MS1 notification was made.",
+    _case_count("duty_to_notify_referrals", N_("MS1 notifications (duty to notify)"),
+                N_("Referrals received in the period for which an MS1 notification was made."),
                 "referred", f"duty_to_notify IN ({code('duty_to_notify', 'Yes')})"),
     # The Activity counts come in the report before the two myths, where `report --json` has always had them.
     *(
-        Measure(f"activity_{name}", label, "count", f"{label}: the monthly Activity counts summed over the period.",
+        Measure(f"activity_{name}", ACTIVITY_TEXTS[name][0], "count", ACTIVITY_TEXTS[name][1],
                 "activity", sql=f"sum(count) FILTER (WHERE measure = '{name}')", additive=True,
                 report_key=f"activity.{name}")
-        for name, label in ACTIVITY_MEASURES
+        for name, _label in ACTIVITY_MEASURES
     ),
     _case_rate(
-        "uk_national_rate", "Referrals who are UK nationals",
-        "Of referrals received in the period, the share in nationality group UK ('Unknown' stays in the "
-        "denominator). Myth busted: the largest group are UK citizens.",
+        "uk_national_rate", N_("Referrals who are UK nationals"),
+        N_("Of referrals received in the period, the share in nationality group UK ('Unknown' stays in the "
+           "denominator). Myth busted: the largest group are UK citizens."),
         "referred", f"nationality_group IN ({code('nationality_group', 'UK')})", "",
-        "{num} of {den} referrals ({value}) were UK nationals",
+        N_("{num} of {den} referrals ({value}) were UK nationals"),
         numerator_is=("referrals_received", "nationality_group=UK"), denominator_is=("referrals_received", "")),
     _case_rate(
-        "trafficking_indicated_rate", "Referrals with trafficking indicated",
-        "Of referrals received in the period, the share where any trafficking was indicated ('Unknown' stays "
-        "in the denominator). Myth busted: modern slavery and trafficking are not the same thing.",
+        "trafficking_indicated_rate", N_("Referrals with trafficking indicated"),
+        N_("Of referrals received in the period, the share where any trafficking was indicated ('Unknown' stays "
+           "in the denominator). Myth busted: modern slavery and trafficking are not the same thing."),
         "referred", f"trafficking_indicated IN ({code('trafficking_indicated', 'Yes')})", "",
-        "{num} of {den} referrals ({value}) involved any form of trafficking",
+        N_("{num} of {den} referrals ({value}) involved any form of trafficking"),
         denominator_is=("referrals_received", "")),
-    Measure("spend_budget", "Budget", "gbp", "Budget of the lines whose grant overlaps the period.", "spend",
+    Measure("spend_budget", N_("Budget"), "gbp", N_("Budget of the lines whose grant overlaps the period."), "spend",
             sql="sum(budget)", report_key="spend.budget", by_budget_line=True),
-    Measure("spend_actual", "Actual spend", "gbp", "Spend rows of the period's months.", "spend",
+    Measure("spend_actual", N_("Actual spend"), "gbp", N_("Spend rows of the period's months."), "spend",
             sql="sum(actual)", additive=True, report_key="spend.actual", by_budget_line=True),
-    Measure("spend_expected", "Expected spend", "gbp",
-            "Each budget line's amount times the share of its grant's days that fall in the period.", "spend",
+    Measure("spend_expected", N_("Expected spend"), "gbp",
+            N_("Each budget line's amount times the share of its grant's days that fall in the period."), "spend",
             sql="sum(expected)", additive=True, report_key="spend.expected", by_budget_line=True),
-    Measure("spend_variance", "Variance", "gbp", "Actual minus expected spend (positive is overspend).", "formula",
-            formula="{spend_actual} - {spend_expected}", report_key="spend.variance", by_budget_line=True),
-    Measure("spend_variance_pct", "Variance (% of expected)", "rate", "Variance as a share of expected.", "formula",
-            formula="{spend_variance} / nullif({spend_expected}, 0)", report_key="spend.variance_pct",
+    Measure("spend_variance", N_("Variance"), "gbp", N_("Actual minus expected spend (positive is overspend)."),
+            "formula", formula="{spend_actual} - {spend_expected}", report_key="spend.variance", by_budget_line=True),
+    Measure("spend_variance_pct", N_("Variance (% of expected)"), "rate", N_("Variance as a share of expected."),
+            "formula", formula="{spend_variance} / nullif({spend_expected}, 0)", report_key="spend.variance_pct",
             by_budget_line=True),
-    Measure("spend_forecast_outturn", "Forecast outturn", "gbp",
-            "Spend from the grant's start to the period's end (or to the as-at date, where that is earlier), "
-            "scaled to the grant's full length.", "spend",
+    Measure("spend_forecast_outturn", N_("Forecast outturn"), "gbp",
+            N_("Spend from the grant's start to the period's end (or to the as-at date, where that is earlier), "
+               "scaled to the grant's full length."), "spend",
             sql="sum(forecast_outturn)", report_key="spend.forecast_outturn", by_budget_line=True),
-    Measure("spend_variance_abs", "Spend on profile", "rate",
-            "How far actual spend is from the expected profile, either way, as a share of expected.", "formula",
+    Measure("spend_variance_abs", N_("Spend on profile"), "rate",
+            N_("How far actual spend is from the expected profile, either way, as a share of expected."), "formula",
             formula="abs({spend_variance_pct})", better="lower",
-            reading="Spend of {spend_actual} against {spend_expected} expected is {value} off profile"),
-    Measure("cost_per_victim", "Cost per victim supported", "gbp",
-            "Actual spend in the period divided by victims supported.", "formula",
+            reading=N_("Spend of {spend_actual} against {spend_expected} expected is {value} off profile")),
+    Measure("cost_per_victim", N_("Cost per victim supported"), "gbp",
+            N_("Actual spend in the period divided by victims supported."), "formula",
             formula="{spend_actual} / nullif({victims_supported}, 0)", report_key="cost_per_victim"),
-    Measure("estimated_saving", "Estimated public-money saving", "gbp",
-            "Actual spend times the cost-benefit ratio (an estimate; the ratio and its source are settings).",
+    Measure("estimated_saving", N_("Estimated public-money saving"), "gbp",
+            N_("Actual spend times the cost-benefit ratio (an estimate; the ratio and its source are settings)."),
             "formula", formula="{spend_actual} * $cost_benefit_ratio", report_key="estimated_saving"),
 ]
 
 MEASURES: dict[str, Measure] = {m.name: m for m in _MEASURES}
 # Dimensions a count of cases can be broken down by: the coded columns of the contract.
+# Their names are marked for translation: shown as _(BREAKDOWNS[dimension]) (or breakdown_label).
 BREAKDOWNS = {
-    "referral_source": "Referral source",
-    "exploitation_type": "Exploitation type",
-    "nationality_group": "Nationality group",
-    "age_band": "Age band",
-    "gender": "Gender",
-    "nrm_status": "NRM status",
-    "support_level": "Support level",
+    "referral_source": N_("Referral source"),
+    "exploitation_type": N_("Exploitation type"),
+    "nationality_group": N_("Nationality group"),
+    "age_band": N_("Age band"),
+    "gender": N_("Gender"),
+    "nrm_status": N_("NRM status"),
+    "support_level": N_("Support level"),
 }
+
+
+def breakdown_label(dimension: str) -> str:
+    """A dimension's name as people read it ('Referral source'), in the run's language."""
+    return _(BREAKDOWNS[dimension])
 
 
 def measure(name: str) -> Measure:
