@@ -12,23 +12,28 @@ FIGURE_WIDTHS = (44, 22, 18, 27, 63)  # "Not graded" on one line
 COUNT_WIDTHS = (100, 30)  # a table of counts with no target
 
 
-def _cover(pdf: PackPDF, paper: Evaluation) -> None:
+def _cover(pdf: PackPDF, paper: Evaluation, gap: float = 1) -> None:
+    """The cover, on one page: `gap` < 1 closes up its spaces for a longer text (Welsh runs longer than English)."""
     pdf.add_page()
     pdf.section(_("End-of-grant evaluation"))
-    pdf.ln(4)
+    pdf.ln(4 * gap)
     pdf.font(11)
     pdf.set_text_color(*MUTED)
     pdf.multi_cell(0, 6, pdf.text_of(_("Modern Slavery and Human Trafficking advocate service")), new_x="LMARGIN",
                    new_y="NEXT", align="L")
     pdf.set_text_color(*INK)
     pdf.ln(2)
-    pdf.font(21, bold=True)  # the grant's name on the title's line, so that the cover is one page
-    pdf.multi_cell(0, 10, pdf.text_of(_("End-of-grant evaluation: {grant}").format(grant=paper.grant)),
-                   new_x="LMARGIN", new_y="NEXT", align="L")
-    pdf.ln(3)
+    title = pdf.text_of(_("End-of-grant evaluation: {grant}").format(grant=paper.grant))
+    size = 21  # the grant's name on the title's line, so that the cover is one page (a longer title: smaller type)
+    pdf.font(size, bold=True)
+    while size > 16 and pdf.get_string_width(title) > pdf.epw - 2 * pdf.c_margin:
+        size -= 1
+        pdf.font(size, bold=True)
+    pdf.multi_cell(0, 10, title, new_x="LMARGIN", new_y="NEXT", align="L")
+    pdf.ln(3 * gap)
     pdf.font(14, bold=True)
     pdf.multi_cell(0, 7, pdf.text_of(paper.pack.service), new_x="LMARGIN", new_y="NEXT", align="L")
-    pdf.ln(5)
+    pdf.ln(5 * gap)
     facts = [
         (_("Grant"), _("{grant}: {start} to {end}").format(grant=paper.grant, start=long_date(paper.grant_start),
                                                           end=long_date(paper.grant_end))),
@@ -37,8 +42,8 @@ def _cover(pdf: PackPDF, paper: Evaluation) -> None:
         (_("Prepared on"), long_date(paper.pack.generated_on)),
         (_("Protective marking"), paper.pack.marking),
     ]
-    pdf.facts(facts, line_height=6)
-    pdf.ln(3)
+    pdf.facts(facts, line_height=6 if gap == 1 else 5.5)
+    pdf.ln(3 * gap)
     pdf.para(_("The decision"), size=12, bold=True)
     pdf.para(_("Whether to continue funding the MSHT advocate post. The Police and Crime Commissioner funded it on "
                "condition that its performance is reported and scrutinised; this paper brings that reporting "
@@ -46,7 +51,7 @@ def _cover(pdf: PackPDF, paper: Evaluation) -> None:
                "quality of the data behind them and what the scrutiny meetings asked for."))
     pdf.para(_("The evidence in brief"), size=12, bold=True)
     pdf.bullets(paper.decision)
-    pdf.ln(2)
+    pdf.ln(2 * gap)
     pdf.para(_("Contents"), size=10.5, bold=True)
     pdf.bullets([_("Purpose {number}: {title}").format(number=i, title=p.title)
                  for i, p in enumerate(paper.purposes, 1)]
@@ -74,8 +79,15 @@ def _purpose(pdf: PackPDF, number: int, purpose) -> None:
             pdf.para(empty, muted=True)
 
 
+def _cover_fits(paper: Evaluation) -> bool:
+    """Whether the cover fits its page with the usual spaces (tried on a PDF of its own, then thrown away)."""
+    trial = PackPDF(paper.pack)
+    _cover(trial, paper)
+    return trial.page == 1
+
+
 def _paper(pdf: PackPDF, paper: Evaluation) -> None:
-    _cover(pdf, paper)
+    _cover(pdf, paper, 1 if _cover_fits(paper) else 0.2)
     for number, purpose in enumerate(paper.purposes, 1):
         _purpose(pdf, number, purpose)
     pdf.add_page()
@@ -83,8 +95,11 @@ def _paper(pdf: PackPDF, paper: Evaluation) -> None:
     pdf.para(_("Of the cases closed during the grant whose outcome was recorded as Improved or No change, the share "
                "Improved, for each of the six cope-and-recover areas."), muted=True)
     pdf.table(paper.outcomes, FIGURE_WIDTHS, grades="grade")
+    widths = (22, 20, 23, 20, 21, 22, 22, 24)  # each heading's longest word on one line
+    if not pdf.words_fit(paper.spend, widths):  # (Welsh's do not: a landscape page of its own)
+        widths = pdf.wide_enough(paper.spend, widths)
     pdf.heading(_("Spend against budget and value for money"))
-    pdf.table(paper.spend, (22, 20, 23, 20, 21, 22, 22, 24))  # each heading's longest word on one line
+    pdf.table(paper.spend, widths)
     pdf.bullets(paper.spend_notes)
     pdf.add_page()
     pdf.heading(_("Data quality"))

@@ -160,16 +160,16 @@ def _growth(pdf: PackPDF, pack: Pack) -> None:
 
 
 def _spend(pdf: PackPDF, pack: Pack) -> None:
-    pdf.add_page()
+    widths = pdf.wide_enough(pack.spend, (24, 21, 21, 21, 21, 20, 23, 23))  # landscape when the words need it
     pdf.heading(_("Spend against budget"))
-    pdf.table(pack.spend, (24, 21, 21, 21, 21, 20, 23, 23))
+    pdf.table(pack.spend, widths)
     pdf.bullets(pack.spend_notes, size=BODY_PT)
     pdf.ln(3)
     _charts(pdf, pack, "spend", max_height=95)
 
 
 def _trends(pdf: PackPDF, pack: Pack) -> None:
-    pdf.add_page()
+    pdf.add_page(orientation="P")
     pdf.heading(_("Trends"))
     _charts(pdf, pack, "trends", max_height=100)
 

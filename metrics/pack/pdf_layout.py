@@ -188,7 +188,8 @@ class PackPDF(FPDF):
         self.set_draw_color(150, 150, 150)
         self.set_line_width(0.2)
         align = tuple("RIGHT" if c.format in NUMERIC else "LEFT" for c in table.columns)
-        widths = self._whole_words(table, widths, size, padding[-1], grades)  # padding: (vertical, horizontal)
+        widths = widths[:len(table.columns)]  # a width too many is the same layout (each column's share is kept)
+        widths, _fits = self._whole_words(table, widths, size, padding[-1], grades)  # padding: (vertical, horizontal)
         with super().table(
             col_widths=widths,
             text_align=align,
@@ -222,13 +223,20 @@ class PackPDF(FPDF):
             self.para(table.note, muted=True)
         self.ln(3)
 
+    def words_fit(self, table: Table, widths: tuple[float, ...], size: float = BODY_PT, padding: float = 1.5,
+                  grades: str | None = None) -> bool:
+        """Whether every word of the table fits on a line of its column (the columns' widths shared out as need be):
+        when not, the page is better turned landscape, the table the page's width."""
+        return self._whole_words(table, widths, size, padding, grades)[1]
+
     def _whole_words(self, table: Table, widths: tuple[float, ...], size: float, padding: float,
-                     grades: str | None = None) -> tuple[float, ...]:
+                     grades: str | None = None) -> tuple[tuple[float, ...], bool]:
         """The columns' widths, each widened (at the others' expense, where they have room) to hold its heading's
         longest word (and its cells') on one line: a narrow column's heading wraps at its spaces, never inside a word
         (Welsh headings run longer than English). The widths given, unchanged, when every word fits."""
+        widths = widths[:len(table.columns)]
         if len(widths) != len(table.columns):  # fpdf2 lays out such a table as it can: left as it is
-            return widths
+            return widths, True
         self.font(size, bold=True)
         need = [max([self.get_string_width(w) for w in self.text_of(c.label).split()] or [0]) + 2 * padding + 0.6
                 for c in table.columns]
@@ -240,14 +248,23 @@ class PackPDF(FPDF):
                 need[j] = max([need[j]] + [self.get_string_width(w) + 2 * padding + 0.6 for w in words])
         short = [max(n - w, 0) for n, w in zip(need, widths, strict=True)]
         if not any(short):
-            return widths
+            return widths, True
         spare = [max(w - n, 0) if s == 0 else 0 for n, w, s in zip(need, widths, short, strict=True)]
         wanted, room = sum(short), sum(spare)
         if room <= 0:
-            return widths
+            return widths, False
         take = min(wanted, room) / room
         given = min(wanted, room) / wanted
-        return tuple(w + s * given - r * take for w, s, r in zip(widths, short, spare, strict=True))
+        return tuple(w + s * given - r * take for w, s, r in zip(widths, short, spare, strict=True)), wanted <= room
+
+    def wide_enough(self, table: Table, widths: tuple[float, ...]) -> tuple[float, ...]:
+        """A new page for the table: portrait with `widths` when its words fit them, else landscape with the widths
+        stretched to the page's (Welsh headings of eight narrow columns)."""
+        if self.words_fit(table, widths):
+            self.add_page(orientation="P")
+            return widths
+        self.add_page(orientation="L")
+        return tuple(w * self.epw / sum(widths) for w in widths)
 
     def chart(self, chart, caption: str = "", max_height: float = 105) -> None:
         """An Altair chart as a PNG the width of the page (at most `max_height` mm tall), titled by itself."""
