@@ -11,16 +11,17 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from metrics import charts
+from metrics import charts, i18n
 from metrics.answers import referrals, series
 from metrics.answers.spend import TOTAL, spend_profile, spend_table, value_for_money
 from metrics.answers.summary import HEADLINE, graded_names, key_messages, raw, scorecard
+from metrics.i18n import _
 from metrics.measures import formatting
 from metrics.measures.compute import as_at, check_audience
 from metrics.measures.grading import targets
 from metrics.measures.publication import PUBLICATION_METHOD, figures_for
 from metrics.pack import commentary, tables
-from metrics.pack.model import Chart, Pack
+from metrics.pack.model import Chart, Pack, languages_of, saving_note
 from metrics.periods import Period
 from metrics.store.logs import months_loaded, record, resolve_service, services
 from metrics.store.settings import cost_benefit
@@ -40,8 +41,8 @@ def service_or_none(con, service: str | None) -> str | None:
 
 def _disclosure_note() -> str:
     """How the partnership's figures are protected."""
-    return ("Counts of people are rounded to the nearest 5, counts from 1 to 4 are shown as <5, and a figure is "
-            f"not shown where it could give a small count away. {PUBLICATION_METHOD}")
+    return _("Counts of people are rounded to the nearest 5, counts from 1 to 4 are shown as <5, and a figure is "
+             "not shown where it could give a small count away.") + " " + _(PUBLICATION_METHOD)
 
 
 def _money(value):
@@ -75,7 +76,7 @@ def contents(
     service = service_or_none(con, service)
     loaded = months_loaded(con, service) if service else []
     in_period = [m for m in loaded if period.first <= m <= period.last]
-    pack = Pack(service=service or "No service loaded yet", period=period, audience=audience,
+    pack = Pack(service=service or _("No service loaded yet"), period=period, audience=audience,
                 as_at=as_at(con, service) if service else None, generated_on=today or dt.date.today(),
                 has_data=bool(in_period), months_loaded=in_period)
     pack.returns, pack.quality_notes = tables.returns_table(con, period, service, audience)
@@ -98,16 +99,17 @@ def contents(
     money = value_for_money(con, period, service, audience)["shown"]
     ratio, source = cost_benefit(con)
     pack.spend_notes = [
-        f"Cost per victim supported: {money['cost_per_victim']} (actual spend of {money['spend_actual']} over "
-        f"{money['victims_supported']} victims supported).",
-        f"Estimated public-money saving: {money['estimated_saving']}, that is actual spend × {ratio:g}. "
-        f"This is an estimate; the ratio's source: {source.rstrip('.')}.",
+        _("Cost per victim supported: {cost} (actual spend of {spend} over "
+          "{victims} victims supported).").format(cost=money["cost_per_victim"], spend=money["spend_actual"],
+                                                  victims=money["victims_supported"]),
+        saving_note(money["estimated_saving"], ratio, source),
     ]
     trend = trend_window(con, period, service, audience)
     pack.monthly = tables.monthly_table(_by_slice(con, trend, service, audience))
-    grain = "Quarter by quarter" if audience == "partnership" else "Month by month"
-    pack.monthly.title = f"{grain}, {trend.label}" + (
-        "" if trend == period else ": the year to the period's end, to show the trend")
+    grain = _("Quarter by quarter") if audience == "partnership" else _("Month by month")
+    window = trend.label if trend == period else _("{period}: the year to the period's end, to show the "
+                                                    "trend").format(period=trend.label)
+    pack.monthly.title = f"{grain}, {window}"  # the PDF heads the page with the grain, the window under it
     if audience == "partnership":
         pack.headline.note = pack.monthly.note = _disclosure_note()
     pack.charts = charts_for(con, period, trend, service, audience, found)
@@ -118,27 +120,28 @@ def _lines(frame, title: str, caption: str = "") -> Chart:
     """A line chart of a measure series, or a sentence when disclosure control leaves nothing to plot."""
     if (frame["status"] == "shown").any():
         return Chart("trends", charts.measure_lines(frame, title), caption)
-    why = "fewer than 10 people are behind every value" if (frame["status"] == "suppressed").any() else (
-        "there is nothing to measure")
-    return Chart("trends", None, f"{title}: not charted, because {why}.")
+    why = _("fewer than 10 people are behind every value") if (frame["status"] == "suppressed").any() else (
+        _("there is nothing to measure"))
+    return Chart("trends", None, _("{title}: not charted, because {why}.").format(title=title, why=why))
 
 
 def charts_for(con, period: Period, trend: Period, service: str, audience: str, growth_found: dict) -> list[Chart]:
     """The dashboard's trend, growth and spend charts for the pack, for the audience."""
     if audience == "partnership":  # referrals by whole quarter, as published
         out = [_lines(series.measure_series(con, trend, ("referrals_received",), service, audience),
-                      "Referrals received by quarter")]
+                      _("Referrals received by quarter"))]
     else:
         out = [Chart("trends", charts.rolling_referrals(referrals.rolling_referrals(con, trend, service, audience)))]
     frame = series.measure_series(con, trend, ("victims_supported", "caseload_end"), service, audience)
-    out.append(_lines(frame, "Victims supported, and the caseload at the end of each " +
-                      ("quarter" if audience == "partnership" else "month")))
+    out.append(_lines(frame, _("Victims supported, and the caseload at the end of each quarter") if audience ==
+                      "partnership" else _("Victims supported, and the caseload at the end of each month")))
     frame = series.measure_series(con, trend, ("timely_contact_rate",), service, audience)
     goal = targets(con).get("timely_contact_rate")
-    caption = "" if goal is None else f"The target is {formatting.text('percent', goal['target'])} or more."
-    out.append(_lines(frame, "Timely first contact (within 2 working days)", caption))
+    caption = "" if goal is None else _("The target is {target} or more.").format(
+        target=formatting.text("percent", goal["target"]))
+    out.append(_lines(frame, _("Timely first contact (within 2 working days)"), caption))
     out.append(_lines(series.measure_series(con, trend, series.MYTHS, service, audience),
-                      "Myths busted: UK nationals and trafficking"))
+                      _("Myths busted: UK nationals and trafficking")))
     # Two panels a row, each wide enough for its title, the page's height to itself (issue 17 #6: at three a
     # row the panels were tiny and their titles cut short).
     activity = series.measure_series(con, trend, series.ACTIVITY, service, audience)
@@ -156,25 +159,38 @@ def charts_for(con, period: Period, trend: Period, service: str, audience: str, 
 
 
 def build(con, period: Period, service: str | None = None, audience: str = "internal", fmt: str = "pdf",
-          today: dt.date | None = None, as_of: dt.datetime | None = None) -> bytes:
-    """The pack as the bytes of a PDF or an Excel workbook; the same data, day and `as_of` give the same bytes."""
+          today: dt.date | None = None, as_of: dt.datetime | None = None,
+          languages: tuple[str, ...] | None = None) -> bytes:
+    """The pack as the bytes of a PDF or an Excel workbook; the same data, day and `as_of` give the same bytes.
+
+    `languages`: None, the run's language; ("en", "cy"), a bilingual pack: the PDF the whole pack in English then
+    the whole pack in Welsh, the workbook each sheet once per language (its name suffixed " (EN)", " (CY)")."""
     if fmt not in FORMATS:
-        raise ValueError(f"the pack is a PDF or an Excel workbook: use one of {', '.join(FORMATS)}")
-    pack = contents(con, period, service, audience, today, as_of)
+        raise ValueError(_("the pack is a PDF or an Excel workbook: use one of {formats}").format(
+            formats=", ".join(FORMATS)))
+    chosen = languages_of(languages)
+    today = today or dt.date.today()  # one day for every part
+    packs = []
+    for code in chosen:
+        with i18n.use(code):
+            pack = contents(con, period, service, audience, today, as_of)
+        pack.bilingual = len(chosen) > 1
+        packs.append(pack)
     if fmt == "pdf":
         from metrics.pack.pdf import render
     else:
         from metrics.pack.xlsx import render
-    return render(pack)
+    return render(*packs)
 
 
-def write(con, period: Period, path: str | Path, service: str | None = None, audience: str = "internal") -> Path:
-    """Write the pack to a .pdf or .xlsx file, the format following the file's suffix."""
+def write(con, period: Period, path: str | Path, service: str | None = None, audience: str = "internal",
+          languages: tuple[str, ...] | None = None) -> Path:
+    """Write the pack to a .pdf or .xlsx file, the format following the file's suffix (`languages`: see build)."""
     target = Path(path)
     fmt = target.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
-        raise ValueError(f"the pack's file must end in .pdf or .xlsx, not {target.name!r}")
-    data = build(con, period, service, audience, fmt)
+        raise ValueError(_("the pack's file must end in .pdf or .xlsx, not {name}").format(name=repr(target.name)))
+    data = build(con, period, service, audience, fmt, languages=languages)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
     return target

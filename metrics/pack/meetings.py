@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
+from metrics.i18n import _
 from metrics.pack import contents
 from metrics.periods import Period
 from metrics.store import actions as rows
@@ -30,8 +31,8 @@ def record(con, meeting_date: dt.date, period: Period, service: str | None, who:
            now: dt.datetime | None = None) -> dict:
     """Build the internal PDF pack for a meeting, store the meeting, audit it; returns the row and the pack."""
     if rows.meeting_rows(con, meeting_date):
-        raise ValueError(f"a meeting on {meeting_date:%Y-%m-%d} is already recorded: rebuild it with "
-                         f"`meeting rebuild --date {meeting_date:%Y-%m-%d}`")
+        raise ValueError(_("a meeting on {day} is already recorded: rebuild it with "
+                           "`meeting rebuild --date {day}`").format(day=f"{meeting_date:%Y-%m-%d}"))
     built_at = (now or dt.datetime.now()).replace(microsecond=0)
     service = contents.service_or_none(con, service)
     data = contents.build(con, period, service, "internal", FORMAT, today=meeting_date, as_of=built_at)
@@ -49,7 +50,8 @@ def rebuild(con, meeting_date: dt.date) -> dict:
     """Build a recorded meeting's pack again: the row, the pack, whether its SHA-256 matches, the data version now."""
     found = rows.meeting_rows(con, meeting_date)
     if not found:
-        raise LookupError(f"no meeting is recorded on {meeting_date:%Y-%m-%d}: see `meeting list`")
+        raise LookupError(_("no meeting is recorded on {day}: see `meeting list`").format(
+            day=f"{meeting_date:%Y-%m-%d}"))
     row = found[0]
     period = Period(row["period_first"], row["period_last"])
     data = contents.build(con, period, row["service"], "internal", FORMAT, today=row["meeting_date"],

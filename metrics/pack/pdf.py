@@ -7,89 +7,95 @@ rendered to PNG by vl-convert, with no browser and no network.
 
 from __future__ import annotations
 
+from metrics import i18n
+from metrics.i18n import _
 from metrics.measures import formatting
 from metrics.measures.publication import PUBLICATION_METHOD
-from metrics.pack.model import Pack
+from metrics.pack.model import Pack, long_date
 from metrics.pack.pdf_layout import BODY_PT, INK, MUTED, PackPDF
 
 
 def _cover(pdf: PackPDF, pack: Pack) -> None:
     pdf.add_page()
-    pdf.start_section("Performance scrutiny pack")
+    pdf.section(_("Performance scrutiny pack"))
     pdf.ln(28)
     pdf.font(11)
     pdf.set_text_color(*MUTED)
-    pdf.cell(0, 6, pdf.text_of("Modern Slavery and Human Trafficking advocate service"), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 6, pdf.text_of(_("Modern Slavery and Human Trafficking advocate service")), new_x="LMARGIN",
+                   new_y="NEXT", align="L")
     pdf.set_text_color(*INK)
     pdf.ln(2)
     pdf.font(26, bold=True)
-    pdf.multi_cell(0, 12, pdf.text_of("Performance scrutiny pack"), new_x="LMARGIN", new_y="NEXT", align="L")
+    pdf.multi_cell(0, 12, pdf.text_of(_("Performance scrutiny pack")), new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.ln(4)
     pdf.font(15, bold=True)
     pdf.multi_cell(0, 8, pdf.text_of(pack.service), new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.ln(8)
     facts = [
-        ("Period", f"{pack.period.label} (compared with {pack.period.previous().label})"),
-        ("Figures as at", f"{pack.as_at:%d %B %Y}" if pack.as_at else "no returns loaded yet"),
-        ("Prepared on", f"{pack.generated_on:%d %B %Y}"),
-        ("Audience", pack.audience_label),
-        ("Protective marking", pack.marking),
+        (_("Period"), _("{period} (compared with {previous})").format(period=pack.period.label,
+                                                                      previous=pack.period.previous().label)),
+        (_("Figures as at"), long_date(pack.as_at) if pack.as_at else _("no returns loaded yet")),
+        (_("Prepared on"), long_date(pack.generated_on)),
+        (_("Audience"), pack.audience_label),
+        (_("Protective marking"), pack.marking),
     ]
     pdf.facts(facts, line_height=7)
     pdf.ln(10)
     pdf.set_line_width(0.6)
     pdf.font(20, bold=True)
+    if pdf.get_string_width(pdf.text_of(pack.marking)) > pdf.epw - 6:  # English and Welsh: a smaller size
+        pdf.font(15, bold=True)
     pdf.cell(0, 16, pdf.text_of(pack.marking), border=1, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(10)
     if pack.audience == "partnership":
         pdf.para(
-            "Prepared for circulation to the Gwent Anti-Slavery partnership group. It holds aggregates only, "
-            "every one a figure of the partnership's publication (figures.csv). " + PUBLICATION_METHOD,
+            _("Prepared for circulation to the Gwent Anti-Slavery partnership group. It holds aggregates only, "
+              "every one a figure of the partnership's publication (figures.csv).") + " " + _(PUBLICATION_METHOD),
             size=BODY_PT,
         )
     else:
         pdf.para(
-            "Prepared for the Police and Crime Commissioner's office ahead of the scrutiny meeting. Not for "
-            "circulation beyond the PCC's office and Connect Gwent: the partnership group has its own version.",
+            _("Prepared for the Police and Crime Commissioner's office ahead of the scrutiny meeting. Not for "
+              "circulation beyond the PCC's office and Connect Gwent: the partnership group has its own version."),
             size=BODY_PT,
         )
     pdf.ln(4)
-    pdf.para("Contents", size=10.5, bold=True)
+    pdf.para(_("Contents"), size=10.5, bold=True)
     sections = (
-        ["Summary: every graded measure"]
+        [_("Summary: every graded measure")]
         + [t.title for t in (pack.commentary, pack.voices) if t is not None]
-        + ["Figures for the period", "Referral growth against the reference areas",
-         "Spend against budget", "Trends",
-         "Quarter by quarter" if pack.audience == "partnership" else "Month by month"]
+        + [_("Figures for the period"), _("Referral growth against the reference areas"),
+           _("Spend against budget"), _("Trends"),
+           _("Quarter by quarter") if pack.audience == "partnership" else _("Month by month")]
         if pack.has_data
-        else ["No data for this period"]
+        else [_("No data for this period")]
     )
-    actions = ["Actions"] if pack.actions_previous is not None else []
-    pdf.bullets(sections + actions + ["Data quality", "Appendix: definitions"], size=BODY_PT)
+    actions = [_("Actions")] if pack.actions_previous is not None else []
+    pdf.bullets(sections + actions + [_("Data quality"), _("Appendix: definitions")], size=BODY_PT)
 
 
 def _no_data(pdf: PackPDF, pack: Pack) -> None:
     pdf.add_page()
-    pdf.heading("No data for this period")
+    pdf.heading(_("No data for this period"))
     pdf.para(
-        f"No monthly return is loaded for {pack.period.label}, so this pack has no figures to report. "
-        "The data-quality notes below list the months that are missing; once their returns are uploaded the "
-        "pack can be produced again."
+        _("No monthly return is loaded for {period}, so this pack has no figures to report. "
+          "The data-quality notes below list the months that are missing; once their returns are uploaded the "
+          "pack can be produced again.").format(period=pack.period.label)
     )
 
 
 def _summary(pdf: PackPDF, pack: Pack) -> None:
     pdf.add_page()
-    pdf.heading(f"Summary: {pack.period.label}")
+    pdf.heading(_("Summary: {period}").format(period=pack.period.label))
     if pack.messages:
-        pdf.para("Key messages (the measures furthest from target first)", size=10.5, bold=True)
+        pdf.para(_("Key messages (the measures furthest from target first)"), size=10.5, bold=True)
         pdf.bullets(pack.messages, size=BODY_PT)
         pdf.ln(2)
-    pdf.para("Every graded measure", size=10.5, bold=True)
+    pdf.para(_("Every graded measure"), size=10.5, bold=True)
     pdf.table(pack.summary, (36, 19, 23, 17, 19, 60), grades="grade")
     pdf.para(
-        "Grades: Green, the target is met; Amber, within the amber band of the target; Red, beyond it; "
-        "Not graded, when there is nothing to measure or the figure is not shown.",
+        _("Grades: Green, the target is met; Amber, within the amber band of the target; Red, beyond it; "
+          "Not graded, when there is nothing to measure or the figure is not shown."),
         size=BODY_PT,
         muted=True,
     )
@@ -127,9 +133,9 @@ def _commentary(pdf: PackPDF, pack: Pack) -> None:
 
 def _figures(pdf: PackPDF, pack: Pack) -> None:
     pdf.add_page()
-    pdf.heading("Figures for the period")
-    pdf.para(f"{pack.period.label} beside the previous period of the same length, {pack.period.previous().label}.",
-             muted=True)
+    pdf.heading(_("Figures for the period"))
+    pdf.para(_("{period} beside the previous period of the same length, {previous}.").format(
+        period=pack.period.label, previous=pack.period.previous().label), muted=True)
     pdf.table(pack.headline, (86, 30, 30, 28))
 
 
@@ -143,7 +149,7 @@ def _charts(pdf: PackPDF, pack: Pack, section: str, max_height: float = 105) -> 
 
 def _growth(pdf: PackPDF, pack: Pack) -> None:
     pdf.add_page()
-    pdf.heading("Referral growth against the reference areas")
+    pdf.heading(_("Referral growth against the reference areas"))
     if pack.growth_headline:
         pdf.para(pack.growth_headline, size=11, bold=True)
     pdf.table(pack.growth, (74, 34, 34, 32))
@@ -154,17 +160,17 @@ def _growth(pdf: PackPDF, pack: Pack) -> None:
 
 
 def _spend(pdf: PackPDF, pack: Pack) -> None:
-    pdf.add_page()
-    pdf.heading("Spend against budget")
-    pdf.table(pack.spend, (24, 21, 21, 21, 21, 20, 23, 23))
+    widths = pdf.wide_enough(pack.spend, (24, 21, 21, 21, 21, 20, 23, 23))  # landscape when the words need it
+    pdf.heading(_("Spend against budget"))
+    pdf.table(pack.spend, widths)
     pdf.bullets(pack.spend_notes, size=BODY_PT)
     pdf.ln(3)
     _charts(pdf, pack, "spend", max_height=95)
 
 
 def _trends(pdf: PackPDF, pack: Pack) -> None:
-    pdf.add_page()
-    pdf.heading("Trends")
+    pdf.add_page(orientation="P")
+    pdf.heading(_("Trends"))
     _charts(pdf, pack, "trends", max_height=100)
 
 
@@ -183,20 +189,20 @@ def _actions(pdf: PackPDF, pack: Pack) -> None:
     if pack.actions_previous is None:
         return
     pdf.add_page(orientation="L")  # eight columns, the latest update the widest
-    pdf.heading("Actions")
+    pdf.heading(_("Actions"))
     for table, widths in ((pack.actions_previous, (10, 52, 30, 26, 32, 26, 26, 59)),
                           (pack.actions_this, (10, 68, 38, 32, 26, 26, 61))):
         pdf.para(table.title, size=11, bold=True)
         if table.rows:
             pdf.table(table, widths)
         else:
-            pdf.para(f"None. {table.note}", muted=True)
+            pdf.para(_("None.") + " " + table.note, muted=True)
             pdf.ln(2)
 
 
 def _quality(pdf: PackPDF, pack: Pack) -> None:
     pdf.add_page(orientation="P")
-    pdf.heading("Data quality")
+    pdf.heading(_("Data quality"))
     pdf.bullets(pack.quality_notes, size=BODY_PT)
     pdf.ln(2)
     pdf.table(pack.returns, (28, 28, 32, 32, 24, 30))
@@ -204,20 +210,23 @@ def _quality(pdf: PackPDF, pack: Pack) -> None:
 
 def _definitions(pdf: PackPDF, pack: Pack) -> None:
     pdf.add_page()
-    pdf.heading("Appendix: definitions")
+    pdf.heading(_("Appendix: definitions"))
     pdf.table(pack.definitions, (40, 22, 88, 24))
 
 
-def render(pack: Pack) -> bytes:
-    """The pack as the bytes of a PDF."""
-    pdf = PackPDF(pack)
-    _cover(pdf, pack)
-    if pack.has_data:
-        for page in (_summary, _commentary, _figures, _growth, _spend, _trends, _monthly):
-            page(pdf, pack)
-    else:
-        _no_data(pdf, pack)
-    _actions(pdf, pack)
-    _quality(pdf, pack)
-    _definitions(pdf, pack)
+def render(*packs: Pack) -> bytes:
+    """The pack as the bytes of a PDF; given the pack in several languages, one after the other in one file."""
+    pdf = PackPDF(*packs)
+    for pack in packs:
+        with i18n.use(pack.language):
+            pdf.begin(pack)
+            _cover(pdf, pack)
+            if pack.has_data:
+                for page in (_summary, _commentary, _figures, _growth, _spend, _trends, _monthly):
+                    page(pdf, pack)
+            else:
+                _no_data(pdf, pack)
+            _actions(pdf, pack)
+            _quality(pdf, pack)
+            _definitions(pdf, pack)
     return bytes(pdf.output())

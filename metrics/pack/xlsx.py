@@ -17,9 +17,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from metrics import i18n
+from metrics.i18n import _, pgettext
 from metrics.measures.grading import GRADE_COLOURS, GRADE_INK, GRADE_WORDS
 from metrics.measures.publication import PUBLICATION_METHOD
-from metrics.pack.model import Pack, Table
+from metrics.pack.model import NOT_SHOWN, Pack, Table
 from metrics.periods import month_start
 from metrics.safe_text import put_text
 
@@ -37,21 +39,45 @@ NUMBER_FORMATS = {  # by the formats of metrics.measures.formatting
     "month": "mmm yyyy",
     "date": "dd mmm yyyy",
 }
+# Formats with a word in them: the word in the pack's language.
+_WORDED = {"days": '0.0" {days}"', "change_days": '+0.0" {days}";-0.0" {days}";0" {days}"'}
+SHEET_NAME_LENGTH = 31  # Excel's limit
+_NOT_IN_SHEET_NAMES = str.maketrans({c: " " for c in "[]:*?/\\"})
 HEADER_FILL = PatternFill("solid", fgColor="E1E1E1")
 BOLD = Font(bold=True)
 WRAPPED = {"reading", "definition", "area", "label", "text", "quote_or_summary"}
 
 
+def number_format(fmt: str) -> str:
+    """The Excel number format of one of formatting's formats, its words (days) in the pack's language."""
+    if fmt in _WORDED:
+        return _WORDED[fmt].format(days=pgettext("a unit after a number in a spreadsheet cell", "days"))
+    return NUMBER_FORMATS.get(fmt, "General")
+
+
+def sheet_name(name: str, suffix: str, taken: list[str]) -> str:
+    """A sheet's name as Excel allows it: none of []:*?/\\, at most 31 characters with its suffix, no apostrophe
+    at either end, and unlike every name taken (Excel compares them ignoring case)."""
+    base = " ".join(name.translate(_NOT_IN_SHEET_NAMES).split()).strip("'") or "Sheet"
+    lower = {t.lower() for t in taken}
+    for n in range(1, 100):
+        extra = "" if n == 1 else f" {n}"
+        found = base[:SHEET_NAME_LENGTH - len(suffix) - len(extra)].rstrip(" '") + extra + suffix
+        if found.lower() not in lower:
+            return found
+    raise ValueError("too many sheets of one name")
+
+
 def put(cell, fmt: str, value) -> None:
     """A value as a number with its format, a date, or safe text."""
     if value is None:
-        put_text(cell, "n/a")
+        put_text(cell, _("n/a"))
         cell.alignment = Alignment(horizontal="right")
     elif isinstance(value, str) and fmt == "month":
         cell.value = month_start(value)
         cell.number_format = NUMBER_FORMATS["month"]
     elif isinstance(value, str):
-        put_text(cell, value)
+        put_text(cell, _(NOT_SHOWN) if value == NOT_SHOWN else value)
         if fmt != "text":
             cell.alignment = Alignment(horizontal="right")
     elif isinstance(value, dt.date):
@@ -59,7 +85,7 @@ def put(cell, fmt: str, value) -> None:
         cell.number_format = NUMBER_FORMATS["date"]
     else:
         cell.value = value
-        cell.number_format = NUMBER_FORMATS.get(fmt, "General")
+        cell.number_format = number_format(fmt)
 
 
 def _marking(ws, pack: Pack) -> None:
@@ -67,7 +93,7 @@ def _marking(ws, pack: Pack) -> None:
     ws.oddHeader.center.text = pack.marking
     ws.oddHeader.center.font = "Arial,Bold"
     ws.oddFooter.center.text = pack.marking
-    ws.oddFooter.right.text = "Page &P of &N"
+    ws.oddFooter.right.text = _("Page &P of &N")
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -75,8 +101,8 @@ def _marking(ws, pack: Pack) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def _table_sheet(wb: Workbook, table: Table, pack: Pack) -> None:
-    ws = wb.create_sheet(table.name)
+def _table_sheet(wb: Workbook, table: Table, pack: Pack, suffix: str = "") -> None:
+    ws = wb.create_sheet(sheet_name(table.name, suffix, wb.sheetnames))
     for j, column in enumerate(table.columns, 1):
         cell = ws.cell(1, j)
         put_text(cell, column.label)
@@ -89,7 +115,7 @@ def _table_sheet(wb: Workbook, table: Table, pack: Pack) -> None:
             value = row.get(column.key)
             if column.key == "grade":
                 grade = value or "grey"
-                put_text(cell, GRADE_WORDS[grade])
+                put_text(cell, _(GRADE_WORDS[grade]))
                 cell.fill = PatternFill("solid", fgColor=GRADE_COLOURS[grade].lstrip("#").upper())
                 cell.font = Font(bold=True, color=GRADE_INK[grade].lstrip("#").upper())
             else:
@@ -105,31 +131,34 @@ def _table_sheet(wb: Workbook, table: Table, pack: Pack) -> None:
     _marking(ws, pack)
 
 
-def _about_sheet(wb: Workbook, pack: Pack) -> None:
-    ws = wb.active
-    ws.title = "About"
+def _about_sheet(wb: Workbook, pack: Pack, suffix: str = "", first: bool = True) -> None:
+    """The first sheet of the pack (of each language's part): what it is, for whom, and its notes."""
+    ws = wb.active if first else wb.create_sheet()
+    ws.title = sheet_name(pgettext("the pack workbook's first sheet", "About"), suffix,
+                          [t for t in wb.sheetnames if t != ws.title])
     facts = [
-        ("Pack", "Performance scrutiny pack: MSHT advocate service"),
-        ("Service", pack.service),
-        ("Period", pack.period.label),
-        ("Compared with", pack.period.previous().label),
-        ("Figures as at", pack.as_at or "no returns loaded yet"),
-        ("Prepared on", pack.generated_on),
-        ("Audience", pack.audience_label),
-        ("Protective marking", pack.marking),
+        (_("Pack"), _("Performance scrutiny pack: MSHT advocate service")),
+        (_("Service"), pack.service),
+        (_("Period"), pack.period.label),
+        (_("Compared with"), pack.period.previous().label),
+        (_("Figures as at"), pack.as_at or _("no returns loaded yet")),
+        (_("Prepared on"), pack.generated_on),
+        (_("Audience"), pack.audience_label),
+        (_("Protective marking"), pack.marking),
         (
-            "Data",
-            "Monthly returns loaded for " + ", ".join(pack.months_loaded)
+            _("Data"),
+            _("Monthly returns loaded for {months}").format(months=", ".join(pack.months_loaded))
             if pack.has_data
-            else f"No monthly return is loaded for {pack.period.label}: there are no figures to report.",
+            else _("No monthly return is loaded for {period}: there are no figures to "
+                   "report.").format(period=pack.period.label),
         ),
     ]
-    facts += [("Key message", m) for m in pack.messages]
-    facts += [("Spend", n) for n in pack.spend_notes]
-    facts += [("Data quality", n) for n in pack.quality_notes]
+    facts += [(_("Key message"), m) for m in pack.messages]
+    facts += [(pgettext("a note on the pack's spend", "Spend"), n) for n in pack.spend_notes]
+    facts += [(_("Data quality"), n) for n in pack.quality_notes]
     if pack.audience == "partnership":
-        facts.append(("Disclosure control", PUBLICATION_METHOD))
-    for column, label in ((1, "Field"), (2, "Value")):
+        facts.append((_("Disclosure control"), _(PUBLICATION_METHOD)))
+    for column, label in ((1, _("Field")), (2, _("Value"))):
         put_text(ws.cell(1, column), label)
         ws.cell(1, column).font = BOLD
         ws.cell(1, column).fill = HEADER_FILL
@@ -166,14 +195,19 @@ def _keep_carriage_returns(data: bytes, day: dt.date) -> bytes:
     return out.getvalue()
 
 
-def render(pack: Pack) -> bytes:
-    """The pack as the bytes of an .xlsx workbook."""
+def render(*packs: Pack) -> bytes:
+    """The pack as the bytes of an .xlsx workbook; given the pack in several languages, each language's sheets
+    one after the other, every sheet's name suffixed with its language (' (EN)', ' (CY)')."""
+    first = packs[0]
     wb = Workbook()
-    prepared = dt.datetime.combine(pack.generated_on, dt.time())
+    prepared = dt.datetime.combine(first.generated_on, dt.time())
     wb.properties.created = wb.properties.modified = prepared
-    _about_sheet(wb, pack)
-    for table in pack.tables():
-        _table_sheet(wb, table, pack)
+    for i, pack in enumerate(packs):
+        suffix = f" ({pack.language.upper()})" if len(packs) > 1 else ""
+        with i18n.use(pack.language):
+            _about_sheet(wb, pack, suffix, first=i == 0)
+            for table in pack.tables():
+                _table_sheet(wb, table, pack, suffix)
     buffer = io.BytesIO()
     wb.save(buffer)
-    return _keep_carriage_returns(buffer.getvalue(), pack.generated_on)
+    return _keep_carriage_returns(buffer.getvalue(), first.generated_on)
