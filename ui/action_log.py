@@ -19,7 +19,8 @@ from ui import components, state
 DONE_KEY = "actions_done"
 NO_CHANGE = "no change"  # a choice's code: shown through _status
 # The table's headings: marked N_, translated where the table is drawn.
-COLUMNS = {"action_id": N_("No."), "title": N_("Action"), "about_label": N_("About"), "raised_period": N_("Raised on"),
+NUMBER = N_("No.")
+COLUMNS = {"action_id": NUMBER, "title": N_("Action"), "about_label": N_("About"), "raised_period": N_("Raised on"),
            "owner": N_("Owner"), "due": N_("Due"), "state": N_("Status"), "latest": N_("Latest update")}
 
 
@@ -46,7 +47,7 @@ def log_table(rows: list[dict], which: str) -> None:
     if not rows:
         st.info(_("No open actions.") if which == "open" else _("No actions have been raised yet."))
         return
-    components.table(_frame(rows), caption=_("Actions by due date"), numeric=(_(COLUMNS["action_id"]),))
+    components.table(_frame(rows), caption=_("Actions by due date"), numeric=(_(NUMBER),))
 
 
 def _outcome(kind: str, message: str) -> None:
