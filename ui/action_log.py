@@ -12,28 +12,42 @@ import pandas as pd
 import streamlit as st
 
 from metrics.admin import actions
+from metrics.i18n import N_, _, date_text, ngettext
 from metrics.periods import Period
 from ui import components, state
 
 DONE_KEY = "actions_done"
-NO_CHANGE = "no change"
-COLUMNS = {"action_id": "No.", "title": "Action", "about_label": "About", "raised_period": "Raised on",
-           "owner": "Owner", "due": "Due", "state": "Status", "latest": "Latest update"}
+NO_CHANGE = "no change"  # a choice's code: shown through _status
+# The table's headings: marked N_, translated where the table is drawn.
+NUMBER = N_("No.")
+COLUMNS = {"action_id": NUMBER, "title": N_("Action"), "about_label": N_("About"), "raised_period": N_("Raised on"),
+           "owner": N_("Owner"), "due": N_("Due"), "state": N_("Status"), "latest": N_("Latest update")}
+
+
+def _status(status: str) -> str:
+    """A status (or 'no change') as people read it."""
+    return _("no change") if status == NO_CHANGE else actions.status_label(status)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _frame(rows: list[dict]) -> pd.DataFrame:
-    shown = [r | {"due": f"{r['due_date']:%d %b %Y}",
-                  "state": r["status"].capitalize() + (": overdue" if r["overdue"] else ""),
-                  "latest": (f"{r['latest_update_date']:%d %b %Y}: {r['latest_update']}" if r["latest_update"]
-                             else "No update yet")} for r in rows]
-    return pd.DataFrame(shown, columns=list(COLUMNS)).rename(columns=COLUMNS).astype({"No.": str})
+    shown = [r | {"due": date_text(r["due_date"]),
+                  "state": (_("{status}: overdue") if r["overdue"] else "{status}").format(
+                      status=_capital(actions.status_label(r["status"]))),
+                  "latest": (f"{date_text(r['latest_update_date'])}: {r['latest_update']}" if r["latest_update"]
+                             else _("No update yet"))} for r in rows]
+    headings = {key: _(heading) for key, heading in COLUMNS.items()}
+    return pd.DataFrame(shown, columns=list(COLUMNS)).rename(columns=headings).astype({headings["action_id"]: str})
 
 
 def log_table(rows: list[dict], which: str) -> None:
     if not rows:
-        st.info("No open actions." if which == "open" else "No actions have been raised yet.")
+        st.info(_("No open actions.") if which == "open" else _("No actions have been raised yet."))
         return
-    components.table(_frame(rows), caption="Actions by due date", numeric=("No.",))
+    components.table(_frame(rows), caption=_("Actions by due date"), numeric=(_(NUMBER),))
 
 
 def _outcome(kind: str, message: str) -> None:
@@ -59,32 +73,34 @@ def _save(change) -> None:
         with state.writing():
             _outcome("done", change(state.con(), st.session_state))
     except actions.ActionProblem as exc:
-        _outcome("error", "**Nothing was saved.** " + " ".join(f"{p}." for p in exc.problems))
+        _outcome("error", _("**Nothing was saved.**") + " " + " ".join(f"{p}." for p in exc.problems))
 
 
 def _raise(con, form, period: Period) -> str:
     number = actions.raise_action(con, title=form["raise_title"], about=form["raise_about"], period=period,
                                   owner=form["raise_owner"], due_date=form["raise_due"], who=state.user_name())
-    return f"Raised action {number}."
+    return _("Raised action {number}.").format(number=number)
 
 
 def _update(con, form) -> str:
     number, status = form["update_which"], form["update_status"]
     actions.add_update(con, number, form["update_text"], state.user_name(),
                        status=None if status == NO_CHANGE else status, update_date=form["update_date"])
-    return f"Saved the update of action {number}" + ("" if status == NO_CHANGE else f": now {status}") + "."
+    if status == NO_CHANGE:
+        return _("Saved the update of action {number}.").format(number=number)
+    return _("Saved the update of action {number}: now {status}.").format(number=number, status=_status(status))
 
 
 def raise_form(period: Period) -> None:
     """Raise an action on the period on screen."""
     choices = actions.about_choices()
     with st.form("raise_action", clear_on_submit=True):
-        st.markdown(f"Raised on **{period.label}** (the period chosen in the sidebar).")
-        st.text_input("Action", max_chars=actions.TITLE_MAX, key="raise_title")
-        st.selectbox("About", list(choices), format_func=choices.get, key="raise_about")
-        st.text_input("Owner", max_chars=actions.OWNER_MAX, key="raise_owner")
-        st.date_input("Due by", value=dt.date.today() + dt.timedelta(days=28), format="DD/MM/YYYY", key="raise_due")
-        st.form_submit_button("Raise the action", type="primary", key="raise_submit", on_click=_save,
+        st.markdown(_("Raised on **{period}** (the period chosen in the sidebar).").format(period=period.label))
+        st.text_input(_("Action"), max_chars=actions.TITLE_MAX, key="raise_title")
+        st.selectbox(_("About"), list(choices), format_func=choices.get, key="raise_about")
+        st.text_input(_("Owner"), max_chars=actions.OWNER_MAX, key="raise_owner")
+        st.date_input(_("Due by"), value=dt.date.today() + dt.timedelta(days=28), format="DD/MM/YYYY", key="raise_due")
+        st.form_submit_button(_("Raise the action"), type="primary", key="raise_submit", on_click=_save,
                               args=(lambda con, form: _raise(con, form, period),))
 
 
@@ -92,14 +108,14 @@ def update_form(rows: list[dict]) -> None:
     """A dated update of any action, changing its status if asked."""
     if not rows:
         return
-    labels = {r["action_id"]: f"{r['action_id']}. {r['title']} ({r['status']})" for r in rows}
+    labels = {r["action_id"]: f"{r['action_id']}. {r['title']} ({actions.status_label(r['status'])})" for r in rows}
     with st.form("update_action", clear_on_submit=True):
-        st.selectbox("Action", list(labels), format_func=labels.get, key="update_which")
-        st.text_area("Update", max_chars=actions.TEXT_MAX, key="update_text",
-                     help="What was done. May be left empty when only the status changes.")
-        st.selectbox("Status", (NO_CHANGE, *actions.STATUSES), key="update_status")
-        st.date_input("Date of the update", value=dt.date.today(), format="DD/MM/YYYY", key="update_date")
-        st.form_submit_button("Save the update", type="primary", key="update_submit", on_click=_save,
+        st.selectbox(_("Action"), list(labels), format_func=labels.get, key="update_which")
+        st.text_area(_("Update"), max_chars=actions.TEXT_MAX, key="update_text",
+                     help=_("What was done. May be left empty when only the status changes."))
+        st.selectbox(_("Status"), (NO_CHANGE, *actions.STATUSES), format_func=_status, key="update_status")
+        st.date_input(_("Date of the update"), value=dt.date.today(), format="DD/MM/YYYY", key="update_date")
+        st.form_submit_button(_("Save the update"), type="primary", key="update_submit", on_click=_save,
                               args=(_update,))
 
 
@@ -108,4 +124,5 @@ def overdue_line() -> None:
     count = state.ask(actions.overdue_count, dt.date.today())
     if count:
         st.page_link("pages/actions.py", icon=":material/assignment_late:",
-                     label=f"{count} overdue action{'s' if count != 1 else ''} from earlier meetings: see Actions")
+                     label=ngettext("{n} overdue action from earlier meetings: see Actions",
+                                    "{n} overdue actions from earlier meetings: see Actions", count).format(n=count))

@@ -19,6 +19,7 @@ from typing import NoReturn
 import streamlit as st
 
 from metrics.admin import access, sessions, users
+from metrics.i18n import N_, _
 from metrics.safe_text import markdown as md
 from metrics.store.connection import PROJECT_ROOT
 from metrics.store.logs import record
@@ -26,8 +27,9 @@ from ui import session_cookie, state
 
 ROLE_MAPPING_FILE = PROJECT_ROOT / "auth.toml"  # unless $DASHBOARD_AUTH_FILE names another
 _SESSION_KEYS = ("signed_in_role", "user_name", "last_activity", "oidc_audited", "session_id", "session_token")
-SIGN_IN_TITLE = "Sign in · MSHT advocate performance"
-SIGNED_OUT_IDLE = "Your session ended after a period without activity. Please sign in again."
+SIGN_IN_TITLE = N_("Sign in · MSHT advocate performance")  # marked N_, translated where shown
+SIGNED_OUT_IDLE = N_("Your session ended after a period without activity. Please sign in again.")
+APP_TITLE = N_("MSHT advocate performance")
 
 
 class NotSignedIn(Exception):  # noqa: N818 (a state of the run, not an error)
@@ -130,7 +132,7 @@ def _expired_session() -> bool:
         _forget()
         return True
     _sign_out("session expired after inactivity" if idle else "session reached its time limit")
-    st.info(SIGNED_OUT_IDLE if idle else "Your session reached its time limit. Please sign in again.")
+    st.info(_(SIGNED_OUT_IDLE) if idle else _("Your session reached its time limit. Please sign in again."))
     return True
 
 
@@ -167,15 +169,15 @@ def _oidc_expired(claims: dict) -> bool:
 
 
 def _oidc_sign_in_screen() -> NoReturn:
-    st.set_page_config(page_title=SIGN_IN_TITLE)
-    st.title("MSHT advocate performance")
-    st.write("Sign in with your organisation's account to continue.")
-    st.button("Sign in", on_click=st.login, type="primary")
+    st.set_page_config(page_title=_(SIGN_IN_TITLE))
+    st.title(_(APP_TITLE))
+    st.write(_("Sign in with your organisation's account to continue."))
+    st.button(_("Sign in"), on_click=st.login, type="primary")
     st.stop()
 
 
 def _oidc_signed_out_idle() -> NoReturn:
-    st.info(SIGNED_OUT_IDLE)
+    st.info(_(SIGNED_OUT_IDLE))
     _oidc_sign_in_screen()
 
 
@@ -183,9 +185,9 @@ def _refuse(actor: str, detail: str, message: str) -> NoReturn:
     record(state.con(), actor, "sign-in refused", detail)
 
     def refusal() -> NoReturn:
-        st.set_page_config(page_title=SIGN_IN_TITLE)
+        st.set_page_config(page_title=_(SIGN_IN_TITLE))
         st.error(message)
-        st.button("Sign out", on_click=st.logout)
+        st.button(_("Sign out"), on_click=st.logout)
         st.stop()
     raise NotSignedIn(refusal)
 
@@ -209,10 +211,10 @@ def _oidc_user() -> str | None:
         role = access.role_for_oidc_user(claims, mapping)
     except (OSError, ValueError) as exc:  # tomllib's errors are ValueErrors
         _refuse(email, f"{identity}: the role mapping {role_mapping_file().name} is invalid: {exc}",
-                "Sign-in is not set up correctly, so no role can be given. Ask the Connect Gwent manager.")
+                _("Sign-in is not set up correctly, so no role can be given. Ask the Connect Gwent manager."))
     if role is None:
         _refuse(email, f"OIDC user {identity} has no role in {role_mapping_file().name}",
-                "Your account has no role on this dashboard. Ask the Connect Gwent manager for access.")
+                _("Your account has no role on this dashboard. Ask the Connect Gwent manager for access."))
     if not st.session_state.get("oidc_audited"):
         record(state.con(), email, "sign-in", f"OIDC as {role} ({identity})")
         st.session_state["oidc_audited"] = True
@@ -236,18 +238,18 @@ def client_address() -> str | None:
 
 
 def _local_sign_in_form() -> NoReturn:
-    st.set_page_config(page_title=SIGN_IN_TITLE)
+    st.set_page_config(page_title=_(SIGN_IN_TITLE))
     if st.session_state.get("clear_cookie") or session_cookie.request_token():
         session_cookie.clear()  # signed out, expired, or a token from before a restart: the browser forgets it
-    st.title("MSHT advocate performance")
+    st.title(_(APP_TITLE))
     if not users.list_users(state.con()):
-        st.warning("No accounts exist yet. An administrator creates the first with "
-                   "`python -m metrics users add NAME --role manager`.")
+        st.warning(_("No accounts exist yet. An administrator creates the first with "
+                     "`python -m metrics users add NAME --role manager`."))
     with st.form("sign_in"):
         # A password manager fills these in (WCAG 3.3.8: no need to remember or retype a password).
-        name = st.text_input("Name", autocomplete="username")
-        password = st.text_input("Password", type="password", autocomplete="current-password")
-        submitted = st.form_submit_button("Sign in", type="primary")
+        name = st.text_input(_("Name"), autocomplete="username")
+        password = st.text_input(_("Password"), type="password", autocomplete="current-password")
+        submitted = st.form_submit_button(_("Sign in"), type="primary")
     if submitted:
         try:
             user = users.authenticate(state.con(), name, password, client_address())
@@ -273,10 +275,11 @@ def signed_in_role() -> str | None:
         raise NotSignedIn(_local_sign_in_form)
     role = st.session_state["signed_in_role"]
     with st.sidebar:
-        st.markdown(f"Signed in as **{md(st.session_state.get('user_name'))}** ({role})")
+        st.markdown(_("Signed in as **{name}** ({role})").format(
+            name=md(st.session_state.get("user_name")), role=md(access.role_label(role))))
         if oidc_configured():
-            st.button("Sign out", on_click=st.logout)
-        elif st.button("Sign out", key="sign_out"):
+            st.button(_("Sign out"), on_click=st.logout)
+        elif st.button(_("Sign out"), key="sign_out"):
             _sign_out()
             st.rerun()
     if not oidc_configured():

@@ -19,13 +19,14 @@ import streamlit as st
 
 from metrics.admin import reference
 from metrics.contract import Problem, Rejected, Sheet
+from metrics.i18n import N_, _, ngettext
 from metrics.measures.registry import MEASURES, graded
 from metrics.returns.reading import text_table
 from metrics.safe_text import markdown as md
 from metrics.store import settings
 from ui import components, state
 
-PROBLEM_COLUMNS = {"row": "Row", "column": "Column", "value": "Value", "problem": "Problem"}
+PROBLEM_COLUMNS = {"row": N_("Row"), "column": N_("Column"), "value": N_("Value"), "problem": N_("Problem")}  # N_
 
 
 def _text(value) -> str | None:
@@ -53,12 +54,19 @@ def check_edited(sheet: Sheet, frame: pd.DataFrame, title: str) -> tuple[pa.Tabl
 
 
 PERCENT_COLUMNS = ("target", "amber_band")  # of kpi_targets: for a rate measure, typed as percentages
-UNIT_SHOWN = {"rate": "% (points for the band)", "days": "days", "gbp": "£", "count": "people"}
+UNIT_SHOWN = {"rate": N_("% (points for the band)"), "days": N_("days"), "gbp": "£", "count": N_("people")}  # N_
+
+
+# Every reference column's heading as label() makes it, marked here for translation (label translates it).
+COLUMN_HEADINGS = (N_("Amber band"), N_("Amount (£)"), N_("Area"), N_("Better"), N_("Budget line"), N_("Date"),
+                   N_("End date"), N_("Grant"), N_("Measure"), N_("Name"), N_("Period end"), N_("Period start"),
+                   N_("Referrals"), N_("Start date"), N_("Target"))
 
 
 def label(name: str) -> str:
-    """A column's name in words: amount_gbp -> 'Amount (£)', start_date -> 'Start date'."""
-    return name.replace("_gbp", " (£)").replace("_", " ").capitalize()
+    """A column's name in words: amount_gbp -> 'Amount (£)', start_date -> 'Start date' (in Welsh, the
+    heading's translation: its English words are the msgid)."""
+    return _(name.replace("_gbp", " (£)").replace("_", " ").capitalize())
 
 
 def _percentages(sheet: Sheet, frame: pd.DataFrame, factor: float) -> pd.DataFrame:
@@ -71,7 +79,7 @@ def _percentages(sheet: Sheet, frame: pd.DataFrame, factor: float) -> pd.DataFra
         values = pd.to_numeric(out[column], errors="coerce")
         out[column] = values.where(~rates, (values * factor).round(9))
     if factor > 1:  # the unit beside the figures, so that 80 reads as 80% and 2 as 2 days
-        out.insert(2, "unit", out["measure"].map(lambda name: UNIT_SHOWN.get(MEASURES[name].unit, "")
+        out.insert(2, "unit", out["measure"].map(lambda name: _(UNIT_SHOWN.get(MEASURES[name].unit, ""))
                                                  if name in MEASURES else ""))
     return out
 
@@ -97,60 +105,68 @@ def as_typed(sheet: Sheet, problems: list[Problem], edited: pd.DataFrame) -> lis
 
 
 def _column_config(sheet: Sheet) -> dict:
-    config = {"_index": st.column_config.NumberColumn("Row", format="%d", disabled=True),
-              "unit": st.column_config.TextColumn("Unit", disabled=True, help="Worked out from the measure when saved")}
+    config = {"_index": st.column_config.NumberColumn(_("Row"), format="%d", disabled=True),
+              "unit": st.column_config.TextColumn(_("Unit"), disabled=True,
+                                                  help=_("Worked out from the measure when saved"))}
     for column in sheet.columns:
         heading, required = label(column.name), column.required
         if sheet.name == "kpi_targets" and column.name == "measure":
             options = [m.name for m in graded()]
             config[column.name] = st.column_config.SelectboxColumn(
-                heading, options=options, required=required, help=column.description, width="large",
-                format_func=lambda name: MEASURES[name].label if name in MEASURES else name)
+                heading, options=options, required=required, help=_(column.description), width="large",
+                format_func=lambda name: _(MEASURES[name].label) if name in MEASURES else name)
         elif sheet.name == "kpi_targets" and column.name in PERCENT_COLUMNS:
             config[column.name] = st.column_config.NumberColumn(
                 heading, required=required, format="%g",
-                help=f"{column.description}: a percentage for a percentage measure (80 for 80%), else days")
+                help=_("{description}: a percentage for a percentage measure (80 for 80%), else days").format(
+                    description=_(column.description)))
         elif column.type == "code":
             config[column.name] = st.column_config.SelectboxColumn(heading, options=list(column.codes),
-                                                                   required=required, help=column.description)
+                                                                   required=required, help=_(column.description))
         elif column.type == "date":
             config[column.name] = st.column_config.DateColumn(heading, format="YYYY-MM-DD", required=required,
-                                                              help=column.description)
+                                                              help=_(column.description))
         elif column.type == "int":
             config[column.name] = st.column_config.NumberColumn(heading, format="%d", step=1, min_value=0,
-                                                                required=required, help=column.description)
+                                                                required=required, help=_(column.description))
         elif column.type == "number":
             money = column.name.endswith("_gbp")
             config[column.name] = st.column_config.NumberColumn(heading, format="£%,.2f" if money else None,
-                                                                required=required, help=column.description)
+                                                                required=required, help=_(column.description))
         else:
-            config[column.name] = st.column_config.TextColumn(heading, required=required, help=column.description)
+            config[column.name] = st.column_config.TextColumn(heading, required=required, help=_(column.description))
     return config
 
 
 def show_problems(problems: list[Problem], what: str, in_words: bool = False) -> None:
     """Every problem in a table; `in_words` names columns as the editor heads them (a CSV's by its headers)."""
-    st.error(f"**Not saved.** {len(problems)} problem{'s' * (len(problems) != 1)} in {what}: fix "
-             f"{'them' if len(problems) != 1 else 'it'} and try again. Nothing has changed.")
+    count = len(problems)
+    st.error(ngettext("**Not saved.** {n} problem in {what}: fix it and try again. Nothing has changed.",
+                      "**Not saved.** {n} problems in {what}: fix them and try again. Nothing has changed.",
+                      count).format(n=count, what=what))
     frame = pd.DataFrame([p.as_dict() for p in problems])[list(PROBLEM_COLUMNS)]
     if in_words:
-        frame["column"] = frame["column"].map(lambda name: label(name) if isinstance(name, str) else name)
-    components.table(components.as_text(frame, {"row": "number"}).set_axis(list(PROBLEM_COLUMNS.values()), axis=1),
-                     "Every problem found", numeric=("Row",), row_headers=False)
+        frame["column"] = frame["column"].map(lambda name: label(name) if isinstance(name, str) and name else name)
+    headings = [_(heading) for heading in PROBLEM_COLUMNS.values()]
+    components.table(components.as_text(frame, {"row": "number"}).set_axis(headings, axis=1),
+                     _("Every problem found"), numeric=(headings[0],), row_headers=False)
 
 
 def _round(sheet: Sheet) -> int:
     return st.session_state.get(f"settings_round_{sheet.name}", 0)
 
 
-def saved(sheet: Sheet, typed: pa.Table, source: str) -> None:
-    """Replace the table, then start the editor and the importer afresh on the saved rows."""
+def saved(sheet: Sheet, typed: pa.Table, source: str, shown: str | None = None) -> None:
+    """Replace the table, then start the editor and the importer afresh on the saved rows. `source` goes to the
+    audit log in English; `shown` is how the message names it (default: `source` translated)."""
     with state.writing():
         count = reference.replace_table(state.con(), sheet, typed, state.user_name(), source)
     st.session_state[f"settings_round_{sheet.name}"] = _round(sheet) + 1
     warning = reference.spend_without_grant(state.con())
-    st.session_state["settings_done"] = (f"Saved {sheet.name}: {count} row{'s' * (count != 1)} ({md(source)})."
-                                         + (f" Warning: {warning}." if warning else ""))
+    st.session_state["settings_done"] = (
+        ngettext("Saved {sheet}: {n} row ({source}).", "Saved {sheet}: {n} rows ({source}).", count).format(
+            sheet=sheet.name, n=count, source=md(shown or _(source)))
+        + (" " + _("Warning: {warning}.").format(warning=warning) if warning else ""))
     st.rerun()
 
 
@@ -160,18 +176,19 @@ def table_editor(sheet: Sheet, title: str, noun: str) -> None:
     frame.index = pd.RangeIndex(1, len(frame) + 1)
     edited = st.data_editor(frame, num_rows="dynamic", key=f"edit-{sheet.name}-{_round(sheet)}", width="stretch",
                             column_config=_column_config(sheet), hide_index=False)
-    if st.button(f"Save {noun}", key=f"save-{sheet.name}", type="primary"):
+    if st.button(_("Save {noun}").format(noun=_(noun)), key=f"save-{sheet.name}", type="primary"):
         typed, problems = check_edited(sheet, as_fractions(sheet, edited), title)
         if problems:
             problems = as_typed(sheet, problems, edited)
-            show_problems(problems, f"the {noun} table", in_words=True)
+            show_problems(problems, _("the {noun} table").format(noun=_(noun)), in_words=True)
         else:
-            saved(sheet, typed, "edited on the Settings page")
+            saved(sheet, typed, N_("edited on the Settings page"))
     left, right = st.columns(2)
     with left:
-        upload = st.file_uploader(f"Replace with a CSV file ({sheet.name}.csv)", type=["csv"],
+        upload = st.file_uploader(_("Replace with a CSV file ({file})").format(file=f"{sheet.name}.csv"), type=["csv"],
                                   key=f"csv-{sheet.name}-{_round(sheet)}", max_upload_size=1,
-                                  help="Headers: " + ", ".join(sheet.names) + ". ISO dates, amounts in pounds.")
+                                  help=_("Headers: {headers}. ISO dates, amounts in pounds.").format(
+                                      headers=", ".join(sheet.names)))
         if upload is not None:
             try:
                 typed = reference.read_uploaded(sheet, upload.getvalue(), upload.name)
@@ -182,11 +199,14 @@ def table_editor(sheet: Sheet, title: str, noun: str) -> None:
                     audited.add(upload.file_id)
                     reference.audit_rejection(state.con(), state.user_name(), exc.problems)
             else:
-                if st.button(f"Replace the {noun} with {md(upload.name)} ({typed.num_rows} rows)",
+                if st.button(ngettext("Replace the {noun} with {file} ({n} row)",
+                                      "Replace the {noun} with {file} ({n} rows)", typed.num_rows).format(
+                                          noun=_(noun), file=md(upload.name), n=typed.num_rows),
                              key=f"import-{sheet.name}", type="primary"):
-                    saved(sheet, typed, f"imported from {upload.name}")
+                    saved(sheet, typed, f"imported from {upload.name}",
+                          _("imported from {file}").format(file=upload.name))
     with right:
-        st.download_button(f"Export {sheet.name}.csv",
+        st.download_button(_("Export {file}").format(file=f"{sheet.name}.csv"),
                            data=state.audited(f"{sheet.name}.csv", state.later(reference.to_csv, sheet)),
                            file_name=f"{sheet.name}.csv", mime="text/csv", on_click="ignore",
                            icon=":material/download:", key=f"export-{sheet.name}")

@@ -18,6 +18,7 @@ import streamlit as st
 
 from metrics.admin import setup
 from metrics.contract import MAX_UPLOAD_BYTES, Problem
+from metrics.i18n import N_, _, date_text, language, month_text, ngettext
 from metrics.periods import Period
 from metrics.returns import ingest, preview
 from metrics.returns.ingest import CheckedReturn
@@ -30,15 +31,43 @@ _ROUND = "upload_round"  # bumped after a load, so that the uploader starts empt
 _DONE = "upload_done"  # what the last load or rollback did, shown once after the rerun
 _PREVIEW = "upload_preview"  # (confirm key, preview) of the files in the uploader
 
-DEMO_NEXT_STEP = ("To use the dashboard with real returns, whoever looks after the server creates the real "
+# Marked N_, translated where shown.
+DEMO_NEXT_STEP = N_("To use the dashboard with real returns, whoever looks after the server creates the real "
                   "database and the first manager account there: `python -m metrics init --manager NAME` (see the "
                   "README). Everyone then signs in, and the demo is no longer shown.")
-DEMO_NOTICE = ("You are looking at the **demo**. Returns you upload here are checked completely and previewed "
-               "against a blank database with the default budget, targets and reference data, but they are not "
-               "loaded. " + DEMO_NEXT_STEP)
+DEMO_LOOKING = N_("You are looking at the **demo**. Returns you upload here are checked completely and previewed "
+                  "against a blank database with the default budget, targets and reference data, but they are not "
+                  "loaded.")
 
-PROBLEM_COLUMNS = {"file": "File", "sheet": "Sheet", "row": "Row", "column": "Column", "value": "Value",
-                   "problem": "Problem"}
+
+def demo_notice() -> str:
+    """The demo's notice on the upload page, in this run's language."""
+    return _(DEMO_LOOKING) + " " + _(DEMO_NEXT_STEP)
+
+
+def demo_next_step() -> str:
+    return _(DEMO_NEXT_STEP)
+
+
+DEMO_NOTICE = DEMO_LOOKING + " " + DEMO_NEXT_STEP  # English: pages/upload.py shows demo_notice()
+
+PROBLEM_COLUMNS = {"file": N_("File"), "sheet": N_("Sheet"), "row": N_("Row"), "column": N_("Column"),
+                   "value": N_("Value"), "problem": N_("Problem")}  # marked N_: see problem_columns()
+
+
+def problem_columns() -> dict[str, str]:
+    """The problem table's headings, in this run's language."""
+    return {key: _(heading) for key, heading in PROBLEM_COLUMNS.items()}
+
+
+def _day(value) -> str:
+    """'5 June 2019'; in Welsh '5 Mehefin 2019'."""
+    return f"{value:%-d %B %Y}" if language() == "en" else date_text(value)
+
+
+def _when(value) -> str:
+    """'5 June 2019 14:30'."""
+    return f"{_day(value)} {value:%H:%M}"
 
 
 @st.cache_resource(show_spinner=False)
@@ -63,9 +92,9 @@ def uploader() -> list:
     round_ = st.session_state.get(_ROUND, 0)
     return st.file_uploader(
         # Any type: a file the checks cannot take is refused saying how to save it as .xlsx.
-        "Monthly returns (.xlsx, .ods, or a .zip of one CSV per sheet)", accept_multiple_files=True,
+        _("Monthly returns (.xlsx, .ods, or a .zip of one CSV per sheet)"), accept_multiple_files=True,
         key=f"returns-{round_}", max_upload_size=MAX_UPLOAD_BYTES // 2**20,
-        help="One workbook per month, made from the template. You can choose several at once.",
+        help=_("One workbook per month, made from the template. You can choose several at once."),
     )
 
 
@@ -93,17 +122,22 @@ def check(files: list) -> tuple[list[CheckedReturn], list[Problem]]:
 
 def show_problems(problems: list[Problem], passed: int) -> None:
     files = len({p.file for p in problems})
-    st.error(f"**Nothing has been loaded.** {len(problems)} problem{'s' * (len(problems) != 1)} in "
-             f"{files} file{'s' * (files != 1)}: fix {'them' if len(problems) != 1 else 'it'} in the workbook "
-             "and upload it again." + (f" ({passed} other file(s) passed every check.)" if passed else ""))
+    count = len(problems)
+    in_files = ngettext("{n} file", "{n} files", files).format(n=files)
+    st.error(ngettext("**Nothing has been loaded.** {n} problem in {files}: fix it in the workbook and upload it "
+                      "again.",
+                      "**Nothing has been loaded.** {n} problems in {files}: fix them in the workbook and upload it "
+                      "again.", count).format(n=count, files=in_files)
+             + (" " + _("({n} other file(s) passed every check.)").format(n=passed) if passed else ""))
     frame = pd.DataFrame([p.as_dict() for p in problems])[list(PROBLEM_COLUMNS)]
+    headings = problem_columns()
     # An HTML table: the problem is a sentence, which a dataframe's cell cut short.
-    components.table(components.as_text(frame, {"row": "number"}).set_axis(list(PROBLEM_COLUMNS.values()), axis=1),
-                     "Every problem found", numeric=("Row",), row_headers=False)
+    components.table(components.as_text(frame, {"row": "number"}).set_axis(list(headings.values()), axis=1),
+                     _("Every problem found"), numeric=(headings["row"],), row_headers=False)
 
 
 def _findings(rows: list[dict], heading: str) -> None:
-    st.dataframe(pd.DataFrame(rows), column_config={**PROBLEM_COLUMNS, "problem": st.column_config.TextColumn(
+    st.dataframe(pd.DataFrame(rows), column_config={**problem_columns(), "problem": st.column_config.TextColumn(
         heading, width="large")}, hide_index=True, width="stretch")
 
 
@@ -127,21 +161,24 @@ def load(checked: list[CheckedReturn], voices_checked: bool = False) -> None:
     """Load the checked returns into the real database, in month order (never in demo mode); voices the identity
     check listed load only when the manager has ticked that they identify no one."""
     if state.database()[1]:
-        st.error("Nothing was loaded: the demo loads nothing. " + DEMO_NEXT_STEP)
+        st.error(_("Nothing was loaded: the demo loads nothing.") + " " + _(DEMO_NEXT_STEP))
         st.stop()
     ordered = sorted(checked, key=lambda c: (c.about["service"], c.about["reporting_month"]))
     with state.writing():
         results = [ingest.load_checked(state.con(), item, state.user_name(), voices_checked) for item in ordered]
-    lines = [f"{r['reporting_month']} from {md(r['file'])} as upload {r['upload_id']}"
-             + (f", replacing upload {r['replaced_upload_id']}" if r["replaced_upload_id"] else "") for r in results]
-    finish("Loaded " + "; ".join(lines) + ".")
+    lines = [(_("{month} from {file} as upload {upload}, replacing upload {replaced}") if r["replaced_upload_id"]
+              else _("{month} from {file} as upload {upload}")).format(
+                 month=r["reporting_month"], file=md(r["file"]), upload=r["upload_id"],
+                 replaced=r["replaced_upload_id"])
+             for r in results]
+    finish(_("Loaded {uploads}.").format(uploads="; ".join(lines)))
 
 
 def rollback(month: str, service: str) -> None:
     with state.writing():
         result = loading.rollback(state.con(), month, service, state.user_name())
-    finish(f"Rolled back {result['reporting_month']}: upload {result['withdrawn']} withdrawn, "
-           f"upload {result['current']} is current again.")
+    finish(_("Rolled back {month}: upload {withdrawn} withdrawn, upload {current} is current again.").format(
+        month=result["reporting_month"], withdrawn=result["withdrawn"], current=result["current"]))
 
 
 def finish(message: str) -> None:
@@ -162,10 +199,10 @@ def show_done() -> None:
 def upload_log(frame: pd.DataFrame) -> None:
     """The upload log, newest first."""
     if frame.empty:
-        st.caption("Nothing has been uploaded yet.")
+        st.caption(_("Nothing has been uploaded yet."))
         return
     several_services = frame["service"].nunique() > 1
-    when = lambda t: f"{t:%-d %b %Y, %H:%M}"  # noqa: E731
+    when = lambda t: f"{t.day} {month_text(t)}, {t:%H:%M}"  # noqa: E731 (English: 5 Jun 2019, 14:30)
     frame = components.as_text(frame, {"upload_id": "number", "replaced_upload_id": "number", "uploaded_at": when,
                                        "rolled_back_at": when, "cases_rows": "number", "activity_rows": "number",
                                        "spend_rows": "number"})
@@ -176,11 +213,11 @@ def upload_log(frame: pd.DataFrame) -> None:
                       "file_name", "uploaded_at", "uploaded_by", "cases_rows", "activity_rows", "spend_rows",
                       "replaced_upload_id", "rolled_back_at", "rolled_back_by"],
         column_config={
-            "upload_id": right("Upload"), "reporting_month": "Month", "state": "State", "file_name": "File",
-            "uploaded_at": "Uploaded", "uploaded_by": "By", "cases_rows": right("Case rows"),
-            "activity_rows": right("Activity rows"), "spend_rows": right("Spend rows"),
-            "replaced_upload_id": right("Replaced upload"), "rolled_back_at": "Rolled back",
-            "rolled_back_by": "Rolled back by", "service": "Service",
+            "upload_id": right(_("Upload")), "reporting_month": _("Month"), "state": _("State"), "file_name": _("File"),
+            "uploaded_at": _("Uploaded"), "uploaded_by": _("By"), "cases_rows": right(_("Case rows")),
+            "activity_rows": right(_("Activity rows")), "spend_rows": right(_("Spend rows")),
+            "replaced_upload_id": right(_("Replaced upload")), "rolled_back_at": _("Rolled back"),
+            "rolled_back_by": _("Rolled back by"), "service": _("Service"),
         },
         hide_index=True, width="stretch",
     )
@@ -193,95 +230,104 @@ def _month(month: str) -> str:
 def show_preview(result: dict) -> None:
     """What confirming would change: per file, the headline counts, then the detail."""
     counts = result["counts"]
-    st.success(f"Every check passed: {counts['files']} return{'s' * (counts['files'] != 1)} ready to load. "
-               "Nothing changes until you confirm.", icon=":material/check_circle:")
+    st.success(ngettext("Every check passed: {n} return ready to load. Nothing changes until you confirm.",
+                        "Every check passed: {n} returns ready to load. Nothing changes until you confirm.",
+                        counts["files"]).format(n=counts["files"]), icon=":material/check_circle:")
     for item in result["files"]:
-        text = (f"**{_month(item['reporting_month'])}** from {md(item['file'])}: prepared by "
-                f"{md(item['prepared_by'])}, "
-                f"submitted {item['submitted_on']:%-d %B %Y}; {item['cases_rows']} case rows, "
-                f"{item['spend_lines']} spend lines totalling £{item['spend_total']:,.2f}. ")
+        text = _("**{month}** from {file}: prepared by {prepared_by}, submitted {submitted}; {cases} case rows, "
+                 "{lines} spend lines totalling {total}. ").format(
+            month=_month(item["reporting_month"]), file=md(item["file"]), prepared_by=md(item["prepared_by"]),
+            submitted=_day(item["submitted_on"]), cases=item["cases_rows"], lines=item["spend_lines"],
+            total=f"£{item['spend_total']:,.2f}")
         replaced = item["replaces"]
         if replaced:
-            text += (f"**Replaces** upload {replaced['upload_id']} ({md(replaced['file_name'])}, uploaded "
-                     f"{replaced['uploaded_at']:%-d %B %Y %H:%M} by {md(replaced['uploaded_by'])}, spend "
-                     f"£{replaced['spend_total']:,.2f})"
-                     + (": this is the very same file." if item["same_file"] else "."))
+            text += (_("**Replaces** upload {upload} ({file}, uploaded {uploaded} by {by}, spend {total}): this is the "
+                       "very same file.") if item["same_file"] else
+                     _("**Replaces** upload {upload} ({file}, uploaded {uploaded} by {by}, spend {total}).")).format(
+                upload=replaced["upload_id"], file=md(replaced["file_name"]), uploaded=_when(replaced["uploaded_at"]),
+                by=md(replaced["uploaded_by"]), total=f"£{replaced['spend_total']:,.2f}")
         else:
-            text += "A month not loaded before."
+            text += _("A month not loaded before.")
         if item["commentary_rows"] or item["voices_rows"]:
-            text += (f" With {item['commentary_rows']} commentary topic{'s' * (item['commentary_rows'] != 1)} and "
-                     f"{item['voices_rows']} voice{'s' * (item['voices_rows'] != 1)} with consent to share.")
+            topics = ngettext("{n} commentary topic", "{n} commentary topics", item["commentary_rows"]).format(
+                n=item["commentary_rows"])
+            voices = ngettext("{n} voice", "{n} voices", item["voices_rows"]).format(n=item["voices_rows"])
+            text += " " + _("With {topics} and {voices} with consent to share.").format(topics=topics, voices=voices)
         st.markdown(text)
     if result["notes"]:
-        st.info("**Read as noted below**: nothing to do unless a note is wrong.", icon="📝")
-        _findings(result["notes"], "Note")
+        st.info(_("**Read as noted below**: nothing to do unless a note is wrong."), icon="📝")
+        _findings(result["notes"], _("Note"))
     if result["identifying"]:
-        st.warning("**Check these voices before you confirm**: they may identify someone. If one does, edit it in "
-                   "the workbook and upload it again.", icon="🔒")
-        _findings(result["identifying"], "Check")
+        st.warning(_("**Check these voices before you confirm**: they may identify someone. If one does, edit it "
+                     "in the workbook and upload it again."), icon="🔒")
+        _findings(result["identifying"], _("Check"))
     if result["to_confirm"]:
-        st.warning("**Check these dates before you confirm**: they may have been read the wrong way round.",
+        st.warning(_("**Check these dates before you confirm**: they may have been read the wrong way round."),
                    icon="📅")
-        _findings(result["to_confirm"], "Check")
+        _findings(result["to_confirm"], _("Check"))
     columns = st.columns(5)
-    columns[0].metric("New cases", counts["new_cases"])
-    columns[1].metric("Updated cases", counts["updated_cases"])
-    columns[2].metric("Closures recorded", counts["closures_recorded"])
-    columns[3].metric("Spend lines", counts["spend_lines"])
-    columns[4].metric("Spend total", f"£{counts['spend_total']:,.2f}")
+    columns[0].metric(_("New cases"), counts["new_cases"])
+    columns[1].metric(_("Updated cases"), counts["updated_cases"])
+    columns[2].metric(_("Closures recorded"), counts["closures_recorded"])
+    columns[3].metric(_("Spend lines"), counts["spend_lines"])
+    columns[4].metric(_("Spend total"), f"£{counts['spend_total']:,.2f}")
     if counts["no_longer_listed"]:
-        st.warning(f"{counts['no_longer_listed']} case(s) listed in the version being replaced appear in no "
-                   "return any more: check that the new workbook is complete.")
+        st.warning(_("{n} case(s) listed in the version being replaced appear in no return any more: check that the "
+                     "new workbook is complete.").format(n=counts["no_longer_listed"]))
     if counts["left_out"]:
-        st.warning(f"{counts['left_out']} case(s) open at the end of the month before are not in this return: a "
-                   "case open at any time in the month needs its row (give a closed case its closed_date and "
-                   "closure_reason rather than deleting it), or it stays open as last listed.", icon="⚠️")
+        st.warning(_("{n} case(s) open at the end of the month before are not in this return: a case open at any time "
+                     "in the month needs its row (give a closed case its closed_date and closure_reason rather than "
+                     "deleting it), or it stays open as last listed.").format(n=counts["left_out"]), icon="⚠️")
         st.dataframe(result["left_out"], hide_index=True, width="stretch")
-    with st.expander("Cases that change", expanded=True):
+    with st.expander(_("Cases that change"), expanded=True):
         st.dataframe(result["cases"], hide_index=True, width="stretch",
                      column_order=["case_ref", "change", "listed_in", "referral_date", "closed_date", "changed",
                                    "detail"],
                      column_config={
-                         "case_ref": "Case", "change": "Change", "listed_in": "Month",
-                         "referral_date": st.column_config.DateColumn("Referred", format="YYYY-MM-DD"),
-                         "closed_date": st.column_config.DateColumn("Closed", format="YYYY-MM-DD"),
-                         "changed": "Fields changed",
-                         "detail": st.column_config.TextColumn("From → to", width="large"),
+                         "case_ref": _("Case"), "change": _("Change"), "listed_in": _("Month"),
+                         "referral_date": st.column_config.DateColumn(_("Referred"), format="YYYY-MM-DD"),
+                         "closed_date": st.column_config.DateColumn(_("Closed"), format="YYYY-MM-DD"),
+                         "changed": _("Fields changed"),
+                         "detail": st.column_config.TextColumn(_("From → to"), width="large"),
                      })
     if not result["commentary"].empty:
-        with st.expander("The provider's commentary"):
+        with st.expander(_("The provider's commentary")):
             st.dataframe(result["commentary"], hide_index=True, width="stretch", column_config={
-                "reporting_month": "Month", "row": st.column_config.NumberColumn("Row", format="%d"),
-                "topic": "Topic", "text": st.column_config.TextColumn("Commentary", width="large")})
+                "reporting_month": _("Month"), "row": st.column_config.NumberColumn(_("Row"), format="%d"),
+                "topic": _("Topic"), "text": st.column_config.TextColumn(_("Commentary"), width="large")})
     if not result["voices"].empty:
-        with st.expander("Victims' voices (seen by the manager and the PCC's office only)"):
+        with st.expander(_("Victims' voices (seen by the manager and the PCC's office only)")):
             st.dataframe(result["voices"], hide_index=True, width="stretch", column_config={
-                "reporting_month": "Month", "row": st.column_config.NumberColumn("Row", format="%d"),
-                "theme": "Theme", "quote_or_summary": st.column_config.TextColumn("Voice", width="large")})
-    with st.expander("Spend lines"):
+                "reporting_month": _("Month"), "row": st.column_config.NumberColumn(_("Row"), format="%d"),
+                "theme": _("Theme"), "quote_or_summary": st.column_config.TextColumn(_("Voice"), width="large")})
+    with st.expander(_("Spend lines")):
         st.dataframe(result["spend"], hide_index=True, width="stretch", column_config={
-            "file": "File", "reporting_month": "Month", "row": st.column_config.NumberColumn("Row", format="%d"),
-            "budget_line": "Budget line", "detail": "Detail",
-            "amount_gbp": st.column_config.NumberColumn("Amount", format="£%,.2f"), "grant": "Grant"})
-    with st.expander("Activity counts"):
+            "file": _("File"), "reporting_month": _("Month"),
+            "row": st.column_config.NumberColumn(_("Row"), format="%d"),
+            "budget_line": _("Budget line"), "detail": _("Detail"),
+            "amount_gbp": st.column_config.NumberColumn(_("Amount"), format="£%,.2f"), "grant": _("Grant")})
+    with st.expander(_("Activity counts")):
         st.dataframe(result["activity"], hide_index=True, width="stretch", column_config={
-            "reporting_month": "Month", "measure": "Activity", "count": "This return",
-            "loaded_now": "Loaded now (replaced)"})
+            "reporting_month": _("Month"), "measure": _("Activity"), "count": _("This return"),
+            "loaded_now": _("Loaded now (replaced)")})
 
 
 def rollback_control(service: str) -> None:
     """Pick a month that has an earlier version, see what rolling back does, and do it."""
     choices = state.ask(preview.rollback_choices, service).to_dict("records")
     if not choices:
-        st.caption("No month has an earlier version to go back to. Rolling back withdraws a month's current "
-                   "upload and makes the one it replaced current again.")
+        st.caption(_("No month has an earlier version to go back to. Rolling back withdraws a month's current "
+                     "upload and makes the one it replaced current again."))
         return
     by_month = {row["reporting_month"]: row for row in choices}
-    month = st.selectbox("Month to roll back", list(by_month), format_func=_month, key="rollback_month")
+    month = st.selectbox(_("Month to roll back"), list(by_month), format_func=_month, key="rollback_month")
     row = by_month[month]
-    st.markdown(f"Withdraws upload {row['withdraw_upload']} ({md(row['withdraw_file'])}, uploaded "
-                f"{row['withdraw_uploaded_at']:%-d %B %Y %H:%M} by {md(row['withdraw_uploaded_by'])}) and makes upload "
-                f"{row['restore_upload']} ({md(row['restore_file'])}, uploaded {row['restore_uploaded_at']:%-d %B %Y}) "
-                "current again. Nothing is deleted: both stay in the upload log.")
-    if st.button(f"Roll back {_month(month)}", key=f"rollback-{row['withdraw_upload']}"):
+    st.markdown(_("Withdraws upload {withdraw} ({withdraw_file}, uploaded {withdraw_at} by {withdraw_by}) and makes "
+                  "upload {restore} ({restore_file}, uploaded {restore_at}) current again. Nothing is deleted: both "
+                  "stay in the upload log.").format(
+        withdraw=row["withdraw_upload"], withdraw_file=md(row["withdraw_file"]),
+        withdraw_at=_when(row["withdraw_uploaded_at"]), withdraw_by=md(row["withdraw_uploaded_by"]),
+        restore=row["restore_upload"], restore_file=md(row["restore_file"]),
+        restore_at=_day(row["restore_uploaded_at"])))
+    if st.button(_("Roll back {month}").format(month=_month(month)), key=f"rollback-{row['withdraw_upload']}"):
         rollback(month, service)

@@ -3,5 +3,6 @@
 ready, the demo's included (setup).
 
 May import: metrics.returns (a settings CSV is checked like a return), metrics.measures (a KPI
-target names a graded measure), metrics.store, metrics.contract, metrics.periods.
+target names a graded measure), metrics.store, metrics.contract, metrics.periods, metrics.i18n (its
+text is marked for translation).
 """

@@ -19,9 +19,13 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
+from metrics.i18n import N_, _
 from metrics.store.settings import put_settings, setting
 
-ROLES = ("manager", "commissioner", "partnership")  # most privileged first
+ROLES = ("manager", "commissioner", "partnership")  # most privileged first: codes, never translated
+# How each role is named to people: marked N_, translated by role_label where shown.
+ROLE_LABELS = {"manager": N_("Connect Gwent manager"), "commissioner": N_("PCC's office"),
+               "partnership": N_("Partnership group")}  # as ui.sidebar names them
 
 ALL_PAGES = (
     "Summary",
@@ -48,10 +52,15 @@ DEFAULT_SESSION_TIMEOUT = dt.timedelta(minutes=30)
 SESSION_TIMEOUT_KEY = "session_timeout_minutes"
 
 
+def role_label(role: str | None) -> str:
+    """A role as people read it, in this run's language ('Connect Gwent manager'); an unknown code as it is."""
+    return _(ROLE_LABELS[role]) if role in ROLE_LABELS else (role or "")
+
+
 def check_role(role: str) -> str:
     """The role itself, or ValueError naming the known roles."""
     if role not in ROLES:
-        raise ValueError(f"{role!r} is not a role: use one of {', '.join(ROLES)}")
+        raise ValueError(_("{role} is not a role: use one of {roles}").format(role=repr(role), roles=", ".join(ROLES)))
     return role
 
 
@@ -66,7 +75,7 @@ def allowed(role: str | None, page: str) -> bool:
 def require(role: str | None, page: str) -> None:
     """Raise PermissionError unless the role may see the page."""
     if not allowed(role, page):
-        raise PermissionError(f"the {role or 'signed-out'} role may not see the {page} page")
+        raise PermissionError(f"the {role or 'signed-out'} role may not see the {page} page")  # for the log
 
 
 def audience_for(role: str) -> str:
@@ -110,7 +119,8 @@ def _check_mapping(mapping: dict) -> None:
     if not isinstance(roles, dict):
         raise ValueError("the role mapping needs a [roles] table")
     for role, entry in roles.items():
-        check_role(role)
+        if role not in ROLES:  # in English, like every message of the mapping: it goes to the audit log
+            raise ValueError(f"{role!r} is not a role: use one of {', '.join(ROLES)}")
         if not isinstance(entry, dict):
             raise ValueError(f"[roles.{role}] must be a table with users, groups or emails")
         for key, values in entry.items():
@@ -204,6 +214,6 @@ def session_timeout(con) -> dt.timedelta:
 def set_session_timeout(con, minutes: float, actor: str | None = None) -> None:
     """Store the inactivity timeout (1 minute to 24 hours) and audit the change."""
     if not 1 <= float(minutes) <= 24 * 60:
-        raise ValueError(f"the session timeout must be from 1 to 1440 minutes, not {minutes}")
+        raise ValueError(_("the session timeout must be from 1 to 1440 minutes, not {minutes}").format(minutes=minutes))
     put_settings(con, {SESSION_TIMEOUT_KEY: str(float(minutes))}, actor,
                  f"session timeout set to {float(minutes):g} minutes", changes_data=False)

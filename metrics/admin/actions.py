@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+from metrics.i18n import N_, _
 from metrics.measures.registry import MEASURES
 from metrics.periods import Period
 from metrics.store import actions as rows
 from metrics.store.connection import write
 from metrics.store.logs import audit
 
-TOPICS = ("Overall", "Risks and issues", "Partnership work", "Victims' voices")
+# The topics and statuses are codes (stored, and typed on the command line); their display is translated:
+# a topic by _(topic) (marked N_ here), a status by status_label.
+TOPICS = (N_("Overall"), N_("Risks and issues"), N_("Partnership work"), N_("Victims' voices"))
 STATUSES = ("open", "done", "dropped")
+STATUS_LABELS = {"open": N_("open"), "done": N_("done"), "dropped": N_("dropped")}
 TITLE_MAX, OWNER_MAX, TEXT_MAX = 200, 100, 2000
 
 
@@ -34,38 +38,51 @@ class ActionProblem(ValueError):
 
 def about_choices() -> dict[str, str]:
     """{code: label} of what an action may be about: the topics, then every measure of the registry."""
-    return {t: t for t in TOPICS} | {name: m.label for name, m in MEASURES.items()}
+    return {t: _(t) for t in TOPICS} | {name: _(m.label) for name, m in MEASURES.items()}
 
 
 def about_label(about: str) -> str:
     return about_choices().get(about, about)
 
 
+def status_label(status: str) -> str:
+    """A status as people read it, in this run's language ('open', 'ar agor'); an unknown code as it is."""
+    return _(STATUS_LABELS[status]) if status in STATUS_LABELS else status
+
+
+# The fields as the problems name them: marked N_, translated in the problem.
+TITLE, OWNER, UPDATE = N_("title"), N_("owner"), N_("update")
+
+
 def _text_problems(field: str, value: str, most: int) -> list[str]:
+    field = _(field)
     if not isinstance(value, str) or not value.strip():
-        return [f"{field}: it is empty; write what it is"]
+        return [_("{field}: it is empty; write what it is").format(field=field)]
     problems = []
     if len(value) > most:
-        problems.append(f"{field}: {len(value):,} characters is too long (at most {most:,})")
+        problems.append(_("{field}: {n} characters is too long (at most {most})").format(
+            field=field, n=f"{len(value):,}", most=f"{most:,}"))
     if any(ord(c) < 32 and c not in "\n\t" for c in value):
-        problems.append(f"{field}: it holds a control character; type it again as plain text")
+        problems.append(_("{field}: it holds a control character; type it again as plain text").format(field=field))
     return problems
 
 
 def _check_status(status: str | None) -> list[str]:
     if status is not None and status not in STATUSES:
-        return [f"status: {status!r} is not a status (use {', '.join(STATUSES)})"]
+        return [_("status: {status} is not a status (use {statuses})").format(
+            status=repr(status), statuses=", ".join(STATUSES))]
     return []
 
 
 def raise_action(con, *, title: str, about: str, period: Period, owner: str, due_date: dt.date, who: str,
                  now: dt.datetime | None = None) -> int:
     """Store a new open action and audit it; returns its number. ActionProblem lists what is wrong."""
-    problems = _text_problems("title", title, TITLE_MAX) + _text_problems("owner", owner, OWNER_MAX)
+    problems = _text_problems(TITLE, title, TITLE_MAX) + _text_problems(OWNER, owner, OWNER_MAX)
     if about not in about_choices():
-        problems.append(f"about: {about!r} is not a measure's name or a topic ({', '.join(TOPICS)})")
+        problems.append(_("about: {about} is not a measure's name or a topic ({topics})").format(
+            about=repr(about), topics=", ".join(TOPICS)))
     if not isinstance(due_date, dt.date):
-        problems.append(f"due date: {due_date!r} is not a date (YYYY-MM-DD)")
+        problems.append(_("due date: {due} is not a date (YYYY-MM-DD)").format(due=repr(due_date)))
     if problems:
         raise ActionProblem(problems)
     now = now or dt.datetime.now()
@@ -82,10 +99,10 @@ def add_update(con, action_id: int, text: str, who: str, *, status: str | None =
                update_date: dt.date | None = None, now: dt.datetime | None = None) -> None:
     """A dated update of an action, changing its status when `status` is given; audited."""
     if status and not (text or "").strip():
-        text = f"Status set to {status}."
-    problems = _text_problems("update", text, TEXT_MAX) + _check_status(status)
+        text = f"Status set to {status}."  # stored in the log, in English like the status code it names
+    problems = _text_problems(UPDATE, text, TEXT_MAX) + _check_status(status)
     if not rows.exists(con, action_id):
-        problems.insert(0, f"action {action_id}: there is no such action")
+        problems.insert(0, _("action {number}: there is no such action").format(number=action_id))
     if problems:
         raise ActionProblem(problems)
     now = now or dt.datetime.now()
@@ -104,7 +121,7 @@ def _with_flags(row: dict, today: dt.date) -> dict:
 def listing(con, which: str = "open", today: dt.date | None = None, as_of: dt.datetime | None = None) -> list[dict]:
     """The actions ('open' or 'all'), by due date, each with its raised period's label and an overdue flag."""
     if which not in ("open", "all"):
-        raise ValueError(f"{which!r}: list 'open' or 'all' actions")
+        raise ValueError(_("{which}: list 'open' or 'all' actions").format(which=repr(which)))
     today = today or dt.date.today()
     found = [_with_flags(r, today) for r in rows.action_rows(con, as_of)]
     return [r for r in found if which == "all" or r["status"] == "open"]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from metrics import isolation, safe_text
+from metrics import i18n, isolation, safe_text
 from metrics.contract import (
     DEFAULT_COST_BENEFIT_RATIO,
     DEFAULT_COST_BENEFIT_SOURCE,
@@ -21,6 +21,7 @@ from metrics.contract import (
     Sheet,
     header_key,
 )
+from metrics.i18n import N_, _, ngettext
 from metrics.measures.registry import graded
 from metrics.returns.checks import check_table
 from metrics.returns.csv_sheets import decode
@@ -36,7 +37,7 @@ BY_FILE = {f"{s.name}.csv": s for s in REFERENCE_SHEETS}
 # and its source. Other keys of the settings table (the demo marker, say) are the code's, not the manager's.
 SETTINGS_FILE = "settings.csv"
 SETTING_KEYS = ("cost_benefit_ratio", "cost_benefit_source")
-NOT_TEXT = "is not text in UTF-8 or Windows-1252: save it again as CSV UTF-8"
+NOT_TEXT = N_("is not text in UTF-8 or Windows-1252: save it again as CSV UTF-8")  # translated where a problem is made
 MAX_FILE_BYTES = 1024 * 1024  # a settings file is a few kB; the Settings page takes at most 1 MB too
 
 
@@ -48,7 +49,8 @@ def sheet_for_file(name: str) -> Sheet:
                 Problem.whole(
                     Path(name).name,
                     "",
-                    "is not a known settings file: name it one of " + ", ".join([*BY_FILE, SETTINGS_FILE]),
+                    _("is not a known settings file: name it one of {files}").format(
+                        files=", ".join([*BY_FILE, SETTINGS_FILE])),
                 )
             ]
         )
@@ -65,10 +67,10 @@ def read_csv(sheet: Sheet, content: bytes, file: str) -> pa.Table:
     """Read and check one settings CSV; raise Rejected with every problem."""
     text = decode(content)
     if text is None:
-        raise Rejected([Problem.whole(file, sheet.name, NOT_TEXT)])
+        raise Rejected([Problem.whole(file, sheet.name, _(NOT_TEXT))])
     rows = [[safe_text.from_csv_field(cell) for cell in row] for row in csv.reader(io.StringIO(text))]
     if not rows:
-        raise Rejected([Problem.whole(file, sheet.name, "is empty")])
+        raise Rejected([Problem.whole(file, sheet.name, _("is empty"))])
     table, problems = text_table(sheet, rows[0], rows[1:], file)
     if problems:
         raise Rejected(problems)
@@ -82,34 +84,36 @@ def read_settings_csv(content: bytes, file: str) -> tuple[float, str]:
     """Read and check settings.csv: the cost-benefit ratio and its source, each a row of key,value."""
     text = decode(content)
     if text is None:
-        raise Rejected([Problem.whole(file, "settings", NOT_TEXT)])
+        raise Rejected([Problem.whole(file, "settings", _(NOT_TEXT))])
     rows = [[safe_text.from_csv_field(cell) for cell in row] for row in csv.reader(io.StringIO(text))]
     if not rows or [header_key(cell) for cell in rows[0]] != ["key", "value"]:
-        raise Rejected([Problem(file, "settings", 1, "", "", "header should be 'key' and 'value'")])
+        raise Rejected([Problem(file, "settings", 1, "", "", _("header should be 'key' and 'value'"))])
     problems, found = [], {}
     for number, row in enumerate(rows[1:], start=2):
         key, value = ([cell.strip() for cell in row] + ["", ""])[:2]
         if not key and not value:
             continue
         if key not in SETTING_KEYS:
-            message = "is not a setting that can be imported: " + ", ".join(SETTING_KEYS)
+            message = _("is not a setting that can be imported: {keys}").format(keys=", ".join(SETTING_KEYS))
             problems.append(Problem(file, "settings", number, "key", key, message))
         elif key in found:
-            problems.append(Problem(file, "settings", number, "key", key, "appears more than once"))
+            problems.append(Problem(file, "settings", number, "key", key, _("appears more than once")))
         else:
             found[key] = (number, value)
     for key in SETTING_KEYS:
         if key not in found:
-            problems.append(Problem(file, "settings", None, key, "", f"is missing: add a row with key '{key}'"))
+            missing = _("is missing: add a row with key '{key}'").format(key=key)
+            problems.append(Problem(file, "settings", None, key, "", missing))
         elif not found[key][1]:
-            problems.append(Problem(file, "settings", found[key][0], key, "", "is required"))
+            problems.append(Problem(file, "settings", found[key][0], key, "", _("is required")))
     number, text = found.get("cost_benefit_ratio", (None, ""))
     try:
         ratio = float(text)
     except ValueError:
         ratio = float("nan")
     if text and not 0 <= ratio < 1000:  # NaN fails too
-        problems.append(Problem(file, "settings", number, "cost_benefit_ratio", text, "is not a number from 0 to 1000"))
+        problems.append(Problem(file, "settings", number, "cost_benefit_ratio", text,
+                                _("is not a number from 0 to 1000")))
     if problems:
         raise Rejected(sorted(problems, key=lambda p: p.row if p.row is not None else float("inf")))
     return ratio, found["cost_benefit_source"][1]
@@ -128,21 +132,33 @@ def spend_without_grant(con) -> str | None:
     if not rows:
         return None
     months = sorted({f"{month} {line}" for month, line in rows})
-    shown = ", ".join(months[:6]) + (f" and {len(months) - 6} more" if len(months) > 6 else "")
-    return (f"{len(rows)} loaded spend line(s) now fall in no single grant ({shown}) and count in no actual "
-            "spend: upload those months again naming the grant of each line (see Data quality)")
+    shown = ", ".join(months[:6]) + (" " + _("and {n} more").format(n=len(months) - 6) if len(months) > 6 else "")
+    return ngettext("{n} loaded spend line(s) now fall in no single grant ({lines}) and count in no actual spend: "
+                    "upload those months again naming the grant of each line (see Data quality)",
+                    "{n} loaded spend line(s) now fall in no single grant ({lines}) and count in no actual spend: "
+                    "upload those months again naming the grant of each line (see Data quality)",
+                    len(rows)).format(n=len(rows), lines=shown)
 
 
 def read_uploaded(sheet: Sheet | None, content: bytes, file: str):
     """read_csv (or, with no sheet, read_settings_csv) in a worker process: a file from outside."""
     if len(content) > MAX_FILE_BYTES:
-        raise Rejected([Problem.whole(file, "", "is larger than 1 MB: is this the right file?")])
+        raise Rejected([Problem.whole(file, "", _(TOO_LARGE))])
     try:
-        if sheet is None:
-            return isolation.run(read_settings_csv, content, file)
-        return isolation.run(read_csv, sheet, content, file)
+        # The worker writes its problems in this run's language: it is sent along.
+        return isolation.run(_read_in, i18n.language(), sheet, content, file)
     except isolation.Unsafe as unsafe:
-        raise refusal(file, unsafe, "a settings file") from None
+        raise refusal(file, unsafe, A_SETTINGS_FILE) from None
+
+
+TOO_LARGE = N_("is larger than 1 MB: is this the right file?")
+A_SETTINGS_FILE = N_("a settings file")
+
+
+def _read_in(language: str, sheet: Sheet | None, content: bytes, file: str):
+    """In the worker: read_csv (or read_settings_csv) in `language`."""
+    with i18n.use(language):
+        return read_settings_csv(content, file) if sheet is None else read_csv(sheet, content, file)
 
 
 def audit_rejection(con, user: str | None, problems: list[Problem]) -> None:
@@ -159,12 +175,12 @@ def import_files(con, paths: list[str | Path], user: str | None = None) -> dict[
         try:
             sheet = None if path.name.lower() == SETTINGS_FILE else sheet_for_file(path.name)
             if path.stat().st_size > MAX_FILE_BYTES:
-                raise Rejected([Problem.whole(path.name, "", "is larger than 1 MB: is this the right file?")])
+                raise Rejected([Problem.whole(path.name, "", _(TOO_LARGE))])
             checked.append((sheet, read_uploaded(sheet, path.read_bytes(), path.name), path.name))
         except Rejected as exc:
             problems.extend(exc.problems)
         except OSError as exc:
-            problems.append(Problem.whole(path.name, "", f"cannot be read: {exc.strerror}"))
+            problems.append(Problem.whole(path.name, "", _("cannot be read: {reason}").format(reason=exc.strerror)))
     if problems:
         audit_rejection(con, user, problems)
         raise Rejected(problems)
@@ -231,7 +247,8 @@ def load_defaults(con) -> None:
 def set_cost_benefit(con, ratio: float, source: str, user: str | None = None) -> None:
     if not (0 <= float(ratio) < 1000):
         raise Rejected(
-            [Problem("settings", "settings", None, "cost_benefit_ratio", ratio, "must be a number from 0 to 1000")]
+            [Problem("settings", "settings", None, "cost_benefit_ratio", ratio,
+                     _("must be a number from 0 to 1000"))]
         )
     settings.put_settings(con, {"cost_benefit_ratio": str(float(ratio)), "cost_benefit_source": source}, user,
                           f"cost-benefit ratio set to {float(ratio)}")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from metrics.i18n import _
 from metrics.store import schema
 from metrics.store.connection import PROJECT_ROOT, DatabaseUnreadable, connect, memory
 from metrics.store.logs import record
@@ -42,7 +43,8 @@ def open_database(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConne
     except duckdb.CatalogException as exc:
         # e.g. a CSV path, which DuckDB opens as a database of views that clash with our tables
         con.close()
-        raise DatabaseUnreadable(f"{path} is not a dashboard database: {exc}") from exc
+        message = _("{path} is not a dashboard database: {reason}").format(path=path, reason=exc)
+        raise DatabaseUnreadable(message) from exc
     except BaseException:
         con.close()
         raise

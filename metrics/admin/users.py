@@ -45,6 +45,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from metrics.admin.access import check_role
+from metrics.i18n import N_, _, ngettext
 from metrics.store import accounts
 from metrics.store.logs import record
 from metrics.store.settings import setting
@@ -59,14 +60,14 @@ MIN_PASSWORD_LENGTH = 12
 MIN_STRENGTH = 3
 GUESSABLE = ("msht", "gwent", "connect", "dashboard", "victim", "support", "advocate", "slavery", "manager",
              "commissioner", "partnership")
-PASSWORD_ADVICE = ("Three random words together make a password that is strong and easy to remember (the "
+PASSWORD_ADVICE = N_("Three random words together make a password that is strong and easy to remember (the "
                    "National Cyber Security Centre's advice): pick three that mean nothing together, and avoid "
                    "names, dates and words about the service.")
 # build_sample_database loads the sample returns as this user into a database marked 'sample'.
 SAMPLE_UPLOADER = "sample data"
 
 NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._@-]{0,63}")
-WRONG_NAME_OR_PASSWORD = "The name or password is not right."
+WRONG_NAME_OR_PASSWORD = N_("The name or password is not right.")  # translated where raised
 
 
 class SignInFailed(Exception):
@@ -77,8 +78,10 @@ class SignInThrottled(SignInFailed):
     """Too many failed sign-ins of this name or from this address: try again in `wait` seconds."""
 
     def __init__(self, wait: int):
-        super().__init__(f"Too many failed sign-ins with this name or from this computer: wait {wait} seconds, "
-                         "then try again.")
+        super().__init__(ngettext("Too many failed sign-ins with this name or from this computer: wait {n} seconds, "
+                                  "then try again.",  # English says "seconds" even of 1, as it always has
+                                  "Too many failed sign-ins with this name or from this computer: wait {n} seconds, "
+                                  "then try again.", wait).format(n=wait))
         self.wait = wait
 
 
@@ -130,26 +133,28 @@ def normalise_name(name: str) -> str:
 def check_name(name: str) -> str:
     key = normalise_name(name)
     if not NAME_PATTERN.fullmatch(key):
-        raise ValueError(
-            f"{name!r} is not a usable name: up to 64 letters, digits, '.', '_', '@' or '-', "
+        raise ValueError(_(
+            "{name} is not a usable name: up to 64 letters, digits, '.', '_', '@' or '-', "
             "starting with a letter or digit"
-        )
+        ).format(name=repr(name)))
     return key
 
 
 def check_password(password: str, name: str | None = None) -> None:
     """Raise ValueError if the password is too short or too easy to guess (the message never repeats it)."""
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
-        raise ValueError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters. {PASSWORD_ADVICE}")
+        raise ValueError(_("a password needs at least {n} characters. {advice}").format(
+            n=MIN_PASSWORD_LENGTH, advice=_(PASSWORD_ADVICE)))
     if password.strip() != password:
-        raise ValueError("a password may not start or end with a space")
+        raise ValueError(_("a password may not start or end with a space"))
     key = normalise_name(name or "")
     if key and key in password.lower():
-        raise ValueError(f"a password may not contain the user name. {PASSWORD_ADVICE}")
+        raise ValueError(_("a password may not contain the user name. {advice}").format(advice=_(PASSWORD_ADVICE)))
     from zxcvbn import zxcvbn  # imported when needed: it loads its word lists
 
     if zxcvbn(password, user_inputs=[key, *GUESSABLE])["score"] < MIN_STRENGTH:
-        raise ValueError(f"that password is too easy to guess: it is a common one, or close to one. {PASSWORD_ADVICE}")
+        raise ValueError(_("that password is too easy to guess: it is a common one, or close to one. {advice}").format(
+            advice=_(PASSWORD_ADVICE)))
 
 
 def get_user(con, name: str) -> dict | None:
@@ -160,7 +165,7 @@ def get_user(con, name: str) -> dict | None:
 def _existing(con, name: str) -> dict:
     user = get_user(con, name)
     if user is None:
-        raise LookupError(f"there is no user named {normalise_name(name)!r}")
+        raise LookupError(_("there is no user named {name}").format(name=repr(normalise_name(name))))
     return user
 
 
@@ -174,7 +179,7 @@ def add_user(con, name: str, role: str, password: str, actor: str | None, now: d
     key, role = check_name(name), check_role(role)
     check_password(password, key)
     if get_user(con, key) is not None:
-        raise ValueError(f"there is already a user named {key!r}")
+        raise ValueError(_("there is already a user named {name}").format(name=repr(key)))
     accounts.insert_user(con, key, role, hash_password(password), now or dt.datetime.now(), actor)
     return get_user(con, key)
 
@@ -214,7 +219,7 @@ def authenticate(con, name: str, password: str, address: str | None = None, now:
     if found is None or not right:
         detail = f"{'wrong password' if found else 'unknown user name'}, {where}"
         accounts.record_failure(con, counted, now, now - FORGET_AFTER, actor, detail)
-        raise SignInFailed(WRONG_NAME_OR_PASSWORD)
+        raise SignInFailed(_(WRONG_NAME_OR_PASSWORD))
     role, password_hash = found
     if _hasher().check_needs_rehash(password_hash):
         password_hash = hash_password(password)
