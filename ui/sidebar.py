@@ -45,8 +45,8 @@ def demo_banner(compact: bool = False) -> None:
     if not state.database()[1]:
         return
     if compact:
-        st.markdown(f'<div class="present-note"><strong>{_("Demo mode")}</strong>: '
-                    f'{_("invented sample returns, not real data")}</div>', unsafe_allow_html=True)
+        mode, what = _("Demo mode"), _("invented sample returns, not real data")
+        st.markdown(f'<div class="present-note"><strong>{mode}</strong>: {what}</div>', unsafe_allow_html=True)
     else:
         st.warning(_("**Demo mode**: these are invented sample returns, not real data. The real database is "
                      "created on the server (`python -m metrics init`); then the demo is no longer shown."),
