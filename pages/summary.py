@@ -3,6 +3,7 @@
 import streamlit as st
 
 from metrics.answers import commentary, growth, summary
+from metrics.i18n import _
 from metrics.safe_text import markdown as md
 from ui import action_log, components, present, shell, state
 from ui import commentary as commentary_ui
@@ -24,9 +25,9 @@ if shell.page("Summary"):
             action_log.overdue_line()
         components.publication_download(service)
         components.cards(summary["cards"], beside=beside)
-        st.header("Spend against budget")
+        st.header(_("Spend against budget"))
         components.cards(summary["spend"], per_row=3, beside=beside)
-        st.header("Key messages")
+        st.header(_("Key messages"))
         for message in summary["messages"]:
             st.markdown(f"- {md(message)}")
         if internal:

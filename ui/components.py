@@ -7,7 +7,8 @@ import html
 import pandas as pd
 import streamlit as st
 
-from metrics import safe_text
+from metrics import i18n, safe_text
+from metrics.i18n import _
 from metrics.measures import compute, formatting, publication
 from metrics.measures.grading import GRADE_BADGES, GRADE_COLOURS, GRADE_INK, GRADE_WORDS
 from ui import state
@@ -80,16 +81,41 @@ def rag_badge(grade: str | None, short: bool = False) -> str:
     """The grade as a colour and a word (never colour alone): 'Red: off target', or 'Red' where room is short."""
     if not grade:
         return ""
-    words = GRADE_WORDS[grade] if short else GRADE_BADGES[grade]
+    words = _(GRADE_WORDS[grade] if short else GRADE_BADGES[grade])
     return f'<span class="rag rag-{grade}">{html.escape(words)}</span>'  # the code's words, no data
+
+
+def long_date(day) -> str:
+    """A day with its month's whole name: '30 June 2019', '30 Mehefin 2019'."""
+    return f"{day:%d %B %Y}" if i18n.language() == "en" else i18n.date_text(day)
+
+
+def long_month(day) -> str:
+    """A month's whole name and its year: 'June 2019', 'Mehefin 2019'."""
+    if i18n.language() == "en":
+        return f"{day:%B %Y}"
+    from babel.dates import format_date
+
+    return format_date(day, "LLLL y", locale=i18n.babel_locale())
+
+
+def when_text(moment) -> str:
+    """A time of day in a table: '3 Jul 2019, 14:05', '3 Gorff 2019, 14:05'."""
+    if i18n.language() == "en":
+        return f"{moment:%-d %b %Y, %H:%M}"
+    from babel.dates import format_date
+
+    return f"{format_date(moment, 'd MMM y', locale=i18n.babel_locale())}, {moment:%H:%M}"
 
 
 def where_line() -> str:
     """'Service · Jun 2019 · figures as at 30 June 2019', and for the partnership what is suppressed."""
     as_at = state.ask(compute.as_at, state.service())
-    return (f"{safe_text.markdown(state.service())} · {state.period().label} · figures as at {as_at:%d %B %Y}"
-            + (" · partnership view: the published figures, counts rounded to the nearest 5"
-               if state.audience() == "partnership" else ""))
+    line = _("{service} · {period} · figures as at {date}").format(
+        service=safe_text.markdown(state.service()), period=state.period().label, date=long_date(as_at))
+    if state.audience() == "partnership":
+        line += " · " + _("partnership view: the published figures, counts rounded to the nearest 5")
+    return line
 
 
 def page_header(title: str, needs_period: bool = True, compact: bool = False) -> bool:
@@ -98,13 +124,13 @@ def page_header(title: str, needs_period: bool = True, compact: bool = False) ->
     Compact (presenting mode) keeps the title for screen readers only, and leaves the line to the page.
     """
     if compact:
-        st.markdown(f'<h1 class="visually-hidden">{html.escape(title)}</h1>', unsafe_allow_html=True)
+        st.markdown(f'<h1 class="visually-hidden">{html.escape(_(title))}</h1>', unsafe_allow_html=True)
     else:
-        st.title(title)
+        st.title(_(title))
     period = state.period()
     if needs_period and period is None:
-        st.info("No monthly returns are loaded yet. The Connect Gwent manager uploads them on the "
-                "Upload returns page; until then there is nothing to show here.")
+        st.info(_("No monthly returns are loaded yet. The Connect Gwent manager uploads them on the "
+                  "Upload returns page; until then there is nothing to show here."))
         return False
     if needs_period and not compact:
         st.caption(where_line())
@@ -133,11 +159,12 @@ def card(row: dict, beside: str = "") -> None:
     (the provider's commentary, as safe HTML)."""
     meta = []
     if row["change"]:
-        meta.append(f"{row['change']} on previous period ({row['previous_shown']})")
+        meta.append(_("{change} on previous period ({previous})").format(change=row["change"],
+                                                                         previous=row["previous_shown"]))
     elif row["previous"] is not None:  # the partnership's: the previous period as published, no sum of its own
-        meta.append(f"previous period {row['previous_shown']}")
+        meta.append(_("previous period {previous}").format(previous=row["previous_shown"]))
     if row["target_shown"]:
-        meta.append(f"target {row['target_shown']}")
+        meta.append(_("target {target}").format(target=row["target_shown"]))
     figure_card(row["label"], row["shown"], " · ".join(meta), row["grade"], row["reading"] if row["grade"] else "",
                 beside)
 
@@ -186,8 +213,9 @@ def table(frame: pd.DataFrame, caption: str = "", numeric: tuple[str, ...] = (),
 
 def publication_download(service: str | None) -> None:
     """figures.csv: every figure the partnership may see, as published (metrics.measures.publication)."""
-    st.download_button("Published figures (figures.csv)", data=state.audited(
+    st.download_button(_("Published figures (figures.csv)"), data=state.audited(
                            "figures.csv", state.later(publication.figures_csv, service)),
                        file_name="figures.csv", mime="text/csv", on_click="ignore", icon=":material/download:",
-                       key="publication_csv", help="The partnership's protected figures: whole quarters, financial "
-                       "years and grants, counts rounded to the nearest 5. What the PCC's office can release.")
+                       key="publication_csv", help=_("The partnership's protected figures: whole quarters, "
+                                                     "financial years and grants, counts rounded to the nearest 5. "
+                                                     "What the PCC's office can release."))

@@ -12,12 +12,14 @@ import html
 
 import streamlit as st
 
+from metrics.i18n import N_, _
 from metrics.measures import formatting
 from metrics.measures.registry import MEASURES
 from ui.components import NUM, rag_badge
 
 WIDTH, HEIGHT, PAD = 100, 30, 2
-COLUMNS = ("Measure and reading", "This period", "Previous period", "Change", "Target", "Grade", "Last 12 months")
+COLUMNS = (N_("Measure and reading"), N_("This period"), N_("Previous period"), N_("Change"), N_("Target"),
+           N_("Grade"), N_("Last 12 months"))
 
 
 def sparkline_points(values: list, is_rate: bool) -> list[list[tuple[float, float]]]:
@@ -39,7 +41,8 @@ def sparkline_points(values: list, is_rate: bool) -> list[list[tuple[float, floa
 
 def sparkline(name: str, values: list, months: list[str]) -> str:
     """An SVG sparkline, with its values as its accessible name."""
-    said = ", ".join(f"{formatting.text('month', m)} {'no figure' if v is None else formatting.value(name, v)}"
+    no_figure = _("no figure")
+    said = ", ".join(f"{formatting.text('month', m)} {no_figure if v is None else formatting.value(name, v)}"
                      for m, v in zip(months, values))
     is_rate = MEASURES[name].unit == "rate"
     shapes = []
@@ -51,7 +54,7 @@ def sparkline(name: str, values: list, months: list[str]) -> str:
             points = " ".join(f"{x},{y}" for x, y in segment)
             shapes.append(f'<polyline points="{points}" fill="none" stroke="#0b0c0c" stroke-width="1.6"/>')
     baseline = f'<line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - PAD}" y2="{HEIGHT - PAD}" stroke="#b1b4b6"/>'
-    label = html.escape(f"Last 12 months: {said}")
+    label = html.escape(_("Last 12 months: {values}").format(values=said))
     return (f'<svg role="img" aria-label="{label}" width="{WIDTH}" height="{HEIGHT}" '
             f'viewBox="0 0 {WIDTH} {HEIGHT}">{baseline}{"".join(shapes)}</svg>')
 
@@ -60,7 +63,7 @@ def kpi_table(rows: list[dict], months: list[str], caption: str, beside: dict[st
     """Every measure a row; the grade as a badge (a word on its colour), the reading in full under the measure's
     name (a column of its own was too narrow to read at 1,280 px), and under it `beside`, the provider's commentary
     on the measure as safe HTML (ui.commentary)."""
-    head = "".join(f'<th scope="col"{NUM if c in COLUMNS[1:5] else ""}>{c}</th>' for c in COLUMNS)
+    head = "".join(f'<th scope="col"{NUM if c in COLUMNS[1:5] else ""}>{html.escape(_(c))}</th>' for c in COLUMNS)
     body = []
     for r in rows:
         reading = f'<div class="kpi-reading">{html.escape(r["reading"])}</div>' if r["reading"] else ""

@@ -18,21 +18,25 @@ import functools
 import streamlit as st
 
 from metrics import safe_text
+from metrics.i18n import N_, _
 from metrics.pack import contents as pack
 from metrics.pack.model import MARKINGS
 from metrics.periods import Period
 from ui import components, state
 
-# Each section's title and the Summary cards it shows, or what else it shows.
+# Each section's title and the Summary cards it shows, or what else it shows. The titles are the sections'
+# identifiers (English); each is shown as _(title).
 SECTION_CARDS = {
-    "Referrals and first contact": ("referrals_received", "victims_supported", "timely_contact_rate",
-                                    "median_days_to_contact"),
-    "Caseload, closures and outcomes": ("caseload_end", "closures", "planned_closure_rate", "outcome_safer_rate"),
-    "Voice and the NRM": ("voice_captured_rate", "outside_nrm_rate", "nrm_referrals", "duty_to_notify_referrals"),
-    "Spend against budget": ("spend_actual", "spend_expected", "spend_variance_abs"),
-    "Forecast and value for money": ("spend_forecast_outturn", "cost_per_victim", "estimated_saving"),
+    N_("Referrals and first contact"): ("referrals_received", "victims_supported", "timely_contact_rate",
+                                        "median_days_to_contact"),
+    N_("Caseload, closures and outcomes"): ("caseload_end", "closures", "planned_closure_rate",
+                                            "outcome_safer_rate"),
+    N_("Voice and the NRM"): ("voice_captured_rate", "outside_nrm_rate", "nrm_referrals",
+                              "duty_to_notify_referrals"),
+    N_("Spend against budget"): ("spend_actual", "spend_expected", "spend_variance_abs"),
+    N_("Forecast and value for money"): ("spend_forecast_outturn", "cost_per_victim", "estimated_saving"),
 }
-SECTIONS = (*SECTION_CARDS, "Key messages", "Referral growth")
+SECTIONS = (*SECTION_CARDS, N_("Key messages"), N_("Referral growth"))
 MIME = {"pdf": "application/pdf", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 SECTION_KEY = "present_section"
 PRESENTING_KEY = "presenting"
@@ -73,8 +77,8 @@ def _pack_bytes(period: Period, service: str | None, audience: str, fmt: str, us
 
 def downloads(period: Period, service: str | None, audience: str) -> None:
     """PDF and Excel buttons for the pack of the period on screen, for this viewer's audience."""
-    left, right, _ = st.columns([1, 1, 2])
-    for column, fmt, label in ((left, "pdf", "Scrutiny pack (PDF)"), (right, "xlsx", "Scrutiny pack (Excel)")):
+    left, right, _rest = st.columns([1, 1, 2])
+    for column, fmt, label in ((left, "pdf", _("Scrutiny pack (PDF)")), (right, "xlsx", _("Scrutiny pack (Excel)"))):
         with column:
             st.download_button(
                 label,
@@ -84,8 +88,8 @@ def downloads(period: Period, service: str | None, audience: str) -> None:
                 icon=":material/download:",
                 on_click="ignore",
                 key=f"pack_{fmt}",
-                help=f"The {MARKINGS[audience]} pack for {period.label}: built when you click, "
-                "which takes a few seconds.",
+                help=_("The {marking} pack for {period}: built when you click, which takes a few seconds.").format(
+                    marking=_(MARKINGS[audience]), period=period.label),
             )
 
 
@@ -96,11 +100,12 @@ def evaluation_downloads(period: Period, service: str | None) -> None:
 
     for grant in state.ask(evaluation.grants_for, period):
         st.download_button(
-            f"End-of-grant evaluation: {grant} (PDF)",
+            _("End-of-grant evaluation: {grant} (PDF)").format(grant=grant),
             data=state.audited(f"end-of-grant evaluation of {grant}", state.later(evaluation.build, grant, service)),
             file_name=evaluation.file_name(grant), mime=MIME["pdf"], on_click="ignore", icon=":material/download:",
-            key=f"evaluation_{grant}", help="The decision paper on the whole grant: the five purposes of the post "
-            "with their evidence, spend and value for money, outcomes, data quality and the actions' history.")
+            key=f"evaluation_{grant}", help=_("The decision paper on the whole grant: the five purposes of the post "
+                                              "with their evidence, spend and value for money, outcomes, data quality "
+                                              "and the actions' history."))
 
 
 def meeting_record(period: Period, service: str | None) -> None:
@@ -108,23 +113,24 @@ def meeting_record(period: Period, service: str | None) -> None:
     be rebuilt identically later (`python -m metrics meeting rebuild`); then offer exactly the bytes recorded."""
     from metrics.pack import meetings
 
-    with st.expander("Record this pack for a meeting", icon=":material/event_available:"):
+    with st.expander(_("Record this pack for a meeting"), icon=":material/event_available:"):
         with st.form("meeting_record"):
-            day = st.date_input("Meeting date", format="DD/MM/YYYY", key="meeting_date")
-            submitted = st.form_submit_button(f"Record the pack for {period.label}", key="meeting_submit")
+            day = st.date_input(_("Meeting date"), format="DD/MM/YYYY", key="meeting_date")
+            submitted = st.form_submit_button(_("Record the pack for {period}").format(period=period.label),
+                                              key="meeting_submit")
         if submitted:
             try:
                 with state.writing():
                     done = meetings.record(state.con(), day, period, service, state.user_name())
             except ValueError as exc:
-                st.error(f"**Not recorded.** {exc}.")
+                st.error(_("**Not recorded.** {problem}.").format(problem=exc))
             else:
                 st.session_state["meeting_recorded"] = done
         done = st.session_state.get("meeting_recorded")
         if done:
-            st.success(f"Recorded the meeting of {done['meeting_date']:%d %B %Y}: SHA-256 `{done['sha256']}`.",
-                       icon=":material/check_circle:")
-            st.download_button("The meeting's pack (PDF)", data=state.audited(
+            st.success(_("Recorded the meeting of {date}: SHA-256 `{sha256}`.").format(
+                date=components.long_date(done["meeting_date"]), sha256=done["sha256"]), icon=":material/check_circle:")
+            st.download_button(_("The meeting's pack (PDF)"), data=state.audited(
                 f"meeting pack {done['meeting_date']:%Y-%m-%d}", lambda: done["pack"]),
                 file_name=meetings.file_name(done["meeting_date"]), mime=MIME["pdf"], on_click="ignore",
                 icon=":material/download:", key="meeting_pack")
@@ -141,7 +147,8 @@ def _move(step: int) -> None:
 
 def presenting() -> bool:
     """The presenting-mode toggle; True while it is on."""
-    return st.toggle("Presenting mode", key=PRESENTING_KEY, help="One section at a time in large type, no sidebar")
+    return st.toggle(_("Presenting mode"), key=PRESENTING_KEY,
+                     help=_("One section at a time in large type, no sidebar"))
 
 
 def present(summary: dict, growth: dict, where: str) -> None:
@@ -149,14 +156,14 @@ def present(summary: dict, growth: dict, where: str) -> None:
     st.markdown(_PRESENTING_STYLE, unsafe_allow_html=True)
     index = min(st.session_state.get(SECTION_KEY, 0), len(SECTIONS) - 1)
     previous, title, following = st.columns([1, 5, 1], vertical_alignment="center")
-    previous.button("Previous", icon=":material/arrow_back:", key="present_previous", on_click=_move, args=(-1,),
+    previous.button(_("Previous"), icon=":material/arrow_back:", key="present_previous", on_click=_move, args=(-1,),
                     disabled=index == 0, width="stretch")
-    following.button("Next", icon=":material/arrow_forward:", key="present_next", on_click=_move, args=(1,),
+    following.button(_("Next"), icon=":material/arrow_forward:", key="present_next", on_click=_move, args=(1,),
                      disabled=index == len(SECTIONS) - 1, width="stretch")
     with title:
-        st.header(SECTIONS[index], anchor=False)
-        st.markdown(f'<div class="present-where">Section {index + 1} of {len(SECTIONS)} · {safe_text.html(where)}'
-                    "</div>", unsafe_allow_html=True)
+        st.header(_(SECTIONS[index]), anchor=False)
+        place = _("Section {number} of {count}").format(number=index + 1, count=len(SECTIONS))
+        st.markdown(f'<div class="present-where">{place} · {safe_text.html(where)}</div>', unsafe_allow_html=True)
     section = SECTIONS[index]
     if section in SECTION_CARDS:
         rows = {r["name"]: r for r in summary["cards"] + summary["spend"]}
@@ -172,9 +179,9 @@ def present(summary: dict, growth: dict, where: str) -> None:
 def growth_section(growth: dict) -> None:
     """The referral growth headline and its table (trends.growth_comparison for the period and the one before)."""
     st.markdown(f'<p class="present-headline">{safe_text.html(growth["headline"])}</p>', unsafe_allow_html=True)
-    table = growth["table"][["area", "base_shown", "compare_shown", "growth_shown"]].set_axis(
-        ["Area", "Previous period", "This period", "Growth"], axis=1)
-    components.table(table, numeric=("Previous period", "This period", "Growth"))
+    headings = [_("Area"), _("Previous period"), _("This period"), _("Growth")]
+    table = growth["table"][["area", "base_shown", "compare_shown", "growth_shown"]].set_axis(headings, axis=1)
+    components.table(table, numeric=tuple(headings[1:]))
     if growth["notes"]:
         st.markdown("".join(f'<div class="present-note">{safe_text.html(n)}</div>' for n in growth["notes"]),
                     unsafe_allow_html=True)

@@ -20,12 +20,13 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from metrics.admin import access
+from metrics.i18n import N_, _
 from metrics.store.connection import DatabaseBusy, DatabaseUnreadable
 from ui import auth, components, language, present, sidebar, state
 from ui.navigation import PAGE_FILES
 
 ROOT = Path(__file__).resolve().parent.parent
-APP_TITLE = "MSHT advocate performance"
+APP_TITLE = N_("MSHT advocate performance")  # dashboard.py's first page config shows it in English
 # Streamlit's own favicon, served by the app: a Material icon as the page icon is fetched from
 # fonts.gstatic.com, which the deployment's CSP (img-src 'self') refuses, and an emoji is an empty box
 # without an emoji font.
@@ -35,8 +36,9 @@ _log = logging.getLogger(__name__)
 
 
 def browser_title(title: str) -> str:
-    """The browser tab's title: the page first, so that each tab says where it is (WCAG 2.4.2)."""
-    return f"{title} · {APP_TITLE}"
+    """The browser tab's title: the page first, so that each tab says where it is (WCAG 2.4.2); `title` is the
+    page's (English) title, shown in the run's language."""
+    return _("{page} · {app}").format(page=_(title), app=_(APP_TITLE))
 
 
 def chrome() -> str:
@@ -57,15 +59,17 @@ def visible_pages(role: str | None, pages: dict[str, str]) -> dict[str, str]:
 def _sign_in_navigation(needed: auth.NotSignedIn) -> st.Page:
     """The sign-in screen as the only page, hidden; also at each page's URL path (a bookmark, a reload), so
     that such a URL shows the sign-in rather than Streamlit's "page not found", and runs nothing of the page."""
-    at_paths = [st.Page(needed.screen, title="Sign in", url_path=Path(path).stem, visibility="hidden")
+    title = _("Sign in")
+    at_paths = [st.Page(needed.screen, title=title, url_path=Path(path).stem, visibility="hidden")
                 for path in PAGE_FILES.values()]
-    return st.navigation([st.Page(needed.screen, title="Sign in", default=True), *at_paths], position="hidden")
+    return st.navigation([st.Page(needed.screen, title=title, default=True), *at_paths], position="hidden")
 
 
 def _menu(role: str | None, pages: dict[str, str]) -> st.Page:
     """Streamlit's navigation of the pages this role may see; returns the page to run (absolute paths: a page
-    file run directly is the main script, and its folder then Streamlit's base for relative ones)."""
-    return st.navigation([st.Page(str(ROOT / path), title=title, default=title == "Summary")
+    file run directly is the main script, and its folder then Streamlit's base for relative ones). The titles are
+    shown in the run's language; the URL paths are the files' names whatever the language."""
+    return st.navigation([st.Page(str(ROOT / path), title=_(title), default=title == "Summary")
                           for title, path in visible_pages(role, pages).items()])
 
 
@@ -84,8 +88,8 @@ def route(pages: dict[str, str]) -> None:
         st.warning(f"{exc}", icon=":material/hourglass_top:")
     except DatabaseUnreadable as exc:
         _log.error("%s", exc)  # with the path, for whoever looks after the server; never on a page
-        st.error("The dashboard's database cannot be opened. Whoever looks after the server can see why in its "
-                 "log.")
+        st.error(_("The dashboard's database cannot be opened. Whoever looks after the server can see why in its "
+                   "log."))
     finally:
         _routing.active = False
         state.release()
@@ -116,7 +120,7 @@ def page(title: str, needs_period: bool = True) -> bool:
     try:
         access.require(state.role(), title)
     except PermissionError:
-        st.error(f"The {title} page is not available to you.")
+        st.error(_("The {page} page is not available to you.").format(page=_(title)))
         st.stop()
     st.set_page_config(page_title=browser_title(title))
     compact = title == "Summary" and present.is_on()  # presenting mode: the screen is the meeting's

@@ -13,11 +13,18 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics.answers import choices
+from metrics.i18n import N_, _
 from metrics.periods import Period
 from ui import state
 
-CUSTOM = "Custom range"
-ROLE_LABELS = {"manager": "Connect Gwent manager", "commissioner": "PCC's office", "partnership": "Partnership group"}
+CUSTOM = N_("Custom range")  # also the radio's value: shown through format_func=_
+ROLE_LABELS = {"manager": N_("Connect Gwent manager"), "commissioner": N_("PCC's office"),
+               "partnership": N_("Partnership group")}
+
+
+def role_label(role: str) -> str:
+    """A role as the sidebar shows it, in the run's language."""
+    return _(ROLE_LABELS[role])
 
 
 def _keep(name: str) -> None:
@@ -38,17 +45,17 @@ def demo_banner(compact: bool = False) -> None:
     if not state.database()[1]:
         return
     if compact:
-        st.markdown('<div class="present-note"><strong>Demo mode</strong>: invented sample returns, not real data'
-                    "</div>", unsafe_allow_html=True)
+        mode, what = _("Demo mode"), _("invented sample returns, not real data")
+        st.markdown(f'<div class="present-note"><strong>{mode}</strong>: {what}</div>', unsafe_allow_html=True)
     else:
-        st.warning("**Demo mode**: these are invented sample returns, not real data. The real database is "
-                   "created on the server (`python -m metrics init`); then the demo is no longer shown.",
+        st.warning(_("**Demo mode**: these are invented sample returns, not real data. The real database is "
+                     "created on the server (`python -m metrics init`); then the demo is no longer shown."),
                    icon=":material/science:")
 
 
 def role_picker(roles: tuple[str, ...]) -> str:
     """Until someone signs in, the demo lets you look as any of the three users."""
-    return _kept_select(st.sidebar.selectbox, "View as", list(roles), "role", roles[0], format_func=ROLE_LABELS.get)
+    return _kept_select(st.sidebar.selectbox, _("View as"), list(roles), "role", roles[0], format_func=role_label)
 
 
 def service_picker() -> str | None:
@@ -57,7 +64,7 @@ def service_picker() -> str | None:
     if len(services) == 1:
         chosen = services[0]
     elif services:
-        chosen = _kept_select(st.sidebar.selectbox, "Service", services, "service_choice")
+        chosen = _kept_select(st.sidebar.selectbox, _("Service"), services, "service_choice")
     st.session_state["service"] = chosen
     return chosen
 
@@ -72,16 +79,19 @@ def period_picker() -> Period | None:
     if not picks:
         st.session_state["period"] = None
         return None
-    choice = _kept_select(st.sidebar.radio, "Period", [*picks, CUSTOM], "period_choice")
+    # The quick picks' keys (metrics.answers.choices: 'Latest month', 'Latest quarter', ...) and CUSTOM are the
+    # choices' values, the same in every language: only their display is translated.
+    choice = _kept_select(st.sidebar.radio, _("Period"), [*picks, CUSTOM], "period_choice", format_func=_)
     if choice == CUSTOM:
         months = state.ask(choices.months_loaded, service)
-        first = _kept_select(st.sidebar.selectbox, "From", months, "period_from", picks["Latest quarter"].first)
+        first = _kept_select(st.sidebar.selectbox, _("From"), months, "period_from", picks["Latest quarter"].first)
         later = [m for m in months if m >= first]
-        last = _kept_select(st.sidebar.selectbox, "To", later, "period_to", later[-1])
+        last = _kept_select(st.sidebar.selectbox, _("To"), later, "period_to", later[-1])
         period = Period(first, last)
     else:
         period = picks[choice]
-    st.sidebar.caption(f"{period.label} · compared with {period.previous().label}")
+    st.sidebar.caption(_("{period} · compared with {previous}").format(period=period.label,
+                                                                        previous=period.previous().label))
     st.session_state["period"] = period
     return period
 
@@ -89,11 +99,11 @@ def period_picker() -> Period | None:
 def _partnership_period(service: str) -> Period | None:
     offered = state.ask(choices.partnership_periods, service)
     if not offered:
-        st.sidebar.caption("No whole quarter is complete in the returns yet: nothing is published.")
+        st.sidebar.caption(_("No whole quarter is complete in the returns yet: nothing is published."))
         st.session_state["period"] = None
         return None
-    choice = _kept_select(st.sidebar.selectbox, "Period", list(offered), "partnership_period")
+    choice = _kept_select(st.sidebar.selectbox, _("Period"), list(offered), "partnership_period")
     period = offered[choice]
-    st.sidebar.caption("Published figures: whole quarters, financial years and grants only.")
+    st.sidebar.caption(_("Published figures: whole quarters, financial years and grants only."))
     st.session_state["period"] = period
     return period

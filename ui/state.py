@@ -199,5 +199,5 @@ def writing():
     try:
         yield
     except connection.DatabaseBusy as exc:
-        st.warning(f"Nothing was changed: {exc}", icon=":material/hourglass_top:")
+        st.warning(i18n._("Nothing was changed: {problem}").format(problem=exc), icon=":material/hourglass_top:")
         st.stop()
