@@ -4,6 +4,7 @@ import streamlit as st
 
 from metrics import charts
 from metrics.answers import demand, spend
+from metrics.contract import code_text
 from metrics.i18n import _
 from metrics.safe_text import markdown as md
 from ui import components, shell, state
@@ -32,7 +33,8 @@ if shell.page("Demand and value"):
     # run's language, the levels codes); the levels are shown in words.
     of_both = dict(zip(("Short-term", "Specialist"), demand["comparison"]["service_shown"]))
     table = mix[["support_level", "shown", "share_shown"]].assign(
-        both=mix["support_level"].map(of_both), support_level=mix["support_level"].map(_)).set_axis(
+        both=mix["support_level"].map(of_both),
+        support_level=[code_text("support_level", code) for code in mix["support_level"]]).set_axis(
         [_("Support level"), _("People in contact"), _("Share of everyone in contact"),
          _("Share of short-term and specialist support")], axis=1)
     if audience == "partnership":  # no shares of the service's own for the partnership: counts as published

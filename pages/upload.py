@@ -15,7 +15,7 @@ if shell.page("Upload returns", needs_period=False):
     uploads.show_done()
     demo = state.database()[1]
     if demo:
-        st.info(_(uploads.DEMO_NOTICE), icon=":material/science:")
+        st.info(uploads.demo_notice(), icon=":material/science:")
 
     st.header(_("1. Fill in the monthly return"))
     st.download_button(_("Download the blank template (.xlsx)"),
@@ -51,7 +51,7 @@ if shell.page("Upload returns", needs_period=False):
             uploads.show_preview(uploads.preview_of(checked))
             if demo:
                 st.warning(_("**The demo loads nothing**: this preview is as far as an upload goes here.") + " "
-                           + _(uploads.DEMO_NEXT_STEP), icon="🧪")
+                           + uploads.demo_next_step(), icon="🧪")
             else:
                 # A date that may be the wrong way round loads only once the manager says it is right.
                 dates_checked = not any(c.to_confirm for c in checked) or st.checkbox(
