@@ -3,42 +3,11 @@
 import streamlit as st
 
 from metrics.answers import quality
-from metrics.contract import CASES
-from metrics.i18n import N_, _, pgettext
+from metrics.i18n import _
 from metrics.safe_text import markdown as md
 from metrics.store import logs
 from metrics.store.marts import LATE_AFTER_DAYS, blank_fields
-from ui import components, shell, state, uploads
-
-# The optional fields' column headings; a field not named here is headed by its name ('support_level' 'Support
-# level', 'outcome_safer' 'Safer').
-SHORT = {"first_contact_date": N_("First contact"), "support_level": N_("Support level"),
-         "intelligence_shared": N_("Intelligence"), "voice_captured": N_("Voice"), "outcome_safer": N_("Safer"),
-         "outcome_health": N_("Health"), "outcome_cope": N_("Cope"), "outcome_informed": N_("Informed"),
-         "outcome_access": N_("Access"), "outcome_justice": N_("Justice")}
-FIELDS = blank_fields()
-STATUS_COLOURS = {"late": "background-color: #fde3b0", "missing": "background-color: #f6c9c4"}
-
-
-def status_words() -> dict[str, str]:
-    """A month's status (metrics.answers.quality's codes) as the table shows it."""
-    return {"on time": pgettext("status of a month's return", "on time"),
-            "late": pgettext("status of a month's return", "late"),
-            "missing": pgettext("status of a month's return", "missing")}
-
-
-def rows_tall(count: int) -> int:
-    """A table height that shows every row without scrolling."""
-    return 35 * (count + 1) + 3
-
-
-def share_columns() -> dict:
-    """The column of each optional field's share of blanks, headed in the run's language; its help says which
-    field it is (the field's name, a code, and its description)."""
-    return {name: st.column_config.TextColumn(
-        _(SHORT[name]) if name in SHORT else name.removeprefix("outcome_").replace("_", " ").capitalize(),
-        alignment="right", help=f"{name}: {_(CASES.column(name).description)}") for name in FIELDS}
-
+from ui import components, quality_tables, shell, state, uploads
 
 if shell.page("Data quality", needs_period=False):
     service = state.service()
@@ -64,11 +33,11 @@ if shell.page("Data quality", needs_period=False):
             "submitted_on": lambda d: f"{d:%Y-%m-%d}", "days_after_month_end": "number", "upload_id": "number",
             "uploaded_at": components.when_text})  # a missing month has none of these: '—'
         right = st.column_config.TextColumn
-        words = status_words()  # the status in words, and its colour by the word shown
-        colours = {words[code]: colour for code, colour in STATUS_COLOURS.items()}
+        words = quality_tables.status_words()  # the status in words, and its colour by the word shown
+        colours = {words[code]: colour for code, colour in quality_tables.STATUS_COLOURS.items()}
         months["status"] = [words.get(status, status) for status in months["status"]]
         st.dataframe(months.style.map(lambda status: colours.get(status, ""), subset=["status"]),
-                     hide_index=True, width="stretch", height=rows_tall(len(months)), column_config={
+                     hide_index=True, width="stretch", height=quality_tables.rows_tall(len(months)), column_config={
             "reporting_month": _("Month"), "status": _("Status"), "submitted_on": _("Submitted"),
             "days_after_month_end": right(_("Days after month end"), alignment="right"),
             "upload_id": right(_("Upload"), alignment="right"), "file_name": _("File"), "uploaded_at": _("Uploaded"),
@@ -93,10 +62,11 @@ if shell.page("Data quality", needs_period=False):
         st.caption(_("The share of each month's case rows left blank in each optional field. The six outcomes "
                      "(safer … justice) and voice captured are asked at closure, so their share is of the month's "
                      "closed cases (— when no case closed)."))
-        blanks = components.as_text(state.ask(quality.optional_blanks, service), dict.fromkeys(FIELDS, "percent"))
-        st.dataframe(blanks, hide_index=True, width="stretch", height=rows_tall(len(blanks)),
+        blanks = components.as_text(state.ask(quality.optional_blanks, service),
+                                    dict.fromkeys(blank_fields(), "percent"))
+        st.dataframe(blanks, hide_index=True, width="stretch", height=quality_tables.rows_tall(len(blanks)),
                      column_config={"reporting_month": _("Month"), "cases": _("Case rows"), "closed": _("Closed"),
-                                    **share_columns()})
+                                    **quality_tables.share_columns()})
 
         st.header(_("Spend lines without a grant"))
         unresolved = state.ask(quality.unresolved_spend, service)

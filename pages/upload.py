@@ -7,7 +7,7 @@ from metrics.i18n import _, ngettext
 from metrics.returns import prefill
 from metrics.returns.template import build_template
 from metrics.store import logs
-from ui import shell, state, uploads
+from ui import shell, state, upload_preview, uploads
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -48,7 +48,7 @@ if shell.page("Upload returns", needs_period=False):
         if problems:
             uploads.show_problems(problems, passed=len(checked))
         else:
-            uploads.show_preview(uploads.preview_of(checked))
+            upload_preview.show_preview(uploads.preview_of(checked))
             if demo:
                 st.warning(_("**The demo loads nothing**: this preview is as far as an upload goes here.") + " "
                            + uploads.demo_next_step(), icon="🧪")

@@ -18,6 +18,7 @@ from metrics import i18n
 from metrics.i18n import _
 from metrics.measures import formatting
 from metrics.measures.grading import GRADE_COLOURS, GRADE_INK, GRADE_WORDS
+from metrics.pack.chart_images import alt_text, chart_png, png_size
 from metrics.pack.model import NOT_SHOWN, Pack, Table, long_date
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -269,7 +270,7 @@ class PackPDF(FPDF):
     def chart(self, chart, caption: str = "", max_height: float = 105) -> None:
         """An Altair chart as a PNG the width of the page (at most `max_height` mm tall), titled by itself."""
         png = chart_png(chart)
-        width_px, height_px = _png_size(png)
+        width_px, height_px = png_size(png)
         width = min(self.epw, max_height * width_px / height_px)
         height = width * height_px / width_px
         if self.will_page_break(height + 8):
@@ -283,25 +284,3 @@ class PackPDF(FPDF):
 def cell_text(fmt: str, value) -> str:
     """A table cell as people read it: formatting.text, and 'not shown' in the pack's language."""
     return _(NOT_SHOWN) if value == NOT_SHOWN else formatting.text(fmt, value)
-
-
-def alt_text(chart) -> str:
-    """A chart's text alternative: the description metrics.charts gives it, else its title."""
-    description = getattr(chart, "description", None)
-    if isinstance(description, str) and description:
-        return description
-    title = getattr(chart, "title", None)
-    text = getattr(title, "text", title)
-    return _("Chart: {title}").format(title=text) if isinstance(text, str) and text else _("Chart")
-
-
-def chart_png(chart) -> bytes:
-    """Render an Altair chart to PNG with vl-convert: no browser, no network."""
-    import vl_convert
-
-    return vl_convert.vegalite_to_png(chart.to_json(), scale=2)
-
-
-def _png_size(png: bytes) -> tuple[int, int]:
-    """Width and height in pixels, from the PNG's header."""
-    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
