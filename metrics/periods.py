@@ -60,7 +60,7 @@ class Period:
     @classmethod
     def parse(cls, text: str) -> Period:
         """'2019-01:2019-03' or a single month '2019-03'."""
-        first, _, last = text.partition(":")
+        first, _sep, last = text.partition(":")
         return cls(first, last or first)
 
     @property

@@ -5,6 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from metrics.i18n import N_, _, ngettext
 from metrics.measures.disclosure import SMALL
 
 # Okabe & Ito's (2008) hues, darkened until each is at least 3:1 against white (WCAG 1.4.11: a bar or
@@ -17,14 +18,14 @@ SHAPES = ("circle", "square", "triangle-up", "diamond")
 TEXT, MUTED = "#0b0c0c", "#505a5f"  # the app's text and caption colours: 19.6:1 and 7.1:1 on white
 WIDTH, HEIGHT = 900, 360  # the PDF's size; in the app Streamlit stretches charts to the page
 GBP_LABEL = "'£' + format(datum.value, ',.0f')"
-SUPPRESSED_NOTE = "{n} not shown: fewer than 5 people, or hidden so that a small number cannot be worked out"
-RATE_HIDDEN_NOTE = "{n} not shown: fewer than 10 people behind the percentage"
-UNDEFINED_NOTE = "{n} with nothing to measure (no cases behind it)"
+SUPPRESSED_NOTE = N_("{n} not shown: fewer than 5 people, or hidden so that a small number cannot be worked out")
+RATE_HIDDEN_NOTE = N_("{n} not shown: fewer than 10 people behind the percentage")
+UNDEFINED_NOTE = N_("{n} with nothing to measure (no cases behind it)")
 
 
-def many(count: int, noun: str) -> str:
-    """'1 value', '3 values'."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+def values(count: int) -> str:
+    """'1 value', '3 values' (in this run's language)."""
+    return ngettext("{n} value", "{n} values", count).format(n=count)
 
 
 # Fit the width only: `height` is the plot's own height, so a legend or a subtitle never squeezes it
@@ -109,14 +110,15 @@ def span(frame: pd.DataFrame) -> str:
     """'Jul 2018 to Jun 2019': the first and last months (or quarters) of a frame, for a description."""
     labels = list(dict.fromkeys(frame["label"]))
     if not labels:
-        return "no months"
-    return labels[0] if len(labels) == 1 else f"{labels[0]} to {labels[-1]}"
+        return _("no months")
+    return labels[0] if len(labels) == 1 else _("{first} to {last}").format(first=labels[0], last=labels[-1])
 
 
-def x_slices(frame: pd.DataFrame, title: str = "Month") -> alt.X:
-    """Months or quarters in order, every one on the axis even when nothing is plotted there."""
+def x_slices(frame: pd.DataFrame, title: str = N_("Month")) -> alt.X:
+    """Months or quarters in order, every one on the axis even when nothing is plotted there (`title`
+    is translated here: an English default or a caller's English 'Month' shows in this run's language)."""
     labels = list(dict.fromkeys(frame["label"]))
-    return alt.X("label:O", title=title, sort=labels, scale=alt.Scale(domain=labels), axis=alt.Axis(labelAngle=-40))
+    return alt.X("label:O", title=_(title), sort=labels, scale=alt.Scale(domain=labels), axis=alt.Axis(labelAngle=-40))
 
 
 def panel_notes(frame: pd.DataFrame, is_rate: bool) -> list[str]:
@@ -124,9 +126,9 @@ def panel_notes(frame: pd.DataFrame, is_rate: bool) -> list[str]:
     undefined = int((frame["status"] == "undefined").sum())
     notes = []
     if hidden:
-        notes.append((RATE_HIDDEN_NOTE if is_rate else SUPPRESSED_NOTE).format(n=many(hidden, "value")))
+        notes.append(_(RATE_HIDDEN_NOTE if is_rate else SUPPRESSED_NOTE).format(n=values(hidden)))
     if undefined:
-        notes.append(UNDEFINED_NOTE.format(n=many(undefined, "value")))
+        notes.append(_(UNDEFINED_NOTE).format(n=values(undefined)))
     return notes
 
 

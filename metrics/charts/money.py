@@ -14,7 +14,6 @@ from metrics.charts.base import (
     colour_scale,
     dash_scale,
     finish,
-    many,
     plottable,
     room_for_labels,
     shape_scale,
@@ -23,9 +22,16 @@ from metrics.charts.base import (
     x_slices,
     zero_rule,
 )
+from metrics.i18n import N_, _, ngettext
 from metrics.measures import formatting
 
-TABLE_BELOW = "Every figure is in the table with the chart."
+TABLE_BELOW = N_("Every figure is in the table with the chart.")
+CRIME_SURVEY = N_("Crime Survey (April 2019)")
+
+
+def _line(budget_line: str) -> str:
+    """A budget line inside a sentence: 'total' for the total (translated), else the line's own name in lower case."""
+    return _("total") if budget_line == "Total" else budget_line.lower()
 
 
 def _pounds(value: float) -> str:
@@ -39,7 +45,7 @@ def cumulative_spend(profile: pd.DataFrame, budget_line: str = "Total", budget: 
     with square points, so that either can be followed without colour.
     """
     rows = profile[profile["budget_line"] == budget_line]
-    actual, expected = "Actual (cumulative)", "Expected profile (cumulative)"
+    actual, expected = _("Actual (cumulative)"), _("Expected profile (cumulative)")
     series = [actual, expected]
     long = pd.concat([  # the expected profile first, so that the actual line and its points are drawn over it
         rows.assign(series=expected, amount=rows["cumulative_expected"]),
@@ -47,81 +53,88 @@ def cumulative_spend(profile: pd.DataFrame, budget_line: str = "Total", budget: 
     ])
     base = alt.Chart(long).encode(
         x=x_slices(rows),
-        y=alt.Y("amount:Q", title="Spend to date (£)", axis=alt.Axis(labelExpr=GBP_LABEL)),
-        color=colour_scale("series", series, "Spend"),
+        y=alt.Y("amount:Q", title=_("Spend to date (£)"), axis=alt.Axis(labelExpr=GBP_LABEL)),
+        color=colour_scale("series", series, _("Spend")),
     )
-    lines = base.mark_line(strokeWidth=3, aria=False).encode(strokeDash=dash_scale("series", series, "Spend"))
+    lines = base.mark_line(strokeWidth=3, aria=False).encode(strokeDash=dash_scale("series", series, _("Spend")))
     points = base.mark_point(size=70, filled=True, opacity=1).encode(
-        shape=shape_scale("series", series, "Spend"),
-        tooltip=[alt.Tooltip("label:O", title="Month"), alt.Tooltip("series:N", title="Series"),
-                 alt.Tooltip("amount:Q", title="To date (£)", format=",.2f"),
-                 alt.Tooltip("actual:Q", title="Actual in the month (£)", format=",.2f"),
-                 alt.Tooltip("expected:Q", title="Expected in the month (£)", format=",.2f"),
-                 alt.Tooltip("cumulative_variance:Q", title="Variance to date (£)", format="+,.2f")])
+        shape=shape_scale("series", series, _("Spend")),
+        tooltip=[alt.Tooltip("label:O", title=_("Month")), alt.Tooltip("series:N", title=_("Series")),
+                 alt.Tooltip("amount:Q", title=_("To date (£)"), format=",.2f"),
+                 alt.Tooltip("actual:Q", title=_("Actual in the month (£)"), format=",.2f"),
+                 alt.Tooltip("expected:Q", title=_("Expected in the month (£)"), format=",.2f"),
+                 alt.Tooltip("cumulative_variance:Q", title=_("Variance to date (£)"), format="+,.2f")])
     layers = [lines, points]
     notes = []
     if budget is not None:
         rule = alt.Chart(pd.DataFrame({"budget": [budget]})).mark_rule(color=TEXT, strokeDash=[2, 2]).encode(
-            y="budget:Q", tooltip=[alt.Tooltip("budget:Q", title="Budget (£)", format=",.2f")])
+            y="budget:Q", tooltip=[alt.Tooltip("budget:Q", title=_("Budget (£)"), format=",.2f")])
         layers.append(rule)
-        notes.append(f"Dotted line: the budget of £{budget:,.0f}")
-    title = "Spend to date against the expected profile" + ("" if budget_line == "Total" else f": {budget_line}")
+        notes.append(_("Dotted line: the budget of {amount}").format(amount=f"£{budget:,.0f}"))
+    title = (_("Spend to date against the expected profile") if budget_line == "Total" else
+             _("Spend to date against the expected profile: {line}").format(line=budget_line))
     last = rows.iloc[-1] if len(rows) else None
-    where = "" if last is None else (
-        f" By {last['label']}: {_pounds(last['cumulative_actual'])} spent against "
-        f"{_pounds(last['cumulative_expected'])} expected.")
-    description = (f"Line chart of {budget_line.lower()} spend to date against the expected profile, {span(rows)}."
-                   f"{where} {TABLE_BELOW}")
+    where = "" if last is None else " " + _("By {month}: {actual} spent against {expected} expected.").format(
+        month=last["label"], actual=_pounds(last["cumulative_actual"]), expected=_pounds(last["cumulative_expected"]))
+    description = (_("Line chart of {line} spend to date against the expected profile, {span}.").format(
+        line=_line(budget_line), span=span(rows)) + f"{where} {_(TABLE_BELOW)}")
     return finish(alt.layer(*layers).properties(title=titled(title, notes)), description=description)
 
 
 def spend_variance(profile: pd.DataFrame, budget_line: str = "Total") -> alt.LayerChart:
     """Bars of spend to date minus expected to date by month: above zero is ahead of profile (spend_profile)."""
+    sides = [_("Ahead of profile"), _("On or behind profile")]
     rows = profile[profile["budget_line"] == budget_line].assign(
-        side=lambda f: f["cumulative_variance"].map(lambda v: "Ahead of profile" if v > 0 else "On or behind profile"))
-    sides = ["Ahead of profile", "On or behind profile"]
+        side=lambda f: f["cumulative_variance"].map(lambda v: sides[0] if v > 0 else sides[1]))
     bars = alt.Chart(rows).mark_bar().encode(
         x=x_slices(rows),
-        y=alt.Y("cumulative_variance:Q", title="Actual minus expected, to date (£)",
+        y=alt.Y("cumulative_variance:Q", title=_("Actual minus expected, to date (£)"),
                 axis=alt.Axis(labelExpr=GBP_LABEL)),
-        color=alt.Color("side:N", title="Variance", sort=sides,
+        color=alt.Color("side:N", title=_("Variance"), sort=sides,
                         scale=alt.Scale(domain=sides, range=[PALETTE[1], PALETTE[0]])),
-        tooltip=[alt.Tooltip("label:O", title="Month"),
-                 alt.Tooltip("cumulative_variance:Q", title="Variance to date (£)", format="+,.2f"),
-                 alt.Tooltip("cumulative_actual:Q", title="Actual to date (£)", format=",.2f"),
-                 alt.Tooltip("cumulative_expected:Q", title="Expected to date (£)", format=",.2f")],
+        tooltip=[alt.Tooltip("label:O", title=_("Month")),
+                 alt.Tooltip("cumulative_variance:Q", title=_("Variance to date (£)"), format="+,.2f"),
+                 alt.Tooltip("cumulative_actual:Q", title=_("Actual to date (£)"), format=",.2f"),
+                 alt.Tooltip("cumulative_expected:Q", title=_("Expected to date (£)"), format=",.2f")],
     )
-    title = "Variance to date" + ("" if budget_line == "Total" else f": {budget_line}")
+    title = (_("Variance to date") if budget_line == "Total" else
+             _("Variance to date: {line}").format(line=budget_line))
     ahead = int((rows["cumulative_variance"] > 0).sum())
-    description = (f"Bar chart of {budget_line.lower()} spend to date minus the expected profile to date, "
-                   f"{span(rows)}: ahead of profile in {many(ahead, 'month')} of {len(rows)}. {TABLE_BELOW}")
+    months = ngettext("ahead of profile in {n} month of {total}", "ahead of profile in {n} months of {total}",
+                      ahead).format(n=ahead, total=len(rows))
+    description = (_("Bar chart of {line} spend to date minus the expected profile to date, {span}: {months}.").format(
+        line=_line(budget_line), span=span(rows), months=months) + f" {_(TABLE_BELOW)}")
     chart = alt.layer(bars, zero_rule().encode(y="zero:Q"))
-    return finish(chart.properties(title=titled(title, ["Actual minus expected, to date"])),
+    return finish(chart.properties(title=titled(title, [_("Actual minus expected, to date")])),
                   height=220, description=description)
 
 
 def growth(table: pd.DataFrame, base_label: str, compare_label: str) -> alt.LayerChart:
     """Referral growth of the service and each reference area, as bars (answers: growth_comparison's table)."""
     kept = table[table["available"] & table["growth"].notna()].copy()
-    kept["text"] = kept["growth_shown"] + " (" + kept["base_shown"] + " to " + kept["compare_shown"] + ")"
+    kept["text"] = [_("{growth} ({base} to {compare})").format(growth=g, base=b, compare=c)
+                    for g, b, c in zip(kept["growth_shown"], kept["base_shown"], kept["compare_shown"], strict=True)]
     left_out = table.loc[~table.index.isin(kept.index), "area"].tolist()
-    kinds = {"service": "This service", "reference": "Reference area (NRM)", "national": "National (NRM)"}
+    kinds = {"service": _("This service"), "reference": _("Reference area (NRM)"), "national": _("National (NRM)")}
     kept["kind_label"] = kept["kind"].map(kinds)
-    tooltip = [alt.Tooltip("area:N", title="Area"), alt.Tooltip("base_shown:N", title=f"Referrals, {base_label}"),
-               alt.Tooltip("compare_shown:N", title=f"Referrals, {compare_label}"),
-               alt.Tooltip("growth_shown:N", title="Growth")]
+    tooltip = [alt.Tooltip("area:N", title=_("Area")),
+               alt.Tooltip("base_shown:N", title=_("Referrals, {period}").format(period=base_label)),
+               alt.Tooltip("compare_shown:N", title=_("Referrals, {period}").format(period=compare_label)),
+               alt.Tooltip("growth_shown:N", title=_("Growth"))]
     domain = room_for_labels(kept["growth"]) if len(kept) else [0.0, 1.0]
-    x = alt.X("growth:Q", title=f"Change in referrals from {base_label} to {compare_label} (%)",
-              scale=alt.Scale(domain=domain), axis=alt.Axis(format="%"))
+    x = alt.X("growth:Q", title=_("Change in referrals from {base} to {compare} (%)").format(
+        base=base_label, compare=compare_label), scale=alt.Scale(domain=domain), axis=alt.Axis(format="%"))
     base = alt.Chart(kept).encode(y=alt.Y("area:N", title=None, sort=list(kept["area"])), x=x, tooltip=tooltip)
-    bars = base.mark_bar().encode(color=colour_scale("kind_label", list(kinds.values()), "Figures"))
+    bars = base.mark_bar().encode(color=colour_scale("kind_label", list(kinds.values()), _("Figures")))
     # A line at zero: bars that are all negative (or all positive) otherwise float with no baseline.
     layers = [bars, zero_rule().encode(x="zero:Q"), *bar_labels(base, "growth", "text:N", kept["growth"])]
-    notes = [f"Not shown: {', '.join(left_out)} (no figures for both periods: see the table)"] if left_out else []
+    notes = ([_("Not shown: {areas} (no figures for both periods: see the table)").format(areas=", ".join(left_out))]
+             if left_out else [])
     readings = "; ".join(f"{r.area} {r.text}" for r in kept.itertuples())
-    description = (f"Bar chart of the change in referrals from {base_label} to {compare_label}: "
-                   f"{readings or 'no area has figures for both periods'}. {TABLE_BELOW}")
-    return finish(alt.layer(*layers).properties(title=titled("Growth in referrals", notes)),
+    description = (_("Bar chart of the change in referrals from {base} to {compare}: {readings}.").format(
+        base=base_label, compare=compare_label, readings=readings or _("no area has figures for both periods"))
+        + f" {_(TABLE_BELOW)}")
+    return finish(alt.layer(*layers).properties(title=titled(_("Growth in referrals"), notes)),
                   height=70 * max(len(kept), 1), description=description)
 
 
@@ -131,43 +144,47 @@ def support_mix(mix: pd.DataFrame) -> alt.LayerChart:
     levels = list(mix["support_level"])
     base = alt.Chart(kept).encode(
         y=alt.Y("support_level:N", title=None, sort=levels),
-        x=alt.X("people:Q", title="People in contact in the period", axis=alt.Axis(tickMinStep=1)),
-        tooltip=[alt.Tooltip("support_level:N", title="Support level"), alt.Tooltip("shown:N", title="People"),
-                 alt.Tooltip("share_shown:N", title="Share of everyone in contact")],
+        x=alt.X("people:Q", title=_("People in contact in the period"), axis=alt.Axis(tickMinStep=1)),
+        tooltip=[alt.Tooltip("support_level:N", title=_("Support level")), alt.Tooltip("shown:N", title=_("People")),
+                 alt.Tooltip("share_shown:N", title=_("Share of everyone in contact"))],
     )
-    bars = base.mark_bar().encode(color=colour_scale("support_level", levels, "Support level").legend(None))
+    bars = base.mark_bar().encode(color=colour_scale("support_level", levels, _("Support level")).legend(None))
     labels = base.mark_text(align="left", dx=6, fontSize=14, color=TEXT, aria=False).encode(text="shown:N")
-    notes = [SUPPRESSED_NOTE.format(n=many(left_out, "support level"))] if left_out else []
+    levels_left_out = ngettext("{n} support level", "{n} support levels", left_out).format(n=left_out)
+    notes = [_(SUPPRESSED_NOTE).format(n=levels_left_out)] if left_out else []
     readings = "; ".join(f"{r.support_level} {r.shown}" for r in mix.itertuples())
-    description = f"Bar chart of the people in contact in the period by support level: {readings}. {TABLE_BELOW}"
-    return finish(alt.layer(bars, labels).properties(title=titled("Support given, by level", notes)),
+    description = (_("Bar chart of the people in contact in the period by support level: {readings}.").format(
+        readings=readings) + f" {_(TABLE_BELOW)}")
+    return finish(alt.layer(bars, labels).properties(title=titled(_("Support given, by level"), notes)),
                   height=60 * max(len(levels), 1), description=description)
 
 
-def demand_mix(comparison: pd.DataFrame, source_label: str = "Crime Survey (April 2019)") -> alt.LayerChart:
+def demand_mix(comparison: pd.DataFrame, source_label: str = CRIME_SURVEY) -> alt.LayerChart:
     """The service's short-term and specialist shares beside the demand funnel's (answers: demand_comparison)."""
-    ours, theirs = "This service", f"Victims who want support: {source_label}"
+    source_label = _(source_label)
+    ours = _("This service")
+    theirs = _("Victims who want support: {source}").format(source=source_label)
     long = pd.concat([
         comparison.assign(source=ours, share=comparison["service_share"], shown=comparison["service_shown"]),
         comparison.assign(source=theirs, share=comparison["seed_share"],
-                          shown=comparison["seed_share"].map(lambda v: f"about {v:.0%}")),
+                          shown=comparison["seed_share"].map(lambda v: _("about {share}").format(share=f"{v:.0%}"))),
     ])
     kept = long[long["share"].notna()]
-    notes = ["This service's shares are not shown: too few people behind them"] if len(kept) < len(long) else []
+    notes = [_("This service's shares are not shown: too few people behind them")] if len(kept) < len(long) else []
     base = alt.Chart(kept).encode(
         y=alt.Y("label:N", title=None, sort=list(comparison["label"])),
         yOffset=alt.YOffset("source:N", sort=[ours, theirs]),
-        x=alt.X("share:Q", title="Share of short-term and specialist support (%)", scale=alt.Scale(domain=[0, 1]),
+        x=alt.X("share:Q", title=_("Share of short-term and specialist support (%)"), scale=alt.Scale(domain=[0, 1]),
                 axis=alt.Axis(format="%")),
-        tooltip=[alt.Tooltip("label:N", title="Support"), alt.Tooltip("source:N", title="Figures"),
-                 alt.Tooltip("shown:N", title="Share"), alt.Tooltip("basis:N", title="People behind it")],
+        tooltip=[alt.Tooltip("label:N", title=_("Support")), alt.Tooltip("source:N", title=_("Figures")),
+                 alt.Tooltip("shown:N", title=_("Share")), alt.Tooltip("basis:N", title=_("People behind it"))],
     )
-    colour = colour_scale("source", [ours, theirs], "Figures").legend(columns=1, labelLimit=500)
+    colour = colour_scale("source", [ours, theirs], _("Figures")).legend(columns=1, labelLimit=500)
     bars = base.mark_bar().encode(color=colour)
     labels = base.mark_text(align="left", dx=6, fontSize=14, color=TEXT, aria=False).encode(text="shown:N")
-    readings = "; ".join(f"{r.label}: {r.service_shown} here, about {r.seed_share:.0%} nationally"
-                         for r in comparison.itertuples())
-    description = (f"Bar chart of the shares of short-term and specialist support, here and in the {source_label}: "
-                   f"{readings}. {TABLE_BELOW}")
-    title = titled("Short-term and specialist: here and nationally", notes)
+    readings = "; ".join(_("{support}: {here} here, about {national} nationally").format(
+        support=r.label, here=r.service_shown, national=f"{r.seed_share:.0%}") for r in comparison.itertuples())
+    description = (_("Bar chart of the shares of short-term and specialist support, here and in the {source}: "
+                     "{readings}.").format(source=source_label, readings=readings) + f" {_(TABLE_BELOW)}")
+    title = titled(_("Short-term and specialist: here and nationally"), notes)
     return finish(alt.layer(bars, labels).properties(title=title), height=240, description=description)
