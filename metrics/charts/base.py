@@ -66,7 +66,7 @@ def suppressed(frame: pd.DataFrame) -> pd.Series:
     if "status" in frame:
         return frame["status"] == "suppressed"
     if "shown" in frame:
-        return frame["shown"].isin([SMALL, "not shown"])
+        return frame["shown"].isin([SMALL, "not shown", _("not shown")])  # the frame is in the run's language
     return pd.Series(False, index=frame.index)
 
 

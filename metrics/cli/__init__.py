@@ -10,17 +10,20 @@ import json
 import sys
 from pathlib import Path
 
+from metrics import i18n
 from metrics.cli.accounts import init_command, plain_table, users_command
 from metrics.cli.meetings import actions_command, evaluation_command, meeting_command
 from metrics.cli.parser import build_parser, user_of
 from metrics.contract import Rejected
+from metrics.i18n import _, ngettext
 
 __all__ = ["build_parser", "main", "run"]
 
 
 def _print_problems(exc: Rejected) -> None:
     count = len(exc.problems)
-    print(f"Rejected: {count} problem{'s' if count != 1 else ''}; nothing was changed.", file=sys.stderr)
+    print(ngettext("Rejected: {n} problem; nothing was changed.", "Rejected: {n} problems; nothing was changed.",
+                   count).format(n=count), file=sys.stderr)
     for problem in exc.problems:
         print(problem, file=sys.stderr)
 
@@ -36,29 +39,32 @@ def run(argv: list[str] | None = None) -> int:
                          "no --from, --to or --audience")
     elif args.command == "pack" and not (args.first and args.last):
         parser.error("pack needs --from and --to (or --evaluation --grant NAME)")
+    if args.lang == "both" and args.command not in ("pack", "template"):
+        parser.error("--lang both makes a bilingual pack or template; other commands write en or cy")
+    if args.lang:  # a bilingual file's messages on the screen are English
+        i18n.set_language("en" if args.lang == "both" else args.lang)
     try:
         if args.command == "template" and not args.prefill:  # the blank return needs no database
             from metrics.returns.template import write_template
 
-            path = write_template(args.path, args.month)
-            print(f"Wrote the blank monthly return to {path}")
+            path = write_template(args.path, args.month, languages=languages_of(args))
+            print(_("Wrote the blank monthly return to {path}").format(path=path))
             return 0
         if args.command == "restore":  # builds the database itself: nothing to connect to first
             from metrics.store import backup
 
             done = backup.restore(args.source, connection.database_path(args.db), args.force, user_of(args))
-            print(
-                f"Restored {done['uploads']} uploads ({done['months']} months current) "
-                f"from {args.source} into {done['target']}"
-            )
+            print(_("Restored {uploads} uploads ({months} months current) from {source} into {target}").format(
+                uploads=done["uploads"], months=done["months"], source=args.source, target=done["target"]))
             return 0
         if args.command == "init":
             return init_command(args)
         path = connection.database_path(args.db)
         if not path.exists():
             # Fails closed: a mistyped --db or $DASHBOARD_DB never quietly makes a new, empty database.
-            print(f"Error: there is no database at {path}: create it with `python -m metrics init --manager NAME`, "
-                  "or restore a backup into it with `python -m metrics restore DIR`", file=sys.stderr)
+            print(_("Error: there is no database at {path}: create it with `python -m metrics init --manager NAME`, "
+                    "or restore a backup into it with `python -m metrics restore DIR`").format(path=path),
+                  file=sys.stderr)
             return 1
         from metrics.admin.setup import open_database
 
@@ -68,8 +74,14 @@ def run(argv: list[str] | None = None) -> int:
         _print_problems(exc)
         return 1
     except (connection.DatabaseBusy, connection.DatabaseUnreadable, LookupError, FileNotFoundError, ValueError) as exc:
-        print(f"Error: {exc}", file=sys.stderr)
+        print(_("Error: {problem}").format(problem=exc), file=sys.stderr)
         return 1
+
+
+def languages_of(args) -> tuple[str, ...] | None:
+    """The languages of the file a command writes: those of --lang ('both': English, then Welsh), else None
+    (the run's language)."""
+    return {"en": ("en",), "cy": ("cy",), "both": ("en", "cy")}.get(args.lang)
 
 
 def _dispatch(args, con) -> int:
@@ -83,8 +95,9 @@ def _dispatch(args, con) -> int:
         path = Path(args.path)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(made["content"])
-        print(f"Wrote the return for {made['month']} to {path}, pre-filled with the {made['cases']} cases open at "
-              f"the end of {made['from_month']}")
+        print(_("Wrote the return for {month} to {path}, pre-filled with the {cases} cases open at the end of "
+                "{from_month}").format(month=made["month"], path=path, cases=made["cases"],
+                                       from_month=made["from_month"]))
         return 0
     if args.command == "ingest":
         from metrics.returns import isolated
@@ -93,22 +106,22 @@ def _dispatch(args, con) -> int:
         try:
             done = isolated.ingest_paths(con, args.paths, user_of(args), voices_checked=args.voices_checked)
         except VoicesToCheck as exc:
-            print("Not loaded: the voices below may identify someone. Read them, edit the workbook if they do, "
-                  "and run ingest again with --voices-checked once they do not.", file=sys.stderr)
+            print(_("Not loaded: the voices below may identify someone. Read them, edit the workbook if they do, "
+                    "and run ingest again with --voices-checked once they do not."), file=sys.stderr)
             for problem in exc.problems:
-                print(f"  Check: {problem}", file=sys.stderr)
+                print("  " + _("Check: {problem}").format(problem=problem), file=sys.stderr)
             return 1
         for loaded in done:
-            replaced = f", replacing upload {loaded['replaced_upload_id']}" if loaded["replaced_upload_id"] else ""
-            print(
-                f"Loaded {loaded['file']}: {loaded['service']} {loaded['reporting_month']}, "
-                f"{loaded['cases_rows']} cases, {loaded['spend_rows']} spend lines "
-                f"(upload {loaded['upload_id']}{replaced})"
-            )
+            replaced = (_(", replacing upload {upload}").format(upload=loaded["replaced_upload_id"])
+                        if loaded["replaced_upload_id"] else "")
+            print(_("Loaded {file}: {service} {month}, {cases} cases, {spend} spend lines (upload {upload}{replaced})")
+                  .format(file=loaded["file"], service=loaded["service"], month=loaded["reporting_month"],
+                          cases=loaded["cases_rows"], spend=loaded["spend_rows"], upload=loaded["upload_id"],
+                          replaced=replaced))
             for note in loaded["notes"]:
-                print(f"  Note: {note}")
+                print("  " + _("Note: {note}").format(note=note))
             for warning in loaded["to_confirm"]:  # the Upload page asks the manager to confirm these
-                print(f"  Check: {warning}", file=sys.stderr)
+                print("  " + _("Check: {problem}").format(problem=warning), file=sys.stderr)
         return 0
     if args.command == "rollback":
         from metrics.store import loading
@@ -116,19 +129,18 @@ def _dispatch(args, con) -> int:
         try:
             done = loading.rollback(con, args.month, args.service, user_of(args))
         except loading.NothingToRollBack as exc:
-            print(f"Error: {exc}", file=sys.stderr)
+            print(_("Error: {problem}").format(problem=exc), file=sys.stderr)
             return 1
-        print(
-            f"Rolled back {done['service']} {done['reporting_month']}: upload {done['withdrawn']} withdrawn, "
-            f"upload {done['current']} is current again"
-        )
+        print(_("Rolled back {service} {month}: upload {withdrawn} withdrawn, upload {current} is current again")
+              .format(service=done["service"], month=done["reporting_month"], withdrawn=done["withdrawn"],
+                      current=done["current"]))
         return 0
     if args.command == "uploads":
         log = logs.upload_entries(con)
         if args.json:
             print(json.dumps(log, indent=1, default=_iso))
         elif not log:
-            print("No uploads yet.")
+            print(_("No uploads yet."))
         else:
             shown = [name for name in log[0] if name not in ("sha256", "rolled_back_by")]
             print(plain_table(shown, [[row[name] for name in shown] for row in log]))
@@ -138,16 +150,17 @@ def _dispatch(args, con) -> int:
 
         if args.action == "import":
             for name, rows in reference.import_files(con, args.files, user_of(args)).items():
-                print(f"Replaced {Path(name).stem} with {rows} rows from {name}")
+                print(_("Replaced {table} with {rows} rows from {file}").format(table=Path(name).stem, rows=rows,
+                                                                                file=name))
             warning = reference.spend_without_grant(con)
             if warning:
-                print(f"Warning: {warning}", file=sys.stderr)
+                print(_("Warning: {problem}").format(problem=warning), file=sys.stderr)
         elif args.action == "export":
             for path in reference.export_files(con, args.directory):
-                print(f"Wrote {path}")
+                print(_("Wrote {path}").format(path=path))
         else:
             reference.set_cost_benefit(con, args.ratio, args.source, user_of(args))
-            print(f"Cost-benefit ratio set to {args.ratio}")
+            print(_("Cost-benefit ratio set to {ratio}").format(ratio=args.ratio))
         return 0
     if args.command == "report":
         from metrics.answers.report import report, report_table
@@ -157,7 +170,7 @@ def _dispatch(args, con) -> int:
         try:
             result = report(con, Period(args.first, args.last), args.service, args.audience)
         except NotOffered as exc:
-            print(f"Error: {exc}", file=sys.stderr)
+            print(_("Error: {problem}").format(problem=exc), file=sys.stderr)
             return 2
         # --json prints exactly the documented keys; service and audience head the text form only.
         documented = {k: v for k, v in result.items() if k not in ("service", "audience")}
@@ -171,7 +184,8 @@ def _dispatch(args, con) -> int:
         out.mkdir(parents=True, exist_ok=True)
         (out / "figures.csv").write_text(figures_csv(con, args.service), encoding="utf-8")
         (out / "README.md").write_text(readme(publication), encoding="utf-8")
-        print(f"Wrote {len(publication.rows())} figures of {len(publication.periods)} periods to {out / 'figures.csv'}")
+        print(_("Wrote {figures} figures of {periods} periods to {path}").format(
+            figures=len(publication.rows()), periods=len(publication.periods), path=out / "figures.csv"))
         return 0
     if args.command == "growth":
         from metrics.answers.growth import growth_table
@@ -192,9 +206,10 @@ def _dispatch(args, con) -> int:
 
         started = time.perf_counter()
         period = Period(args.first, args.last)
-        path = pack.write(con, period, args.out, args.service, args.audience)
+        path = pack.write(con, period, args.out, args.service, args.audience, languages=languages_of(args))
         pack.record_export(con, user_of(args), period, args.service, args.audience, path.suffix.lstrip("."))
-        print(f"Wrote the {args.audience} scrutiny pack to {path} in {time.perf_counter() - started:.1f} s")
+        print(_("Wrote the {audience} scrutiny pack to {path} in {seconds} s").format(
+            audience=args.audience, path=path, seconds=f"{time.perf_counter() - started:.1f}"))
         return 0
     if args.command == "users":
         return users_command(args, con)
@@ -206,14 +221,15 @@ def _dispatch(args, con) -> int:
         from metrics.store import backup
 
         files = backup.backup(con, args.directory)
-        print(f"Backed up the database to {args.directory} ({len(files)} files)")
+        print(_("Backed up the database to {directory} ({files} files)").format(directory=args.directory,
+                                                                                    files=len(files)))
         return 0
     if args.command == "audit":
         log = logs.audit_entries(con, args.limit)
         if args.json:
             print(log.to_json(orient="records", date_format="iso", indent=1))
         elif log.empty:
-            print("The audit log is empty.")
+            print(_("The audit log is empty."))
         else:
             rows = [(f"{r.logged_at:%Y-%m-%d %H:%M:%S}", r.actor, r.action, r.detail) for r in log.itertuples()]
             print(plain_table(("when", "who", "what", "detail"), rows))

@@ -14,6 +14,9 @@ from metrics.admin.actions import STATUSES, TOPICS
 def _common() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", help="DuckDB file (default: $DASHBOARD_DB or data/dashboard.duckdb)")
+    common.add_argument("--lang", choices=("en", "cy", "both"),
+                        help="the language of what it writes: en, cy (Cymraeg), or both (pack and template: "
+                             "one bilingual file); default $DASHBOARD_LANGUAGE, else English")
     return common
 
 
