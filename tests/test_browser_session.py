@@ -117,7 +117,7 @@ def test_a_reload_keeps_the_sign_in_and_sign_out_ends_it(server, context):
     assert cookie is not None and cookie["sameSite"] == "Strict" and cookie["path"] == "/"
     assert 0 < cookie["expires"] - time.time() <= sessions.LIFETIME.total_seconds()
     reload(page)
-    assert sidebar(page).get_by_text("Signed in as").inner_text() == "Signed in as mary.manager (manager)"
+    assert sidebar(page).get_by_text("Signed in as").inner_text() == "Signed in as mary.manager (Connect Gwent manager)"
 
     page.get_by_role("button", name="Sign out").click()
     page.get_by_role("button", name="Sign in").wait_for(timeout=60_000)

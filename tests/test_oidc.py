@@ -165,7 +165,7 @@ def test_a_user_mapped_by_tenant_and_object_id_signs_in_with_their_role(dashboar
     sign_in(page, dashboard.url, "olive")
     page.get_by_role("heading", name="Summary").wait_for(timeout=60_000)
     wait_idle(page)
-    assert signed_in_as(page) == "Signed in as olive.officer@pcc.example (commissioner)"
+    assert signed_in_as(page) == "Signed in as olive.officer@pcc.example (PCC's office)"
     assert menu(page) == ["Summary", "Advocate KPIs", "Referral growth", "Spend vs budget", "Trends",
                           "Demand and value", "Data quality", "Actions"]
 
@@ -174,7 +174,7 @@ def test_a_user_in_a_mapped_group_of_the_tenant_signs_in_as_manager(dashboard, p
     sign_in(page, dashboard.url, "mo")
     page.get_by_role("heading", name="Summary").wait_for(timeout=60_000)
     wait_idle(page)
-    assert signed_in_as(page) == "Signed in as mo.manager@gwent.example (manager)"
+    assert signed_in_as(page) == "Signed in as mo.manager@gwent.example (Connect Gwent manager)"
     assert menu(page)[-2:] == ["Upload returns", "Settings"]
 
 

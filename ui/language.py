@@ -20,7 +20,7 @@ COOKIE = "msht_lang"
 KEY = "pick_language"
 FRAME_KEY = "language_cookie"  # hidden by ui.components' style: the frame shows nothing
 # A fixed expiry (19 January 2038), so that the frame's arguments are the same on every rerun: new ones draw
-# the frame again, and its answer costs a rerun (ui.session_cookie).
+# the frame again. It sends no answer (reply=False): an answer costs a rerun, in which a click was lost.
 _FOREVER = 2**31 - 1
 _frame = components.declare_component("language_cookie", path=str(Path(__file__).parent / "cookie_frontend"))
 
@@ -58,5 +58,6 @@ def switch() -> str:
     # The frame keeps the choice in the browser and sets the page's `lang` (WCAG 3.1.1: a screen reader reads
     # Welsh with a Welsh voice); Streamlit's own page says lang="en" whatever it shows.
     with st.sidebar:
-        _frame(name=COOKIE, token=chosen, expires=_FOREVER, lang=chosen, key=FRAME_KEY, default=None)
+        _frame(name=COOKIE, token=chosen, expires=_FOREVER, lang=chosen, reply=False, key=FRAME_KEY,
+               default=None)
     return chosen

@@ -19,7 +19,8 @@
     if (/^[a-z]{2}$/.test(args.lang || "")) {
       try { window.parent.document.documentElement.lang = args.lang; } catch (e) { /* another origin: leave it */ }
     }
-    send("streamlit:setComponentValue", { value: keep ? "kept" : "cleared", dataType: "json" });
+    // The language frame asks for no answer: an answer is a rerun, and a click (signing in) made during it was lost.
+    if (args.reply !== false) send("streamlit:setComponentValue", { value: keep ? "kept" : "cleared", dataType: "json" });
   });
   send("streamlit:componentReady", { apiVersion: 1 });
   send("streamlit:setFrameHeight", { height: 0 });
