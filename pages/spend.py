@@ -13,11 +13,9 @@ from ui import components, shell, state
 
 def money(frame, columns: dict[str, str], change: tuple[str, ...] = ()):
     """The columns as people read them ('£1,204', '+£12', '−3.5%'), renamed."""
-    shown = frame[list(columns)].copy()
-    for column in list(columns)[1:]:
-        fmt = "growth" if column.endswith("_pct") else "change_money" if column in change else "money"
-        shown[column] = [None if v != v else text(fmt, v) for v in frame[column]]
-    return shown.rename(columns=columns)
+    formats = {column: "growth" if column.endswith("_pct") else "change_money" if column in change else "money"
+               for column in list(columns)[1:]}
+    return components.as_text(frame[list(columns)], formats).rename(columns=columns)
 
 
 def line_name(line: str) -> str:

@@ -9,6 +9,8 @@ it go when the rerun ends (shell.route calls `release`), so that the command lin
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import datetime as dt
 import hashlib
 import threading
 from pathlib import Path
@@ -45,7 +47,7 @@ def con():
     path, _ = database()
     held = getattr(_local, "held", None)
     if held is None or held[0] != path:
-        release()
+        _let_go()
         _prepared(str(path))
         stack = contextlib.ExitStack()
         cursor = stack.enter_context(connection.shared(path))
@@ -54,7 +56,13 @@ def con():
 
 
 def release() -> None:
-    """Let this rerun's hold on the database go (the connection closes when no rerun holds it)."""
+    """Let this rerun's hold on the database go (the connection closes when no rerun holds it), and forget the
+    data version it read."""
+    _local.version = None
+    _let_go()
+
+
+def _let_go() -> None:
     held = getattr(_local, "held", None)
     _local.held = None
     if held is not None:
@@ -101,13 +109,34 @@ def audited(what: str, make):
 
 def data_version() -> tuple[str, str, str]:
     """What a cached answer depends on besides its arguments: the database, its data version, and the
-    language its text is in."""
+    language its text is in. The version file is read once a rerun (and again after a write of this process:
+    version.bumps); another program's change is seen from the next rerun."""
     path, _ = database()
-    return str(path), version.data_version(path), i18n.language()
+    seen = getattr(_local, "version", None)
+    if seen is None or seen[:2] != (path, version.bumps()):
+        seen = _local.version = (path, version.bumps(), version.data_version(path))
+    return str(path), seen[2], i18n.language()
+
+
+# What an answer's arguments may be: values whose repr is their content, tuples and frozen dataclasses of
+# them (a period, a contract sheet), so that the key is written out directly (Streamlit's own hashing of the
+# arguments, with a signature inspection per argument, cost more than reading most answers back).
+_PLAIN = (str, int, float, bool, type(None), dt.date)
+
+
+def _key(value) -> str:
+    if isinstance(value, tuple):
+        return "(" + ",".join(_key(item) for item in value) + ")"
+    if dataclasses.is_dataclass(value) and not isinstance(value, type) and value.__dataclass_params__.frozen:
+        return type(value).__qualname__ + _key(tuple(getattr(value, f.name) for f in dataclasses.fields(value)))
+    if not isinstance(value, _PLAIN):
+        raise TypeError(f"an answer's arguments are plain values, not {type(value).__name__}")
+    return repr(value)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached(version_key: tuple, function: str, args: tuple, kwargs: tuple):
+def _cached(key: str, _call: tuple):
+    function, args, kwargs = _call
     return _functions[function](con(), *args, **dict(kwargs))
 
 
@@ -115,10 +144,12 @@ _functions: dict[str, object] = {}
 
 
 def ask(function, *args, **kwargs):
-    """function(cursor, *args, **kwargs), cached until the data changes; `function` is a metrics function."""
+    """function(cursor, *args, **kwargs), cached until the data changes; `function` is a metrics function
+    and its arguments plain values (strings, numbers, dates, periods, tuples of them)."""
     name = f"{function.__module__}.{function.__qualname__}"
     _functions[name] = function
-    return _cached(data_version(), name, args, tuple(sorted(kwargs.items())))
+    call = (name, args, tuple(sorted(kwargs.items())))
+    return _cached(_key((*data_version(), *call)), call)
 
 
 def _frame_key(frame) -> str:

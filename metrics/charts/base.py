@@ -34,24 +34,25 @@ AUTOSIZE = alt.AutoSizeParams(type="fit-x", contains="padding")
 
 
 def configured(chart, axis_size: int = 13, title_size: int = 14):
-    """The shared look: dark text (the default grey is 3.7:1), large type for a projector, legend below."""
+    """The shared look: dark text (the default grey is 3.7:1), large type for a projector, legend below.
+
+    One `configure` call: each of Altair's configure_* methods copies the whole chart, and five copies of a
+    ten-year chart were a sixth of its building (benchmarks/RESULTS.md, issue 15)."""
     text = {"labelColor": TEXT, "titleColor": TEXT}
-    return (
-        chart.configure_axis(labelFontSize=axis_size, titleFontSize=title_size, labelLimit=420, domainColor=MUTED,
-                             tickColor=MUTED, **text)
-        .configure_legend(labelFontSize=13, titleFontSize=14, orient="bottom", columns=4, labelLimit=360, **text)
-        .configure_header(labelFontSize=13, titleFontSize=14, labelLimit=400, **text)
-        .configure_title(fontSize=20, subtitleFontSize=14, anchor="start", color=TEXT, subtitleColor=MUTED)
-        .configure_view(stroke=None)
+    return chart.configure(
+        axis=alt.AxisConfig(labelFontSize=axis_size, titleFontSize=title_size, labelLimit=420, domainColor=MUTED,
+                            tickColor=MUTED, **text),
+        legend=alt.LegendConfig(labelFontSize=13, titleFontSize=14, orient="bottom", columns=4, labelLimit=360, **text),
+        header=alt.HeaderConfig(labelFontSize=13, titleFontSize=14, labelLimit=400, **text),
+        title=alt.TitleConfig(fontSize=20, subtitleFontSize=14, anchor="start", color=TEXT, subtitleColor=MUTED),
+        view=alt.ViewConfig(stroke=None),
     )
 
 
 def finish(chart, width: int = WIDTH, height: int = HEIGHT, description: str = ""):
     """Size, the shared look, and a description: the chart's text alternative (the SVG's name)."""
-    chart = chart.properties(width=width, height=height, autosize=AUTOSIZE)
-    if description:
-        chart = chart.properties(description=description)
-    return configured(chart)
+    described = {"description": description} if description else {}
+    return configured(chart.properties(width=width, height=height, autosize=AUTOSIZE, **described))
 
 
 def titled(text: str, notes: list[str] | tuple[str, ...] = ()) -> alt.TitleParams:

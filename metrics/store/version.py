@@ -8,9 +8,15 @@ cached never opens the database at all.
 
 from __future__ import annotations
 
+import itertools
 import os
 import uuid
 from pathlib import Path
+
+# How many times this process has moved a data version on: a reader that keeps a token for a while (the
+# app, for one rerun) reads the file again when this has changed, so it never misses its own writes.
+_bumps = itertools.count()
+_bumped = 0
 
 
 def _file(database: Path) -> Path:
@@ -29,9 +35,16 @@ def data_version(database: str | os.PathLike | None) -> str:
 
 def bump(database: str | os.PathLike | None) -> None:
     """Move the data version on (atomically: a reader sees the old token or the new one)."""
+    global _bumped
     if database is None:
         return
+    _bumped = next(_bumps) + 1
     target = _file(Path(database))
     partial = target.with_name(f"{target.name}.{uuid.uuid4().hex}")
     partial.write_text(uuid.uuid4().hex + "\n", encoding="ascii")
     os.replace(partial, target)
+
+
+def bumps() -> int:
+    """How many times this process has moved any data version on (see `bump`)."""
+    return _bumped
