@@ -61,23 +61,23 @@ if shell.page("Trends"):
                   "than half** had experienced any form of **trafficking**: modern slavery and trafficking are not "
                   "the same thing. Here are the same two shares for this service's referrals."))
     measures = state.ask(series.measure_series, period, TRENDS, service, audience, grain)  # the page's in one query
-    myths = only(measures, MYTHS)
+    myths = state.derived(only, measures, MYTHS)
     show(state.chart(charts.measure_lines, myths, _("Referrals who are UK nationals, and with trafficking indicated"),
                      grain_title, reference=(0.5, _("half"))), myths, grain_title)
 
     st.header(_("Caseload and closures"))
-    caseload = only(measures, CASELOAD)
+    caseload = state.derived(only, measures, CASELOAD)
     caseload_title = (_("Open cases at the end of each month, and cases closed") if grain == "month" else
                       _("Open cases at the end of each quarter, and cases closed"))
     show(state.chart(charts.measure_lines, caseload, caseload_title, grain_title), caseload, grain_title)
 
     st.header(_("Outcomes at closure"))
-    outcomes = only(measures, OUTCOMES)
+    outcomes = state.derived(only, measures, OUTCOMES)
     # A chart title does not wrap: a longer one ran 35 px past a 1,280 px screen (issue 17 #7).
     show(state.chart(charts.panels, outcomes, _("Of cases closed: the share with each outcome"), grain_title),
          outcomes, grain_title)
 
     st.header(_("Activity"))
-    activity = only(measures, ACTIVITY)
+    activity = state.derived(only, measures, ACTIVITY)
     show(state.chart(charts.activity, activity, grain_title), activity, grain_title)
 

@@ -64,3 +64,42 @@ def test_an_answer_may_not_be_asked_with_a_frame_or_another_mutable_argument(cou
     for argument in (pd.DataFrame({"n": [1]}), [1], {"n": 1}):
         with pytest.raises(TypeError, match="plain values"):
             state.ask(doubled, argument)
+
+
+def test_on_every_page_a_frame_key_always_stands_for_the_same_contents(demo_env, monkeypatch):
+    """Charts and tables are keyed by the key their frame was made under, not by reading it (`_remember`): right
+    only while no page changes an answer in place. Every page, as the manager and as the partnership, twice:
+    a key never stands for two contents, and a warm Trends run reads no frame at all."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+    from ui.navigation import PAGE_FILES
+
+    contents_of, read = {}, []
+    frame_key, content_key = state._frame_key, state._content_key
+
+    def checked(frame):
+        key, contents = frame_key(frame), content_key(frame)
+        assert contents_of.setdefault(key, contents) == contents, f"{key} stands for two different frames"
+        return key
+
+    def reading(frame):
+        read.append(frame.shape)
+        return content_key(frame)
+
+    monkeypatch.setattr(state, "_frame_key", checked)
+    monkeypatch.setattr(state, "_content_key", reading)
+    st.cache_data.clear()
+    for role, pages in (("manager", PAGE_FILES), ("partnership", ("Summary", "Trends", "Demand and value"))):
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+        at.session_state["kept_role"] = role
+        at.run()
+        for title in pages:
+            for _ in range(2):
+                at.switch_page(PAGE_FILES[title]).run()
+                assert not at.exception, (role, title, at.exception)
+    made_under_a_key = [key for key, contents in contents_of.items() if key != contents]
+    assert len(contents_of) >= 15 and len(made_under_a_key) >= 10  # the charts and tables of four pages
+    read.clear()
+    at.switch_page(PAGE_FILES["Trends"]).run()
+    assert not at.exception and read == []
