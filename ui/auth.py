@@ -266,7 +266,8 @@ def signed_in_role() -> str | None:
 
     Returns None in demo mode, where the sidebar's role picker applies.
     """
-    if oidc_configured():
+    oidc = oidc_configured()  # once a run: without a secrets file Streamlit looks for one at every question
+    if oidc:
         role = _oidc_user()
         st.session_state["signed_in_role"] = role
     elif not sign_in_required():
@@ -277,12 +278,12 @@ def signed_in_role() -> str | None:
     with st.sidebar:
         st.markdown(_("Signed in as **{name}** ({role})").format(
             name=md(st.session_state.get("user_name")), role=md(access.role_label(role))))
-        if oidc_configured():
+        if oidc:
             st.button(_("Sign out"), on_click=st.logout)
         elif st.button(_("Sign out"), key="sign_out"):
             _sign_out()
             st.rerun()
-    if not oidc_configured():
+    if not oidc:
         claims = sessions.verify(_local_sessions()["secret"], st.session_state["session_token"], dt.datetime.now())
         session_cookie.keep(st.session_state["session_token"], int(claims["exp"]))
     return role
