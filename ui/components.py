@@ -179,7 +179,8 @@ def cards(rows: list[dict], per_row: int = 4, beside: dict[str, str] | None = No
 
 
 def _blank(value) -> bool:
-    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
+    """A cell with nothing in it: None, NaN, NA or NaT (a text is never blank)."""
+    return value is None or (not isinstance(value, str) and pd.isna(value))
 
 
 def as_text(frame: pd.DataFrame, formats: dict, blank: str = "—") -> pd.DataFrame:
@@ -187,7 +188,7 @@ def as_text(frame: pd.DataFrame, formats: dict, blank: str = "—") -> pd.DataFr
     33.33%, or a function), and every blank cell as `blank` (a canvas table otherwise draws a grey 'None').
 
     Column by column in plain Python: pandas' where/astype on a small frame of text columns took 15-17 ms
-    a table (the upload log's 13 rows), this 3 ms (benchmarks/RESULTS.md, issue 15)."""
+    a table (the upload log's 13 rows), this 3.6-4.7 ms (benchmarks/RESULTS.md, issue 15)."""
     columns = {}
     for column in frame.columns:
         fmt = formats.get(column)
@@ -197,7 +198,7 @@ def as_text(frame: pd.DataFrame, formats: dict, blank: str = "—") -> pd.DataFr
 
 
 def _cell(value) -> str:
-    return "—" if value is None or (not isinstance(value, str) and pd.isna(value)) else safe_text.html(value)
+    return "—" if _blank(value) else safe_text.html(value)
 
 
 def table_html(frame: pd.DataFrame, caption: str = "", numeric: tuple[str, ...] = (), row_headers: bool = True) -> str:

@@ -113,9 +113,9 @@ def data_version() -> tuple[str, str, str]:
     language its text is in. The version file is read once a rerun (and again after a write of this process:
     version.bumps); another program's change is seen from the next rerun."""
     path, _ = database()
-    seen = getattr(_local, "version", None)
-    if seen is None or seen[:2] != (path, version.bumps()):
-        seen = _local.version = (path, version.bumps(), version.data_version(path))
+    seen, bumps = getattr(_local, "version", None), version.bumps()
+    if seen is None or seen[:2] != (path, bumps):
+        seen = _local.version = (path, bumps, version.data_version(path))
     return str(path), seen[2], i18n.language()
 
 

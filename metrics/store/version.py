@@ -38,11 +38,11 @@ def bump(database: str | os.PathLike | None) -> None:
     global _bumped
     if database is None:
         return
-    _bumped = next(_bumps) + 1
     target = _file(Path(database))
     partial = target.with_name(f"{target.name}.{uuid.uuid4().hex}")
     partial.write_text(uuid.uuid4().hex + "\n", encoding="ascii")
     os.replace(partial, target)
+    _bumped = next(_bumps) + 1  # after the new token is there: a reader that sees the count sees the token
 
 
 def bumps() -> int:
