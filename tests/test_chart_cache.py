@@ -6,9 +6,12 @@ from __future__ import annotations
 import functools
 import json
 
+import altair as alt
+import pandas as pd
 import pyarrow as pa
 import pytest
 import streamlit as st
+from altair.utils import schemapi
 from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 from streamlit.testing.v1 import AppTest
 
@@ -48,19 +51,45 @@ def frames(sample_db_file):
         }
 
 
-@pytest.mark.parametrize("which", ["referrals", "rolling", "myths", "caseload", "outcomes", "activity"])
+BUILDS = {
+    "referrals": lambda f: charts.referrals_breakdown(f, "Gender"),
+    "rolling": charts.rolling_referrals,
+    "myths": lambda f: charts.measure_lines(f, "Myths", reference=(0.5, "half")),
+    "caseload": lambda f: charts.measure_lines(f, "Caseload"),
+    "outcomes": lambda f: charts.panels(f, "Outcomes"),
+    "activity": charts.activity,
+}
+
+
+@pytest.mark.parametrize("which", list(BUILDS))
 def test_the_cached_dict_is_what_streamlit_would_send_for_the_altair_chart(frames, which):
-    build = {
-        "referrals": lambda f: charts.referrals_breakdown(f, "Gender"),
-        "rolling": charts.rolling_referrals,
-        "myths": lambda f: charts.measure_lines(f, "Myths", reference=(0.5, "half")),
-        "caseload": lambda f: charts.measure_lines(f, "Caseload"),
-        "outcomes": lambda f: charts.panels(f, "Outcomes"),
-        "activity": charts.activity,
-    }[which]
+    build = BUILDS[which]
     ours = charts.vega_lite(build(frames[which]))
     assert all(isinstance(data, bytes) for data in ours["datasets"].values())
     assert _normalised(ours) == _normalised(_convert_altair_to_vega_lite_spec(build(frames[which])))
+
+
+@pytest.mark.parametrize("which", list(BUILDS))
+def test_a_chart_built_without_altairs_checks_is_the_same_chart(frames, which):
+    # The app builds charts with Altair's checks at construction off (charts.unchecked): only faster.
+    with schemapi.debug_mode(True):
+        checked = charts.vega_lite(BUILDS[which](frames[which]))
+    with schemapi.debug_mode(False):
+        unchecked = charts.vega_lite(BUILDS[which](frames[which]))
+    assert checked == unchecked
+
+
+def test_a_frame_goes_into_the_chart_as_arrow_once_with_its_gaps_as_nulls():
+    frame = pd.DataFrame({"label": ["Jan 2019", "Feb 2019", "Mar 2019"], "value": [0.5, float("nan"), None],
+                          "shown": ["50%", "not shown", None]})
+    base = alt.Chart(frame).encode(x="label:O", y="value:Q")
+    spec = charts.vega_lite(alt.layer(base.mark_line(), base.mark_point(), alt.Chart(frame.head(1)).mark_rule()))
+    first, second = spec["datasets"].items()  # the line and the points share one frame: sent once
+    assert [layer["data"] for layer in spec["layer"]] == [{"name": first[0]}, {"name": first[0]}, {"name": second[0]}]
+    assert pa.ipc.open_stream(first[1]).read_all().to_pylist() == [
+        {"label": "Jan 2019", "value": 0.5, "shown": "50%"}, {"label": "Feb 2019", "value": None, "shown": "not shown"},
+        {"label": "Mar 2019", "value": None, "shown": None}]
+    assert pa.ipc.open_stream(second[1]).read_all().to_pylist() == [{"label": "Jan 2019", "value": 0.5, "shown": "50%"}]
 
 
 def test_measures_asked_together_are_the_frames_asked_one_group_at_a_time(sample_db_file):

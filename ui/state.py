@@ -191,8 +191,9 @@ def _made_key(name: str, frame, args: tuple, kwargs: dict) -> str:
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _drawn(key: str, _build: str, _frame, _args: tuple, _kwargs: dict) -> dict:
-    from metrics.charts import vega_lite  # Altair: imported by the first page with a chart, not by every page
+    from metrics.charts import unchecked, vega_lite  # Altair: imported by the first page with a chart
 
+    unchecked()
     return vega_lite(_functions[_build](_frame, *_args, **_kwargs))
 
 

@@ -117,14 +117,18 @@ def measure_series(
     slices = slices_for(con, period, grain, service, audience)
     computed = figures_for(con, slices, service, audience, names=list(names))
     rows = []
+    labels = {key: slice_label(p) for key, p in slices.items()}  # once a slice: ten years are 120 of them
+    not_shown = _("not shown")
     for name in names:
         m = MEASURES[name]
-        for (key, p), fig in zip(slices.items(), [computed[key][name] for key in slices]):
+        measure_label = m.shown_label
+        for key in slices:
+            fig = computed[key][name]
             numeric = isinstance(fig.value, int | float)
             status = "shown" if numeric else "suppressed" if fig.suppressed else "undefined"
-            shown = _("not shown") if fig.value is None and fig.suppressed else formatting.value(name, fig.value)
+            shown = not_shown if fig.value is None and fig.suppressed else formatting.value(name, fig.value)
             rows.append({
-                "key": key, "label": slice_label(p), "measure": name, "measure_label": m.shown_label, "unit": m.unit,
+                "key": key, "label": labels[key], "measure": name, "measure_label": measure_label, "unit": m.unit,
                 "value": float(fig.value) if numeric else None, "shown": shown,
                 "basis": _basis(fig, m.is_rate), "status": status,
             })
@@ -141,8 +145,9 @@ def only(frame: pd.DataFrame, names: tuple[str, ...]) -> pd.DataFrame:
 
 def pivot_shown(frame: pd.DataFrame, index: str, columns: str, values: str = "shown") -> pd.DataFrame:
     """A long frame as a table for reading (rows in the frame's order, text as shown)."""
-    rows = list(dict.fromkeys(frame[index]))
+    # In plain Python: pandas' pivot took 10-20 ms a table of 120 months (benchmarks/RESULTS.md, issue 15).
     cols = list(dict.fromkeys(frame[columns]))
-    wide = frame.pivot(index=index, columns=columns, values=values).reindex(index=rows, columns=cols)
-    wide.columns.name = None
-    return wide.reset_index()
+    wide: dict = {}
+    for row_key, column, value in zip(frame[index], frame[columns], frame[values]):
+        wide.setdefault(row_key, dict.fromkeys(cols))[column] = value
+    return pd.DataFrame([{index: row_key, **cells} for row_key, cells in wide.items()], columns=[index, *cols])

@@ -8,8 +8,9 @@ missing) is never plotted, and the subtitle says how many were left out and why.
 
 from metrics.charts.base import GBP_LABEL, PALETTE
 from metrics.charts.money import cumulative_spend, demand_mix, growth, spend_variance, support_mix
-from metrics.charts.specs import vega_lite
+from metrics.charts.specs import unchecked, vega_lite
 from metrics.charts.trends import activity, measure_lines, panels, referrals_breakdown, rolling_referrals
 
 __all__ = ["GBP_LABEL", "PALETTE", "activity", "cumulative_spend", "demand_mix", "growth", "measure_lines", "panels",
-           "referrals_breakdown", "rolling_referrals", "spend_variance", "support_mix", "vega_lite"]
+           "referrals_breakdown", "rolling_referrals", "spend_variance", "support_mix", "unchecked",
+           "vega_lite"]
