@@ -33,11 +33,12 @@ def referrals_by(
     codes = CASES.column(dimension).codes
     categories = [c for c in codes if c in present] + sorted(present - set(codes))
     rows = []
-    for key in slices:
+    for key, p in slices.items():
+        label = slice_label(p)  # once a slice, not once a cell
         for category in categories:
             n = counts[key].get(category, 0)
             numeric = isinstance(n, int)
-            rows.append({"key": key, "label": slice_label(slices[key]), "category": category,
+            rows.append({"key": key, "label": label, "category": category,
                          "referrals": n if numeric else None, "shown": disclosure.shown_text(n),
                          "suppressed": not numeric})
     frame = pd.DataFrame(rows, columns=["key", "label", "category", "referrals", "shown", "suppressed"])
