@@ -126,3 +126,28 @@ def test_a_second_run_of_trends_draws_every_chart_from_the_cache(demo_env, monke
     at.run()
     assert not at.exception and sorted(built) == first  # nothing built again
     assert len(at.get("vega_lite_chart")) == 6
+
+
+def test_every_chart_of_every_page_is_what_streamlit_would_send(demo_env, monkeypatch):
+    # The money and demand charts too, from the frames the pages really give them (dates, money, gaps).
+    compared = []
+
+    def compare(build):
+        @functools.wraps(build)
+        def wrapper(*args, **kwargs):
+            ours = charts.vega_lite(build(*args, **kwargs))
+            assert _normalised(ours) == _normalised(_convert_altair_to_vega_lite_spec(build(*args, **kwargs)))
+            compared.append(build.__name__)
+            return build(*args, **kwargs)
+        return wrapper
+
+    for name in ("cumulative_spend", "spend_variance", "growth", "support_mix", "demand_mix"):
+        monkeypatch.setattr(metrics.charts, name, compare(getattr(metrics.charts, name)))
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at.session_state["kept_role"] = "manager"
+    at.run()
+    for page in ("Spend vs budget", "Referral growth", "Demand and value"):
+        at.switch_page(PAGE_FILES[page]).run()
+        assert not at.exception, (page, at.exception)
+    assert sorted(set(compared)) == ["cumulative_spend", "demand_mix", "growth", "spend_variance", "support_mix"]
