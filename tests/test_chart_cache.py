@@ -102,22 +102,28 @@ def test_measures_asked_together_are_the_frames_asked_one_group_at_a_time(sample
                     assert series.only(together, group).equals(alone), (audience, grain, group)
 
 
-def test_a_second_run_of_trends_draws_every_chart_from_the_cache(demo_env, monkeypatch):
-    built = []
-
-    def counted(build):
+def _manager_app(monkeypatch, builders: tuple[str, ...], before_build):
+    """The app signed in as the manager, each named chart builder calling before_build(build, args, kwargs) first."""
+    def watched(build):
         @functools.wraps(build)
         def wrapper(*args, **kwargs):
-            built.append(build.__name__)
+            before_build(build, args, kwargs)
             return build(*args, **kwargs)
         return wrapper
 
-    for name in ("referrals_breakdown", "rolling_referrals", "measure_lines", "panels", "activity"):
-        monkeypatch.setattr(metrics.charts, name, counted(getattr(metrics.charts, name)))
+    for name in builders:
+        monkeypatch.setattr(metrics.charts, name, watched(getattr(metrics.charts, name)))
     st.cache_data.clear()
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
     at.session_state["kept_role"] = "manager"
     at.run()
+    return at
+
+
+def test_a_second_run_of_trends_draws_every_chart_from_the_cache(demo_env, monkeypatch):
+    built = []
+    at = _manager_app(monkeypatch, ("referrals_breakdown", "rolling_referrals", "measure_lines", "panels", "activity"),
+                      lambda build, args, kwargs: built.append(build.__name__))
     at.switch_page(PAGE_FILES["Trends"]).run()
     assert not at.exception, at.exception
     first = sorted(built)
@@ -132,21 +138,13 @@ def test_every_chart_of_every_page_is_what_streamlit_would_send(demo_env, monkey
     # The money and demand charts too, from the frames the pages really give them (dates, money, gaps).
     compared = []
 
-    def compare(build):
-        @functools.wraps(build)
-        def wrapper(*args, **kwargs):
-            ours = charts.vega_lite(build(*args, **kwargs))
-            assert _normalised(ours) == _normalised(_convert_altair_to_vega_lite_spec(build(*args, **kwargs)))
-            compared.append(build.__name__)
-            return build(*args, **kwargs)
-        return wrapper
+    def compare(build, args, kwargs):
+        ours = charts.vega_lite(build(*args, **kwargs))
+        assert _normalised(ours) == _normalised(_convert_altair_to_vega_lite_spec(build(*args, **kwargs)))
+        compared.append(build.__name__)
 
-    for name in ("cumulative_spend", "spend_variance", "growth", "support_mix", "demand_mix"):
-        monkeypatch.setattr(metrics.charts, name, compare(getattr(metrics.charts, name)))
-    st.cache_data.clear()
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
-    at.session_state["kept_role"] = "manager"
-    at.run()
+    at = _manager_app(monkeypatch, ("cumulative_spend", "spend_variance", "growth", "support_mix", "demand_mix"),
+                      compare)
     for page in ("Spend vs budget", "Referral growth", "Demand and value"):
         at.switch_page(PAGE_FILES[page]).run()
         assert not at.exception, (page, at.exception)

@@ -141,15 +141,20 @@ def _cached(key: str, _call: tuple):
     return _functions[function](con(), *args, **dict(kwargs))
 
 
-_functions: dict[str, object] = {}
+_functions: dict[str, object] = {}  # by name: a cached call is keyed by names, never by function objects
+
+
+def _registered(function) -> str:
+    """The name `function` is called by from a cache."""
+    name = f"{function.__module__}.{function.__qualname__}"
+    _functions[name] = function
+    return name
 
 
 def ask(function, *args, **kwargs):
     """function(cursor, *args, **kwargs), cached until the data changes; `function` is a metrics function
     and its arguments plain values (strings, numbers, dates, periods, tuples of them)."""
-    name = f"{function.__module__}.{function.__qualname__}"
-    _functions[name] = function
-    call = (name, args, tuple(sorted(kwargs.items())))
+    call = (_registered(function), args, tuple(sorted(kwargs.items())))
     key = _key((*data_version(), *call))
     return _remember(_cached(key, call), key)
 
@@ -189,33 +194,29 @@ def _made_key(name: str, frame, args: tuple, kwargs: dict) -> str:
     return _key((name, _frame_key(frame), args, tuple(sorted(kwargs.items())), i18n.language()))
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _drawn(key: str, _build: str, _frame, _args: tuple, _kwargs: dict) -> dict:
-    from metrics.charts import unchecked, vega_lite  # Altair: imported by the first page with a chart
-
-    unchecked()
-    return vega_lite(_functions[_build](_frame, *_args, **_kwargs))
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_data(show_spinner=False, max_entries=512)  # the tables and the charts of every page
 def _derived(key: str, _function: str, _frame, _args: tuple, _kwargs: dict):
     return _functions[_function](_frame, *_args, **_kwargs)
 
 
 def derived(function, frame, *args, **kwargs):
     """function(frame, *args, **kwargs), a pure function of an answer (a table as shown), made once per frame."""
-    name = f"{function.__module__}.{function.__qualname__}"
-    _functions[name] = function
+    name = _registered(function)
     key = _made_key(name, frame, args, kwargs)
     return _remember(_derived(key, name, frame, args, kwargs), key)
+
+
+def _vega_lite(frame, build: str, *args, **kwargs) -> dict:
+    from metrics.charts import unchecked, vega_lite  # Altair: imported by the first page with a chart
+
+    unchecked()
+    return vega_lite(_functions[build](frame, *args, **kwargs))
 
 
 def chart(build, frame, *args, **kwargs) -> dict:
     """build(frame, *args, **kwargs) as a Vega-Lite dict for st.vega_lite_chart, built once per chart, frame
     (an answer of `ask`: its data version and filters) and arguments."""
-    name = f"{build.__module__}.{build.__qualname__}"
-    _functions[name] = build
-    return _drawn(_made_key(name, frame, args, kwargs), name, frame, args, kwargs)
+    return derived(_vega_lite, frame, _registered(build), *args, **kwargs)
 
 
 def reset() -> None:

@@ -43,8 +43,8 @@ def _name_the_data(chart, datasets: dict[str, bytes], names: dict[int, str]) -> 
             datasets[names[id(data)]] = content
         chart.data = alt.NamedData(name=names[id(data)])
     for part in _PARTS:
-        inner = chart._get(part)
-        for sub in inner if isinstance(inner, list) else [] if inner is alt.Undefined else [inner]:
+        inner = chart._get(part)  # a chart, a list of charts, or Undefined (not a SchemaBase)
+        for sub in inner if isinstance(inner, list) else [inner]:
             if isinstance(sub, alt.SchemaBase):
                 _name_the_data(sub, datasets, names)
 
