@@ -57,16 +57,13 @@ if shell.page("Demand and value"):
                                                        national=f"{row.seed_share:.0%}", of=row.seed_of))
 
     st.header(_("Value for money"))
-    spent, saving, per_victim = st.columns(3)
-    with spent:
-        components.figure_card(_("Spend in the period"), value["shown"]["spend_actual"])
-    with saving:
-        components.figure_card(_("Estimated public-money saving"), value["shown"]["estimated_saving"],
-                               _("spend × the cost-benefit ratio: an estimate, not a measured saving"))
-    with per_victim:
-        components.figure_card(_("Cost per victim supported"), value["shown"]["cost_per_victim"],
-                               _("spend ÷ {victims} victims supported").format(
-                                   victims=value["shown"]["victims_supported"]))
+    components.card_row([
+        components.figure_card_html(_("Spend in the period"), value["shown"]["spend_actual"]),
+        components.figure_card_html(_("Estimated public-money saving"), value["shown"]["estimated_saving"],
+                                    _("spend × the cost-benefit ratio: an estimate, not a measured saving")),
+        components.figure_card_html(_("Cost per victim supported"), value["shown"]["cost_per_victim"],
+                                    _("spend ÷ {victims} victims supported").format(
+                                        victims=value["shown"]["victims_supported"]))])
     st.markdown(_("**How the saving is estimated:** spend in the period × a cost-benefit ratio of **{ratio}** "
                   "({ratio_shown}).").format(ratio=f"{value['ratio']:g}", ratio_shown=value["shown"]["ratio"])
                 + "  \n" + _("**Source of the ratio:** {source}").format(source=md(value["source"])))

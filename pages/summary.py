@@ -28,8 +28,7 @@ if shell.page("Summary"):
         st.header(_("Spend against budget"))
         components.cards(summary["spend"], per_row=3, beside=beside)
         st.header(_("Key messages"))
-        for message in summary["messages"]:
-            st.markdown(f"- {md(message)}")
+        st.markdown("\n".join(f"- {md(message)}" for message in summary["messages"]))  # one list
         if internal:
             commentary_ui.section(said, commentary.SUMMARY_TOPICS)
             commentary_ui.voices(state.ask(commentary.voices, period, service), said.get("Victims' voices", []))

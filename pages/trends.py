@@ -5,19 +5,18 @@ import streamlit as st
 
 from metrics import charts
 from metrics.answers import referrals, series
-from metrics.answers.series import ACTIVITY, CASELOAD, GRAINS, MYTHS, OUTCOMES, TRENDS, only, pivot_shown
+from metrics.answers.series import ACTIVITY, CASELOAD, GRAINS, MYTHS, OUTCOMES, TRENDS, only
 from metrics.i18n import _
 from metrics.measures.publication import PUBLICATION_METHOD
 from metrics.measures.registry import BREAKDOWNS
-from ui import components, shell, state
+from ui import components, shell, state, tables
 
 
 def show(spec, frame, grain_title: str, columns="measure_label", caption: str = "") -> None:
     """The chart (state.chart's dict), then the figures behind it in a table (as shown: '<5', 'not shown')."""
     st.vega_lite_chart(spec, width="stretch")
     with st.expander(_("The figures behind this chart")):
-        table = state.derived(pivot_shown, frame, "label", columns).rename(columns={"label": grain_title})
-        components.table(table, caption, numeric=tuple(table.columns[1:]))
+        components.made_table(tables.pivoted, frame, grain_title, columns, caption)
 
 
 
@@ -51,9 +50,7 @@ if shell.page("Trends"):
         rolling = state.ask(referrals.rolling_referrals, period, service, audience)
         st.vega_lite_chart(state.chart(charts.rolling_referrals, rolling), width="stretch")
         with st.expander(_("The figures behind this chart")):
-            headings = [_("Month"), _("Referrals in the month"), _("In the three months to the month")]
-            components.table(rolling[["label", "referrals_shown", "rolling_shown"]].set_axis(headings, axis=1),
-                             _("Referrals received: monthly and rolling"), numeric=tuple(headings[1:]))
+            components.made_table(tables.rolling, rolling)
 
 
     st.header(_("Myths busted"))

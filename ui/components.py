@@ -30,7 +30,10 @@ _STYLE = f"""
 .rag {{display:inline-block; padding:0.15rem 0.6rem; border-radius:0.4rem; font-weight:600;}}
 {_BADGES}
 .card-value {{font-size:2.4rem; font-weight:700; line-height:1.1; margin:0.2rem 0;}}
-.figure-card {{padding-bottom:0.4em;}}
+.card-row {{display:grid; grid-template-columns:repeat(var(--cards), minmax(0, 1fr)); gap:1rem; margin:0 0 1rem 0;}}
+@media (max-width: 640px) {{.card-row {{grid-template-columns:minmax(0, 1fr);}}}}  /* as Streamlit's columns stack */
+.figure-card {{border:1px solid rgba(49, 51, 63, 0.2); border-radius:0.5rem; padding:calc(1em - 1px) calc(1em - 1px)
+  calc(1.4em - 1px) calc(1em - 1px); overflow-wrap:break-word;}}  /* as st.container(border=True) */
 .card-label {{font-size:1.05rem; font-weight:600;}}
 .card-meta {{font-size:0.95rem; color:#444; margin-bottom:0.4rem;}}
 .reading {{font-size:0.95rem; margin-top:0.4rem;}}
@@ -138,10 +141,9 @@ def page_header(title: str, needs_period: bool = True, compact: bool = False) ->
     return True
 
 
-def figure_card(label: str, value: str, meta: str = "", grade: str | None = None, reading: str = "",
-                beside: str = "") -> None:
-    """A bordered card: label, value, a line about it, and a grade with its reading; as tall as the tallest
-    card of its row, so that a row of cards lines up."""
+def figure_card_html(label: str, value: str, meta: str = "", grade: str | None = None, reading: str = "",
+                     beside: str = "") -> str:
+    """A card: label, value, a line about it, and a grade with its reading, and `beside` (safe HTML)."""
     parts = [f'<div class="card-label">{safe_text.html(label)}</div>',
              f'<div class="card-value">{safe_text.html(value)}</div>']
     if meta:
@@ -151,11 +153,19 @@ def figure_card(label: str, value: str, meta: str = "", grade: str | None = None
     if reading:
         parts.append(f'<div class="reading">{safe_text.html(reading)}</div>')
     parts.append(beside)  # HTML made safe by its maker (ui.commentary)
-    with st.container(border=True, height="stretch"):
-        st.markdown(f'<div class="figure-card">{"".join(parts)}</div>', unsafe_allow_html=True)
+    return f'<div class="figure-card">{"".join(parts)}</div>'
 
 
-def card(row: dict, beside: str = "") -> None:
+def card_row(cards_html: list[str], per_row: int | None = None) -> None:
+    """Cards side by side, each as tall as the tallest of its row, one under another on a narrow screen.
+
+    One element for the row: a row of four as Streamlit columns and bordered containers was 13 (every
+    element is a message to send and a wake-up of the server's event loop; benchmarks/RESULTS.md, issue 15)."""
+    st.markdown(f'<div class="card-row" style="--cards:{per_row or len(cards_html)}">{"".join(cards_html)}</div>',
+                unsafe_allow_html=True)
+
+
+def card_html(row: dict, beside: str = "") -> str:
     """One measure as a card: value, change on the previous period, target, grade and reading, and `beside`
     (the provider's commentary, as safe HTML)."""
     meta = []
@@ -166,16 +176,13 @@ def card(row: dict, beside: str = "") -> None:
         meta.append(_("previous period {previous}").format(previous=row["previous_shown"]))
     if row["target_shown"]:
         meta.append(_("target {target}").format(target=row["target_shown"]))
-    figure_card(row["label"], row["shown"], " · ".join(meta), row["grade"], row["reading"] if row["grade"] else "",
-                beside)
+    return figure_card_html(row["label"], row["shown"], " · ".join(meta), row["grade"],
+                            row["reading"] if row["grade"] else "", beside)
 
 
 def cards(rows: list[dict], per_row: int = 4, beside: dict[str, str] | None = None) -> None:
     for start in range(0, len(rows), per_row):
-        columns = st.columns(per_row)
-        for column, row in zip(columns, rows[start:start + per_row]):
-            with column:
-                card(row, (beside or {}).get(row["name"], ""))
+        card_row([card_html(row, (beside or {}).get(row["name"], "")) for row in rows[start:start + per_row]], per_row)
 
 
 def _blank(value) -> bool:
@@ -219,6 +226,11 @@ def table(frame: pd.DataFrame, caption: str = "", numeric: tuple[str, ...] = (),
     """A table of text that wraps long values and that a screen reader reads as a table, with its headings
     (Streamlit's dataframe is drawn on a canvas, and cuts long text); `numeric` columns right-aligned."""
     st.markdown(table_html(frame, caption, numeric, row_headers), unsafe_allow_html=True)
+
+
+def made_table(build, frame: pd.DataFrame, *args) -> None:
+    """The table build(frame, *args) writes out (ui.tables), made once per answer and arguments."""
+    st.markdown(state.derived(build, frame, *args), unsafe_allow_html=True)
 
 
 def publication_download(service: str | None) -> None:
