@@ -6,7 +6,7 @@ from metrics.answers import quality
 from metrics.i18n import _
 from metrics.safe_text import markdown as md
 from metrics.store import logs
-from metrics.store.marts import LATE_AFTER_DAYS, blank_fields
+from metrics.store.marts import LATE_AFTER_DAYS
 from ui import components, quality_tables, shell, state, uploads
 
 if shell.page("Data quality", needs_period=False):
@@ -29,13 +29,10 @@ if shell.page("Data quality", needs_period=False):
         st.caption(_("Every month from the first return to the latest. A return is **late** when it was submitted "
                      "more than {days} days after its month ended; a **missing** month has no return.").format(
                          days=LATE_AFTER_DAYS))
-        months = components.as_text(state.ask(quality.months, service), {
-            "submitted_on": lambda d: f"{d:%Y-%m-%d}", "days_after_month_end": "number", "upload_id": "number",
-            "uploaded_at": components.when_text})  # a missing month has none of these: '—'
+        months = state.derived(quality_tables.months_shown, state.ask(quality.months, service))
         right = st.column_config.TextColumn
         words = quality_tables.status_words()  # the status in words, and its colour by the word shown
         colours = {words[code]: colour for code, colour in quality_tables.STATUS_COLOURS.items()}
-        months["status"] = [words.get(status, status) for status in months["status"]]
         st.dataframe(months.style.map(lambda status: colours.get(status, ""), subset=["status"]),
                      hide_index=True, width="stretch", height=quality_tables.rows_tall(len(months)), column_config={
             "reporting_month": _("Month"), "status": _("Status"), "submitted_on": _("Submitted"),
@@ -62,9 +59,8 @@ if shell.page("Data quality", needs_period=False):
         st.caption(_("The share of each month's case rows left blank in each optional field. The six outcomes "
                      "(safer … justice) and voice captured are asked at closure, so their share is of the month's "
                      "closed cases (— when no case closed)."))
-        blanks = components.as_text(state.ask(quality.optional_blanks, service),
-                                    dict.fromkeys(blank_fields(), "percent"))
-        st.dataframe(blanks, hide_index=True, width="stretch", height=quality_tables.rows_tall(len(blanks)),
+        blanks = state.derived(quality_tables.blanks_shown, state.ask(quality.optional_blanks, service))
+        st.dataframe(blanks, hide_index=True, width="stretch", height=quality_tables.rows_tall(blanks.num_rows),
                      column_config={"reporting_month": _("Month"), "cases": _("Case rows"), "closed": _("Closed"),
                                     **quality_tables.share_columns()})
 

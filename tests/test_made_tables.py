@@ -7,6 +7,8 @@ import html
 from html.parser import HTMLParser
 
 import pandas as pd
+import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from metrics.answers.spend import TOTAL
@@ -74,7 +76,15 @@ def test_a_budget_lines_profile_is_its_own_months_only():
         ["Jun 2019", "£1,184", "£1,208", "£1,184", "£1,208", "−£24"]]
 
 
-def test_a_warm_rerun_of_spend_and_trends_writes_out_no_table(demo_env, monkeypatch):
+@pytest.fixture
+def fresh_cache():
+    """An empty answer cache: it is the process's, so another test in this worker may have made the tables."""
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+def test_a_warm_rerun_of_spend_and_trends_writes_out_no_table(demo_env, fresh_cache, monkeypatch):
     written = []
     table_html = components.table_html
     monkeypatch.setattr(components, "table_html", lambda *a, **k: written.append(a[1]) or table_html(*a, **k))
@@ -117,3 +127,25 @@ def test_a_row_of_cards_is_one_element_holding_its_cards_in_order(demo_env):
     assert ['style="--cards:4"' in row for row in rows] == [True, True, True, False, False]
     # no card anywhere else, as a column of its own
     assert sum(m.value.count('class="figure-card"') for m in at.markdown) == 18
+
+
+def test_a_warm_rerun_of_data_quality_and_upload_returns_writes_out_no_table(demo_env, fresh_cache, monkeypatch):
+    written = []
+    as_text = components.as_text
+    monkeypatch.setattr(components, "as_text", lambda frame, *a, **k: written.append(list(frame.columns)[:2])
+                        or as_text(frame, *a, **k))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.run()
+    for page in ("pages/data_quality.py", "pages/upload.py"):
+        at.switch_page(page)
+        at.run()
+        assert not at.exception
+    # the months, the blanks and the upload log (once: the Upload returns page draws the same log)
+    assert written == [["reporting_month", "status"], ["reporting_month", "cases"], ["upload_id", "uploaded_at"]]
+    for page in ("pages/data_quality.py", "pages/upload.py"):
+        at.switch_page(page)
+        at.run()
+        assert not at.exception
+    assert len(written) == 3
+    log = next(d.value for d in at.dataframe if "file_name" in d.value.columns)
+    assert (len(log), log["upload_id"].iloc[0], log["reporting_month"].iloc[0]) == (13, "13", "2019-06")

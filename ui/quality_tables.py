@@ -3,11 +3,14 @@ colour, and a height that shows every row."""
 
 from __future__ import annotations
 
+import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from metrics.contract import CASES
 from metrics.i18n import N_, _, pgettext
 from metrics.store.marts import blank_fields
+from ui import components
 
 # The optional fields' column headings; a field not named here is headed by its name ('support_level' 'Support
 # level', 'outcome_safer' 'Safer').
@@ -23,6 +26,22 @@ def status_words() -> dict[str, str]:
     return {"on time": pgettext("status of a month's return", "on time"),
             "late": pgettext("status of a month's return", "late"),
             "missing": pgettext("status of a month's return", "missing")}
+
+
+def months_shown(months: pd.DataFrame) -> pd.DataFrame:
+    """Every month (answers: quality.months) as text, its status in words: made once per answer (ui.state.derived)."""
+    shown = components.as_text(months, {
+        "submitted_on": lambda d: f"{d:%Y-%m-%d}", "days_after_month_end": "number", "upload_id": "number",
+        "uploaded_at": components.when_text})  # a missing month has none of these: '—'
+    words = status_words()
+    shown["status"] = [words.get(status, status) for status in shown["status"]]
+    return shown
+
+
+def blanks_shown(blanks: pd.DataFrame) -> pa.Table:
+    """Each month's share of blanks in each optional field (answers: quality.optional_blanks) as text, as Arrow."""
+    return pa.Table.from_pandas(components.as_text(blanks, dict.fromkeys(blank_fields(), "percent")),
+                                preserve_index=False)
 
 
 def rows_tall(count: int) -> int:

@@ -14,6 +14,7 @@ import functools
 import hashlib
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from metrics.admin import setup
@@ -191,19 +192,26 @@ def show_done() -> None:
         st.success(message, icon=":material/check_circle:")
 
 
+def _when(moment) -> str:
+    return f"{moment.day} {month_text(moment)}, {moment:%H:%M}"  # English: 5 Jun 2019, 14:30
+
+
+def log_shown(frame: pd.DataFrame) -> pa.Table:
+    """The upload log as text, as Arrow: made once per log (ui.state.derived), and sent by Streamlit as it is."""
+    return pa.Table.from_pandas(components.as_text(frame, {
+        "upload_id": "number", "replaced_upload_id": "number", "uploaded_at": _when, "rolled_back_at": _when,
+        "cases_rows": "number", "activity_rows": "number", "spend_rows": "number"}), preserve_index=False)
+
+
 def upload_log(frame: pd.DataFrame) -> None:
     """The upload log, newest first."""
     if frame.empty:
         st.caption(_("Nothing has been uploaded yet."))
         return
     several_services = frame["service"].nunique() > 1
-    when = lambda t: f"{t.day} {month_text(t)}, {t:%H:%M}"  # noqa: E731 (English: 5 Jun 2019, 14:30)
-    frame = components.as_text(frame, {"upload_id": "number", "replaced_upload_id": "number", "uploaded_at": when,
-                                       "rolled_back_at": when, "cases_rows": "number", "activity_rows": "number",
-                                       "spend_rows": "number"})
     right = functools.partial(st.column_config.TextColumn, alignment="right")
     st.dataframe(
-        frame,
+        state.derived(log_shown, frame),
         column_order=["upload_id", "reporting_month", *(["service"] if several_services else []), "state",
                       "file_name", "uploaded_at", "uploaded_by", "cases_rows", "activity_rows", "spend_rows",
                       "replaced_upload_id", "rolled_back_at", "rolled_back_by"],
